@@ -1,0 +1,683 @@
+//===- ONNXImporter.cpp - ModelProto to the onnx dialect ------------------===//
+//
+// The importer checks the whole graph before building anything, so a model
+// with several unsupported ops gets one error listing all of them. It then
+// builds one func.func in graph order: initializers become onnx.Constant ops,
+// each node becomes its onnx op (older op versions rewritten into the newest
+// form first), and each new op's result types are inferred at once, so the
+// module is valid IR at every step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "onnxc/Frontend/ONNXImporter.h"
+
+#include "Tensors.h"
+
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <google/protobuf/io/coded_stream.h>
+
+#include <map>
+
+using namespace mlir;
+
+namespace onnxc {
+namespace {
+
+/// What the generated table says about one op.
+struct OpInfo {
+  StringRef inputs;  // one letter per formal input: S, O or V
+  StringRef outputs; // same for outputs
+  StringRef attributes;
+  SmallVector<int, 8> sinceVersions;
+};
+
+const llvm::StringMap<OpInfo> &getOpTable() {
+  static const llvm::StringMap<OpInfo> table = [] {
+    llvm::StringMap<OpInfo> t;
+#define ONNXC_OP(NAME, INS, OUTS, ATTRS, ...)                                   \
+  t[#NAME] = OpInfo{INS, OUTS, ATTRS, {__VA_ARGS__}};
+#include "onnxc/Dialect/ONNX/ONNXOpVersions.inc"
+#undef ONNXC_OP
+    return t;
+  }();
+  return table;
+}
+
+constexpr int kMinOpset = ONNXC_MIN_OPSET;
+constexpr int kMaxOpset = ONNXC_MAX_OPSET;
+
+bool isDefaultDomain(StringRef domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+/// The since-version of `op` in force at `opset`, or 0 if none.
+int resolveVersion(const OpInfo &info, int opset) {
+  int version = 0;
+  for (int v : info.sinceVersions)
+    if (v <= opset)
+      version = v;
+  return version;
+}
+
+std::string describeNode(const onnx::NodeProto &node, int index) {
+  std::string name = node.name().empty()
+                         ? (node.op_type() + "_" + std::to_string(index))
+                         : node.name();
+  return "node '" + name + "' (" +
+         (isDefaultDomain(node.domain()) ? "" : node.domain() + "::") +
+         node.op_type() + ")";
+}
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &context, const onnx::ModelProto &model,
+                StringRef modelDir, StringRef sourceName,
+                const ImportOptions &options)
+      : context(context), model(model), modelDir(modelDir.str()),
+        sourceName(sourceName.str()), options(options), builder(&context) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  LogicalResult readOpsets();
+  LogicalResult checkNodes();
+  FailureOr<Type> convertValueType(const onnx::ValueInfoProto &info);
+  LogicalResult importInitializers();
+  LogicalResult importNode(const onnx::NodeProto &node, int index);
+  FailureOr<Attribute> convertAttribute(const onnx::AttributeProto &attr,
+                                        const std::string &where);
+  LogicalResult upgradeNode(StringRef opType, int version, Location loc,
+                            SmallVectorImpl<Value> &inputs,
+                            std::map<std::string, Attribute> &attrs,
+                            const std::string &where);
+  LogicalResult inferAndVerify(Operation *op, const std::string &where);
+  Value makeI64Constant(Location loc, ArrayRef<int64_t> values, bool scalar);
+  Value makeScalarConstant(Location loc, Type elementType, double value);
+  Value noValue(Location loc);
+  Location nodeLoc(const onnx::NodeProto &node, int index);
+
+  /// Importer messages name the node themselves, so they are reported at
+  /// the model file.
+  InFlightDiagnostic error(Location) { return emitError(fileLoc()); }
+  InFlightDiagnostic error() { return emitError(fileLoc()); }
+  Location fileLoc() { return FileLineColLoc::get(&context, sourceName, 0, 0); }
+
+  MLIRContext &context;
+  const onnx::ModelProto &model;
+  std::string modelDir, sourceName;
+  const ImportOptions &options;
+  OpBuilder builder;
+  int opset = 0;
+  llvm::StringMap<Value> values;
+};
+
+Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) {
+  std::string name = node.name().empty()
+                         ? (node.op_type() + "_" + std::to_string(index))
+                         : node.name();
+  return NameLoc::get(StringAttr::get(&context, name), fileLoc());
+}
+
+LogicalResult GraphImporter::readOpsets() {
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (isDefaultDomain(id.domain()))
+      opset = static_cast<int>(id.version());
+  if (opset == 0)
+    return error() << "the model imports no ai.onnx opset";
+  if (opset > kMaxOpset)
+    return error() << "ai.onnx opset " << opset
+                   << " is newer than the newest supported, " << kMaxOpset;
+  if (opset < kMinOpset)
+    return error() << "ai.onnx opset " << opset
+                   << " is older than the oldest supported, " << kMinOpset
+                   << " (convert the model with onnx.version_converter)";
+  return success();
+}
+
+/// Collects every node the importer cannot map, so the user sees them all.
+LogicalResult GraphImporter::checkNodes() {
+  const llvm::StringMap<OpInfo> &table = getOpTable();
+  SmallVector<std::string> problems;
+  for (auto [index, node] : llvm::enumerate(model.graph().node())) {
+    std::string where = describeNode(node, index);
+    if (!isDefaultDomain(node.domain())) {
+      problems.push_back(where + ": domain '" + node.domain() +
+                         "' is not supported");
+      continue;
+    }
+    StringRef opType = node.op_type();
+    if (opType == "If" || opType == "Loop" || opType == "Scan") {
+      problems.push_back(where + ": control flow (If/Loop/Scan) is not "
+                                 "supported yet");
+      continue;
+    }
+    auto it = table.find(opType);
+    if (it == table.end()) {
+      problems.push_back(where + ": operator is not supported");
+      continue;
+    }
+    if (resolveVersion(it->second, opset) == 0)
+      problems.push_back(where + ": operator is not defined in ai.onnx opset " +
+                         std::to_string(opset) + " (first defined in " +
+                         std::to_string(it->second.sinceVersions.front()) +
+                         ")");
+  }
+  if (problems.empty())
+    return success();
+  InFlightDiagnostic diag = error();
+  diag << problems.size() << " unsupported node"
+       << (problems.size() == 1 ? "" : "s") << ":";
+  for (const std::string &p : problems)
+    diag << "\n  " << p;
+  return failure();
+}
+
+FailureOr<Type> GraphImporter::convertValueType(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type())
+    return error() << "graph value '" << info.name()
+                   << "' is not a tensor (sequences, maps and optionals are "
+                      "not supported)";
+  const onnx::TypeProto_Tensor &tensor = info.type().tensor_type();
+  llvm::Expected<Type> elementType =
+      frontend::convertElementType(context, tensor.elem_type());
+  if (!elementType)
+    return error() << "graph value '" << info.name()
+                   << "': " << llvm::toString(elementType.takeError());
+  if (!tensor.has_shape())
+    return Type(UnrankedTensorType::get(*elementType));
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto_Dimension &dim : tensor.shape().dim())
+    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0
+                        ? dim.dim_value()
+                        : ShapedType::kDynamic);
+  return Type(RankedTensorType::get(shape, *elementType));
+}
+
+LogicalResult GraphImporter::importInitializers() {
+  llvm::StringSet<> blobNames;
+  for (const onnx::TensorProto &tensor : model.graph().initializer()) {
+    llvm::Expected<ElementsAttr> attr = frontend::convertTensor(
+        context, tensor, modelDir, options.inlineLimitBytes);
+    if (!attr)
+      return error() << llvm::toString(attr.takeError());
+    Location loc = NameLoc::get(StringAttr::get(&context, tensor.name()),
+                                fileLoc());
+    OperationState state(loc, onnx_ir::ConstantOp::getOperationName());
+    state.addTypes(attr->getType());
+    state.addAttribute("value", *attr);
+    values[tensor.name()] = builder.create(state)->getResult(0);
+  }
+  return success();
+}
+
+Value GraphImporter::noValue(Location loc) {
+  return onnx_ir::NoValueOp::create(builder, loc, builder.getNoneType());
+}
+
+Value GraphImporter::makeI64Constant(Location loc, ArrayRef<int64_t> data,
+                                     bool scalar) {
+  auto type = RankedTensorType::get(
+      scalar ? ArrayRef<int64_t>{} : ArrayRef<int64_t>{(int64_t)data.size()},
+      builder.getI64Type());
+  OperationState state(loc, onnx_ir::ConstantOp::getOperationName());
+  state.addTypes(type);
+  state.addAttribute("value", DenseElementsAttr::get(type, data));
+  return builder.create(state)->getResult(0);
+}
+
+Value GraphImporter::makeScalarConstant(Location loc, Type elementType,
+                                        double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute element;
+  if (auto floatType = dyn_cast<FloatType>(elementType))
+    element = builder.getFloatAttr(floatType, value);
+  else
+    element = builder.getIntegerAttr(elementType, static_cast<int64_t>(value));
+  OperationState state(loc, onnx_ir::ConstantOp::getOperationName());
+  state.addTypes(type);
+  state.addAttribute("value", DenseElementsAttr::get(type, element));
+  return builder.create(state)->getResult(0);
+}
+
+FailureOr<Attribute>
+GraphImporter::convertAttribute(const onnx::AttributeProto &attr,
+                                const std::string &where) {
+  switch (attr.type()) {
+  case onnx::AttributeProto::FLOAT:
+    return Attribute(builder.getF32FloatAttr(attr.f()));
+  case onnx::AttributeProto::INT:
+    return Attribute(builder.getI64IntegerAttr(attr.i()));
+  case onnx::AttributeProto::STRING:
+    return Attribute(builder.getStringAttr(attr.s()));
+  case onnx::AttributeProto::INTS:
+    return Attribute(builder.getDenseI64ArrayAttr(
+        SmallVector<int64_t>(attr.ints().begin(), attr.ints().end())));
+  case onnx::AttributeProto::FLOATS:
+    return Attribute(builder.getDenseF32ArrayAttr(
+        SmallVector<float>(attr.floats().begin(), attr.floats().end())));
+  case onnx::AttributeProto::STRINGS: {
+    SmallVector<StringRef> strings(attr.strings().begin(), attr.strings().end());
+    return Attribute(builder.getStrArrayAttr(strings));
+  }
+  case onnx::AttributeProto::TENSOR: {
+    llvm::Expected<ElementsAttr> tensor = frontend::convertTensor(
+        context, attr.t(), modelDir, options.inlineLimitBytes);
+    if (!tensor)
+      return error() << where << ": attribute '" << attr.name()
+                     << "': " << llvm::toString(tensor.takeError()),
+             failure();
+    return Attribute(*tensor);
+  }
+  default:
+    return error() << where << ": attribute '" << attr.name()
+                   << "' has an unsupported kind ("
+                   << onnx::AttributeProto_AttributeType_Name(attr.type())
+                   << ")",
+           failure();
+  }
+}
+
+/// Rewrites an op of an older opset into the newest form the dialect
+/// models: attributes that opsets 10, 11, 12, 13 and 18 turned into inputs
+/// become constant inputs.
+LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
+                                         Location loc,
+                                         SmallVectorImpl<Value> &inputs,
+                                         std::map<std::string, Attribute> &attrs,
+                                         const std::string &where) {
+  auto takeInts = [&](StringRef name) -> std::optional<SmallVector<int64_t>> {
+    auto it = attrs.find(name.str());
+    if (it == attrs.end())
+      return std::nullopt;
+    auto array = dyn_cast<DenseI64ArrayAttr>(it->second);
+    attrs.erase(it);
+    if (!array)
+      return std::nullopt;
+    return SmallVector<int64_t>(array.asArrayRef());
+  };
+  auto takeFloat = [&](StringRef name) -> std::optional<double> {
+    auto it = attrs.find(name.str());
+    if (it == attrs.end())
+      return std::nullopt;
+    auto value = dyn_cast<FloatAttr>(it->second);
+    attrs.erase(it);
+    return value ? std::optional<double>(value.getValueAsDouble())
+                 : std::nullopt;
+  };
+  auto intsInput = [&](std::optional<SmallVector<int64_t>> values) {
+    return values ? makeI64Constant(loc, *values, false) : noValue(loc);
+  };
+  Type dataElementType =
+      inputs.empty() ? Type() : onnx_ir::getElementType(inputs[0]);
+
+  bool axesMoved = (opType == "Squeeze" || opType == "Unsqueeze" ||
+                    opType == "ReduceSum")
+                       ? version < 13
+                       : (opType.starts_with("Reduce") && version < 18);
+  if (axesMoved) {
+    std::optional<SmallVector<int64_t>> axes = takeInts("axes");
+    if (opType == "Unsqueeze" && !axes)
+      return error(loc) << where << ": attribute 'axes' is required",
+             failure();
+    inputs.push_back(intsInput(axes));
+  }
+  if (opType == "Split" && version < 13) {
+    std::optional<SmallVector<int64_t>> split = takeInts("split");
+    inputs.push_back(intsInput(split));
+  }
+  if (opType == "Slice" && version < 10) {
+    std::optional<SmallVector<int64_t>> starts = takeInts("starts"),
+                                        ends = takeInts("ends"),
+                                        axes = takeInts("axes");
+    if (!starts || !ends)
+      return error(loc) << where << ": attributes 'starts' and 'ends' are "
+                                    "required",
+             failure();
+    inputs.append({intsInput(starts), intsInput(ends), intsInput(axes)});
+  }
+  if (opType == "Pad" && version < 11) {
+    std::optional<SmallVector<int64_t>> pads = takeInts("pads");
+    if (!pads)
+      return error(loc) << where << ": attribute 'pads' is required",
+             failure();
+    double value = takeFloat("value").value_or(0.0);
+    inputs.append({intsInput(pads),
+                   makeScalarConstant(loc, dataElementType, value)});
+  }
+  if (opType == "Clip" && version < 11) {
+    std::optional<double> min = takeFloat("min"), max = takeFloat("max");
+    inputs.push_back(min ? makeScalarConstant(loc, dataElementType, *min)
+                         : noValue(loc));
+    inputs.push_back(max ? makeScalarConstant(loc, dataElementType, *max)
+                         : noValue(loc));
+  }
+  if (opType == "TopK" && version < 10) {
+    auto it = attrs.find("k");
+    if (it == attrs.end())
+      return error(loc) << where << ": attribute 'k' is required", failure();
+    int64_t k = cast<IntegerAttr>(it->second).getInt();
+    attrs.erase(it);
+    inputs.push_back(makeI64Constant(loc, {k}, false));
+  }
+  if (opType == "Dropout" && version < 12) {
+    std::optional<double> ratio = takeFloat("ratio");
+    attrs.erase("is_test");
+    inputs.push_back(ratio ? makeScalarConstant(loc, builder.getF32Type(), *ratio)
+                           : noValue(loc));
+  }
+  if (opType == "Resize" && version < 11) {
+    // (X, scales) -> (X, roi, scales, sizes)
+    if (inputs.size() == 2)
+      inputs.insert(inputs.begin() + 1, noValue(loc));
+  }
+  if (opType == "BatchNormalization" && version < 9) {
+    auto it = attrs.find("spatial");
+    if (it != attrs.end()) {
+      if (cast<IntegerAttr>(it->second).getInt() != 1)
+        return error(loc) << where << ": spatial=0 is not supported", failure();
+      attrs.erase(it);
+    }
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::inferAndVerify(Operation *op,
+                                            const std::string &where) {
+  // Collect what inference and the verifier say, then report it once at the
+  // node, naming it and its op.
+  std::string message;
+  LogicalResult result = success();
+  {
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() == DiagnosticSeverity::Error && message.empty())
+        message = diag.str();
+      return success();
+    });
+    if (auto inference = dyn_cast<onnx_ir::ShapeInferenceOpInterface>(op))
+      result = inference.inferShapes();
+    if (succeeded(result))
+      result = verify(op, /*verifyRecursively=*/false);
+  }
+  if (failed(result))
+    error() << where << ": " << message;
+  return result;
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int index) {
+  std::string where = describeNode(node, index);
+  Location loc = nodeLoc(node, index);
+  StringRef opType = node.op_type();
+  const OpInfo &info = getOpTable().find(opType)->second;
+  int version = resolveVersion(info, opset);
+
+  SmallVector<Value> inputs;
+  for (auto [i, name] : llvm::enumerate(node.input())) {
+    if (name.empty()) {
+      inputs.push_back(noValue(loc));
+      continue;
+    }
+    auto it = values.find(name);
+    if (it == values.end())
+      return error(loc) << where << ": input #" << i << " '" << name
+                        << "' is not a graph input, an initializer or the "
+                           "output of an earlier node",
+             failure();
+    inputs.push_back(it->second);
+  }
+
+  std::map<std::string, Attribute> attrs;
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    if (!attr.ref_attr_name().empty())
+      return error(loc) << where << ": attribute references are only valid "
+                                    "inside functions",
+             failure();
+    FailureOr<Attribute> converted = convertAttribute(attr, where);
+    if (failed(converted))
+      return failure();
+    attrs[attr.name()] = *converted;
+  }
+
+  if (failed(upgradeNode(opType, version, loc, inputs, attrs, where)))
+    return failure();
+
+  // Softmax-like ops before opset 13 flatten around `axis` (default 1).
+  bool coerced2D = (opType == "Softmax" || opType == "LogSoftmax" ||
+                    opType == "Hardmax") &&
+                   version < 13;
+  Value original;
+  if (coerced2D) {
+    int64_t axis = 1;
+    if (auto it = attrs.find("axis"); it != attrs.end())
+      axis = cast<IntegerAttr>(it->second).getInt();
+    original = inputs[0];
+    OperationState flatten(loc, onnx_ir::FlattenOp::getOperationName());
+    flatten.addOperands(original);
+    flatten.addAttribute("axis", builder.getI64IntegerAttr(axis));
+    flatten.addTypes(original.getType());
+    Operation *flat = builder.create(flatten);
+    if (failed(inferAndVerify(flat, where)))
+      return failure();
+    inputs[0] = flat->getResult(0);
+    attrs["axis"] = builder.getI64IntegerAttr(-1);
+  }
+
+  // Match inputs against the formal parameters.
+  SmallVector<Value> operands;
+  size_t next = 0;
+  StringRef formals = info.inputs;
+  for (size_t f = 0; f < formals.size(); ++f) {
+    char kind = formals[f];
+    if (kind == 'V') {
+      if (next >= inputs.size())
+        return error(loc) << where << ": expects at least one input for "
+                                      "variadic input #"
+                          << f,
+               failure();
+      while (next < inputs.size())
+        operands.push_back(inputs[next++]);
+      continue;
+    }
+    if (next >= inputs.size()) {
+      if (kind == 'S')
+        return error(loc) << where << ": missing required input #" << f,
+               failure();
+      operands.push_back(noValue(loc));
+      continue;
+    }
+    Value v = inputs[next++];
+    if (kind == 'S' && onnx_ir::isNone(v))
+      return error(loc) << where << ": required input #" << f
+                        << " is empty",
+             failure();
+    operands.push_back(v);
+  }
+  if (next < inputs.size())
+    return error(loc) << where << ": has " << inputs.size()
+                      << " inputs, at most " << next << " expected",
+           failure();
+
+  SmallVector<StringRef> known;
+  info.attributes.split(known, ',', -1, false);
+  OperationState state(loc, ("onnx." + opType).str());
+  state.addOperands(operands);
+  for (auto &[name, value] : attrs) {
+    if (!llvm::is_contained(known, name))
+      return error(loc) << where << ": unknown attribute '" << name << "'",
+             failure();
+    state.addAttribute(name, value);
+  }
+  // Result placeholders; inferShapes() sets the real types.
+  Type placeholder = UnrankedTensorType::get(builder.getF32Type());
+  SmallVector<std::string> resultNames;
+  StringRef outs = info.outputs;
+  int nodeOutputs = node.output_size();
+  for (size_t f = 0, o = 0; f < outs.size(); ++f) {
+    if (outs[f] == 'V') {
+      for (; o < static_cast<size_t>(nodeOutputs); ++o) {
+        state.addTypes(placeholder);
+        resultNames.push_back(node.output(o));
+      }
+      continue;
+    }
+    bool present = o < static_cast<size_t>(nodeOutputs) &&
+                   !node.output(o).empty();
+    if (!present && outs[f] == 'S')
+      return error(loc) << where << ": missing required output #" << f,
+             failure();
+    state.addTypes(present ? placeholder : builder.getNoneType());
+    resultNames.push_back(present ? node.output(o) : "");
+    ++o;
+  }
+  if (nodeOutputs > static_cast<int>(resultNames.size()))
+    return error(loc) << where << ": has " << nodeOutputs
+                      << " outputs, at most " << resultNames.size()
+                      << " expected",
+           failure();
+
+  Operation *op = builder.create(state);
+  if (failed(inferAndVerify(op, where)))
+    return failure();
+
+  SmallVector<Value> results(op->getResults());
+  if (coerced2D) {
+    OperationState shape(loc, onnx_ir::ShapeOp::getOperationName());
+    shape.addOperands(original);
+    shape.addTypes(placeholder);
+    Operation *shapeOp = builder.create(shape);
+    if (failed(inferAndVerify(shapeOp, where)))
+      return failure();
+    OperationState reshape(loc, onnx_ir::ReshapeOp::getOperationName());
+    reshape.addOperands({results[0], shapeOp->getResult(0)});
+    reshape.addTypes(placeholder);
+    Operation *reshapeOp = builder.create(reshape);
+    if (failed(inferAndVerify(reshapeOp, where)))
+      return failure();
+    results[0] = reshapeOp->getResult(0);
+  }
+  for (auto [name, value] : llvm::zip(resultNames, results))
+    if (!name.empty())
+      values[name] = value;
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run() {
+  if (!model.has_graph())
+    return error() << "the model has no graph", nullptr;
+  const onnx::GraphProto &graph = model.graph();
+  if (failed(readOpsets()) || failed(checkNodes()))
+    return nullptr;
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
+  builder.setInsertionPointToEnd(module->getBody());
+
+  llvm::StringSet<> initializerNames;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializerNames.insert(t.name());
+
+  SmallVector<Type> inputTypes;
+  SmallVector<std::string> inputNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    FailureOr<Type> type = convertValueType(input);
+    if (failed(type))
+      return nullptr;
+    inputTypes.push_back(*type);
+    inputNames.push_back(input.name());
+  }
+  auto func = func::FuncOp::create(builder, fileLoc(), options.functionName,
+                                   builder.getFunctionType(inputTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(inputNames)) {
+    func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+    values[name] = entry->getArgument(i);
+  }
+  builder.setInsertionPointToStart(entry);
+  if (failed(importInitializers()))
+    return nullptr;
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return error() << "graph output '" << output.name()
+                     << "' is not produced by any node",
+             nullptr;
+    results.push_back(it->second);
+    resultTypes.push_back(it->second.getType());
+  }
+  func::ReturnOp::create(builder, fileLoc(), results);
+  func.setType(builder.getFunctionType(inputTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "onnx.name", builder.getStringAttr(output.name()));
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace
+
+void registerImportDialects(MLIRContext &context) {
+  context.loadDialect<onnx_ir::ONNXDialect, func::FuncDialect>();
+}
+
+OwningOpRef<ModuleOp> importONNXModelBytes(MLIRContext &context,
+                                           StringRef bytes, StringRef modelDir,
+                                           StringRef sourceName,
+                                           const ImportOptions &options) {
+  registerImportDialects(context);
+  Location loc = FileLineColLoc::get(&context, sourceName, 0, 0);
+  onnx::ModelProto model;
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()),
+      static_cast<int>(std::min<size_t>(bytes.size(), INT_MAX)));
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (bytes.size() > INT_MAX || !model.ParseFromCodedStream(&stream) ||
+      !stream.ConsumedEntireMessage()) {
+    emitError(loc) << "not a valid ONNX model: the file is truncated or is "
+                      "not a serialized ModelProto";
+    return nullptr;
+  }
+  if (model.ir_version() <= 0 || !model.has_graph()) {
+    emitError(loc) << "not a valid ONNX model: "
+                   << (model.ir_version() <= 0 ? "no IR version" : "no graph");
+    return nullptr;
+  }
+  return GraphImporter(context, model, modelDir, sourceName, options).run();
+}
+
+OwningOpRef<ModuleOp> importONNXModelFile(MLIRContext &context, StringRef path,
+                                          const ImportOptions &options) {
+  registerImportDialects(context);
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot read the model: " << buffer.getError().message();
+    return nullptr;
+  }
+  SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  return importONNXModelBytes(context, (*buffer)->getBuffer(), dir, path,
+                              options);
+}
+
+} // namespace onnxc

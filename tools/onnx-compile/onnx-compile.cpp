@@ -1,0 +1,100 @@
+//===- onnx-compile.cpp - The onnx-compile command line -------------------===//
+
+#include "onnxc/Driver/Driver.h"
+#include "onnxc/Transforms/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+#include "mlir/IR/AsmState.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("onnx-compile options");
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout)"),
+                                       cl::value_desc("file"), cl::init("-"),
+                                       cl::cat(category));
+static cl::opt<onnxc::EmitKind> emitKind(
+    "emit", cl::desc("What to produce"), cl::init(onnxc::EmitKind::ONNX),
+    cl::values(clEnumValN(onnxc::EmitKind::ONNX, "mlir",
+                          "the imported onnx dialect, shapes inferred and "
+                          "shape computations folded")),
+    cl::cat(category));
+static cl::opt<bool> printPipeline(
+    "print-pipeline", cl::desc("Print the pass pipeline and exit"),
+    cl::cat(category));
+static cl::opt<bool> printWeights(
+    "print-weights",
+    cl::desc("Print initializer blobs in full in .mlir output (default: "
+             "elided)"),
+    cl::cat(category));
+
+/// Prints "<model>: error: node 'N': message" for diagnostics located at a
+/// node, and "<model>: error: message" otherwise.
+static LogicalResult printDiagnostic(Diagnostic &diag) {
+  auto &os = llvm::errs();
+  os << inputPath << ": ";
+  switch (diag.getSeverity()) {
+  case DiagnosticSeverity::Error:
+    llvm::WithColor(os, llvm::HighlightColor::Error) << "error: ";
+    break;
+  case DiagnosticSeverity::Warning:
+    llvm::WithColor(os, llvm::HighlightColor::Warning) << "warning: ";
+    break;
+  default:
+    os << "note: ";
+    break;
+  }
+  if (auto name = diag.getLocation()->findInstanceOf<NameLoc>())
+    os << "node '" << name.getName().getValue() << "': ";
+  os << diag.str() << "\n";
+  for (Diagnostic &note : diag.getNotes())
+    os << "  note: " << note.str() << "\n";
+  return success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  // LLVM already owns -stats (its statistics, empty in release builds);
+  // reuse that flag for ours.
+  auto &registered = cl::getRegisteredOptions();
+  cl::Option *printStats = registered["stats"];
+  printStats->setDescription("Print the op histogram and the graph's inputs "
+                             "and outputs with their shapes");
+  printStats->addCategory(category);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "onnx-compile: an ahead-of-time compiler for ONNX models\n\n"
+      "  onnx-compile model.onnx --emit=mlir -o model.mlir\n"
+      "  onnx-compile model.onnx --stats\n\n"
+      "Run with --help-hidden for the MLIR debugging flags\n"
+      "(--mlir-print-ir-after-all, --mlir-timing, ...).\n");
+
+  DialectRegistry registry;
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  ScopedDiagnosticHandler handler(&context, printDiagnostic);
+
+  onnxc::CompileOptions options;
+  options.inputPath = inputPath;
+  options.outputPath = outputPath;
+  options.emit = emitKind;
+  options.printStats = llvm::AreStatisticsEnabled();
+  options.printPipeline = printPipeline;
+  options.printWeights = printWeights;
+  return failed(onnxc::compile(context, options)) ? 1 : 0;
+}

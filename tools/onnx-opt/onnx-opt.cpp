@@ -1,0 +1,17 @@
+//===- onnx-opt.cpp - mlir-opt with the onnx dialect and our passes -------===//
+
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<onnxc::onnx_ir::ONNXDialect, mlir::func::FuncDialect>();
+  mlir::registerTransformsPasses();
+  onnxc::registerONNXCPasses();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "onnx-compile optimizer driver\n", registry));
+}
