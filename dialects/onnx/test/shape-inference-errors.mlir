@@ -1,0 +1,26 @@
+// RUN: onnx-opt %s --split-input-file --onnx-shape-inference --verify-diagnostics
+
+// Broadcast errors name the dimension.
+func.func @broadcast_error(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{cannot broadcast dimension 0: sizes 2 and 4 differ and neither is 1}}
+  %r = "onnx.Add"(%a, %b) : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @reshape_count_mismatch(%x: tensor<2x3xf32>) -> tensor<*xf32> {
+  %shape = "onnx.Constant"() {value = dense<[4, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // expected-error @+1 {{cannot reshape 6 elements into 8}}
+  %y = "onnx.Reshape"(%x, %shape) : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @conv_channel_mismatch(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{input has 3 channels but W expects 2 x group 1}}
+  %y = "onnx.Conv"(%x, %w, %none) : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

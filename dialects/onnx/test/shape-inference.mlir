@@ -1,0 +1,62 @@
+// RUN: onnx-opt %s --split-input-file --onnx-shape-inference | FileCheck %s
+
+// A shape computation as exporters write it folds to a constant, and the
+// Reshape after it gets a static type.
+// CHECK-LABEL: func.func @fold_shape_chain
+// CHECK-SAME: -> tensor<2x12xf32>
+// CHECK-NOT: onnx.Shape
+// CHECK-NOT: onnx.Gather
+// CHECK: %[[SHAPE:.*]] = "onnx.Constant"() <{value = dense<[2, -1]> : tensor<2xi64>}>
+// CHECK: "onnx.Reshape"(%{{.*}}, %[[SHAPE]]) {{.*}} -> tensor<2x12xf32>
+func.func @fold_shape_chain(%x: tensor<2x3x4xf32>) -> tensor<*xf32> {
+  %idx = "onnx.Constant"() {value = dense<0> : tensor<1xi64>} : () -> tensor<1xi64>
+  %minus1 = "onnx.Constant"() {value = dense<-1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %s = "onnx.Shape"(%x) : (tensor<2x3x4xf32>) -> tensor<*xi64>
+  %n = "onnx.Gather"(%s, %idx) {axis = 0 : i64} : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %shape = "onnx.Concat"(%n, %minus1) {axis = 0 : i64} : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %y = "onnx.Reshape"(%x, %shape) : (tensor<2x3x4xf32>, tensor<*xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Symbolic input dims stay dynamic and propagate.
+// CHECK-LABEL: func.func @dynamic_batch
+// CHECK-SAME: -> tensor<?x16x16x16xf32>
+// CHECK: "onnx.Conv"{{.*}} -> tensor<?x16x16x16xf32>
+// CHECK: "onnx.Relu"{{.*}} -> tensor<?x16x16x16xf32>
+func.func @dynamic_batch(%x: tensor<?x3x32x32xf32>, %w: tensor<16x3x3x3xf32>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  %c = "onnx.Conv"(%x, %w, %none) {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x3x32x32xf32>, tensor<16x3x3x3xf32>, none) -> tensor<*xf32>
+  %r = "onnx.Relu"(%c) : (tensor<*xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+// Shape of a dynamic tensor is not folded; its static part stays known.
+// CHECK-LABEL: func.func @shape_of_dynamic
+// CHECK: "onnx.Shape"{{.*}} -> tensor<3xi64>
+// CHECK: "onnx.ConstantOfShape"{{.*}} -> tensor<?x?x?xf32>
+func.func @shape_of_dynamic(%x: tensor<?x4x5xf32>) -> tensor<*xf32> {
+  %s = "onnx.Shape"(%x) : (tensor<?x4x5xf32>) -> tensor<*xi64>
+  %y = "onnx.ConstantOfShape"(%s) : (tensor<*xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Arithmetic on constant shapes folds, including broadcasting.
+// CHECK-LABEL: func.func @fold_arith
+// CHECK: "onnx.Constant"() <{value = dense<[3, 5]> : tensor<2xi64>}>
+// CHECK-NOT: onnx.Add
+// CHECK-NOT: onnx.Mul
+func.func @fold_arith() -> tensor<*xi64> {
+  %a = "onnx.Constant"() {value = dense<[1, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %b = "onnx.Constant"() {value = dense<2> : tensor<i64>} : () -> tensor<i64>
+  %one = "onnx.Constant"() {value = dense<1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %m = "onnx.Mul"(%a, %b) : (tensor<2xi64>, tensor<i64>) -> tensor<*xi64>
+  %r = "onnx.Add"(%m, %one) : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
+  return %r : tensor<*xi64>
+}
+
