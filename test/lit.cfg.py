@@ -21,6 +21,7 @@ config.substitutions.append(
 config.substitutions.append(
     ("%make-bad-model", config.python_executable + " " + os.path.join(utils, "make_bad_model.py")))
 config.substitutions.append(("%shared_models", config.shared_models_dir))
+config.substitutions.append(("%onnxc_src", config.onnxc_src_root))
 llvm_config.add_tool_substitutions(["onnx-opt", "onnx-compile"], [config.onnxc_tools_dir])
 
 if os.path.isdir(config.shared_models_dir):

@@ -76,6 +76,7 @@ int main(int argc, char **argv) {
                              "and outputs with their shapes");
   printStats->addCategory(category);
   cl::HideUnrelatedOptions(category);
+  printStats->setHiddenFlag(cl::NotHidden);
   cl::ParseCommandLineOptions(
       argc, argv,
       "onnx-compile: an ahead-of-time compiler for ONNX models\n\n"
