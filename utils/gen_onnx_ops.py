@@ -201,7 +201,7 @@ ELEM = {
 }
 ATTR = {
     defs.OpSchema.AttrType.FLOAT: ("F32Attr", "f"),
-    defs.OpSchema.AttrType.INT: ("I64Attr", "i"),
+    defs.OpSchema.AttrType.INT: ("ONNX_I64Attr", "i"),
     defs.OpSchema.AttrType.STRING: ("StrAttr", "s"),
     defs.OpSchema.AttrType.INTS: ("DenseI64ArrayAttr", "ints"),
     defs.OpSchema.AttrType.FLOATS: ("DenseF32ArrayAttr", "floats"),

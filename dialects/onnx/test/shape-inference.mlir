@@ -60,3 +60,18 @@ func.func @fold_arith() -> tensor<*xi64> {
   return %r : tensor<*xi64>
 }
 
+
+// -----
+
+// Negative axes in folders: Gather and Concat along axis -1.
+// CHECK-LABEL: func.func @fold_negative_axes
+// CHECK: "onnx.Constant"() <{value = dense<[4, 3, 7]> : tensor<3xi64>}>
+// CHECK-NOT: onnx.Gather
+func.func @fold_negative_axes(%x: tensor<2x3x4xf32>) -> tensor<*xi64> {
+  %s = "onnx.Shape"(%x) : (tensor<2x3x4xf32>) -> tensor<*xi64>
+  %idx = "onnx.Constant"() {value = dense<[2, 1]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %g = "onnx.Gather"(%s, %idx) {axis = -1 : i64} : (tensor<*xi64>, tensor<2xi64>) -> tensor<*xi64>
+  %seven = "onnx.Constant"() {value = dense<7> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c = "onnx.Concat"(%g, %seven) {axis = -1 : i64} : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
+  return %c : tensor<*xi64>
+}

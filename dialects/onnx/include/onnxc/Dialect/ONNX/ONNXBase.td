@@ -12,6 +12,13 @@ include "onnxc/Dialect/ONNX/ONNXInterfaces.td"
 class ONNX_Op<string mnemonic, list<Trait> traits = []>
     : Op<ONNX_Dialect, mnemonic, traits>;
 
+/// ONNX INT attributes are signed (axis = -1): a signless i64 attribute
+/// whose accessor returns int64_t, unlike I64Attr's uint64_t.
+def ONNX_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 /// An ONNX optional input or output: a tensor, or `none` when the node
 /// leaves it out (its name is empty in the model).
 class ONNX_Optional<Type type>

@@ -158,9 +158,9 @@ def ONNX_ArgMaxOp : ONNX_Op<"ArgMax", [Pure, DeclareOpInterfaceMethods<ONNXShape
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$data,
-                       DefaultValuedAttr<I64Attr, "0">:$axis,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$select_last_index);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$select_last_index);
   let results = (outs TensorOf<[I64]>:$reduced);
 }
 
@@ -183,9 +183,9 @@ def ONNX_ArgMinOp : ONNX_Op<"ArgMin", [Pure, DeclareOpInterfaceMethods<ONNXShape
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$data,
-                       DefaultValuedAttr<I64Attr, "0">:$axis,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$select_last_index);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$select_last_index);
   let results = (outs TensorOf<[I64]>:$reduced);
 }
 
@@ -309,8 +309,8 @@ def ONNX_AveragePoolOp : ONNX_Op<"AveragePool", [Pure, DeclareOpInterfaceMethods
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$X,
                        DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
-                       DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
-                       DefaultValuedAttr<I64Attr, "0">:$count_include_pad,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$ceil_mode,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$count_include_pad,
                        OptionalAttr<DenseI64ArrayAttr>:$dilations,
                        DenseI64ArrayAttr:$kernel_shape,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
@@ -344,7 +344,7 @@ def ONNX_BatchNormalizationOp : ONNX_Op<"BatchNormalization", [Pure, DeclareOpIn
                        TensorOf<[F32, F64, F16, BF16]>:$input_var,
                        DefaultValuedAttr<F32Attr, "9.999999747378752e-06">:$epsilon,
                        DefaultValuedAttr<F32Attr, "0.8999999761581421">:$momentum,
-                       DefaultValuedAttr<I64Attr, "0">:$training_mode);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$training_mode);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y,
                      ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$running_mean,
                      ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$running_var);
@@ -499,8 +499,8 @@ def ONNX_CastOp : ONNX_Op<"Cast", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
-                       DefaultValuedAttr<I64Attr, "1">:$saturate,
-                       I64Attr:$to);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$saturate,
+                       ONNX_I64Attr:$to);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -526,7 +526,7 @@ def ONNX_CastLikeOp : ONNX_Op<"CastLike", [Pure, DeclareOpInterfaceMethods<ONNXS
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$target_type,
-                       DefaultValuedAttr<I64Attr, "1">:$saturate);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$saturate);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -628,7 +628,7 @@ def ONNX_CompressOp : ONNX_Op<"Compress", [Pure, DeclareOpInterfaceMethods<ONNXS
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
                        TensorOf<[I1]>:$condition,
-                       OptionalAttr<I64Attr>:$axis);
+                       OptionalAttr<ONNX_I64Attr>:$axis);
   let results = (outs TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -651,7 +651,7 @@ def ONNX_ConcatOp : ONNX_Op<"Concat", [Pure, DeclareOpInterfaceMethods<ONNXShape
     ```
   }];
   let arguments = (ins Variadic<TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>>:$inputs,
-                       I64Attr:$axis);
+                       ONNX_I64Attr:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$concat_result);
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -679,7 +679,7 @@ def ONNX_ConstantOp : ONNX_Op<"Constant", [Pure, ConstantLike, DeclareOpInterfac
                        OptionalAttr<ElementsAttr>:$value,
                        OptionalAttr<F32Attr>:$value_float,
                        OptionalAttr<DenseF32ArrayAttr>:$value_floats,
-                       OptionalAttr<I64Attr>:$value_int,
+                       OptionalAttr<ONNX_I64Attr>:$value_int,
                        OptionalAttr<DenseI64ArrayAttr>:$value_ints,
                        OptionalAttr<StrAttr>:$value_string,
                        OptionalAttr<StrArrayAttr>:$value_strings);
@@ -735,7 +735,7 @@ def ONNX_ConvOp : ONNX_Op<"Conv", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
                        ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$B,
                        DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
                        OptionalAttr<DenseI64ArrayAttr>:$dilations,
-                       DefaultValuedAttr<I64Attr, "1">:$group,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$group,
                        OptionalAttr<DenseI64ArrayAttr>:$kernel_shape,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
@@ -766,7 +766,7 @@ def ONNX_ConvTransposeOp : ONNX_Op<"ConvTranspose", [Pure, DeclareOpInterfaceMet
                        ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$B,
                        DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
                        OptionalAttr<DenseI64ArrayAttr>:$dilations,
-                       DefaultValuedAttr<I64Attr, "1">:$group,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$group,
                        OptionalAttr<DenseI64ArrayAttr>:$kernel_shape,
                        OptionalAttr<DenseI64ArrayAttr>:$output_padding,
                        OptionalAttr<DenseI64ArrayAttr>:$output_shape,
@@ -846,8 +846,8 @@ def ONNX_CumSumOp : ONNX_Op<"CumSum", [Pure, DeclareOpInterfaceMethods<ONNXShape
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$x,
                        TensorOf<[I32, I64]>:$axis,
-                       DefaultValuedAttr<I64Attr, "0">:$exclusive,
-                       DefaultValuedAttr<I64Attr, "0">:$reverse);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$exclusive,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$reverse);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$y);
   let extraClassDefinition = [{
     ::mlir::LogicalResult CumSumOp::inferShapes() { return inferSameAsFirstOperand(*this); }
@@ -874,7 +874,7 @@ def ONNX_DepthToSpaceOp : ONNX_Op<"DepthToSpace", [Pure, DeclareOpInterfaceMetho
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
-                       I64Attr:$blocksize,
+                       ONNX_I64Attr:$blocksize,
                        DefaultValuedAttr<StrAttr, "\"DCR\"">:$mode);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
@@ -927,7 +927,7 @@ def ONNX_DropoutOp : ONNX_Op<"Dropout", [DeclareOpInterfaceMethods<ONNXShapeInfe
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$data,
                        ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$ratio,
                        ONNX_Optional<TensorOf<[I1]>>:$training_mode,
-                       OptionalAttr<I64Attr>:$seed);
+                       OptionalAttr<ONNX_I64Attr>:$seed);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output,
                      ONNX_Optional<TensorOf<[I1]>>:$mask);
 }
@@ -1102,8 +1102,8 @@ def ONNX_EyeLikeOp : ONNX_Op<"EyeLike", [Pure, DeclareOpInterfaceMethods<ONNXSha
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
-                       OptionalAttr<I64Attr>:$dtype,
-                       DefaultValuedAttr<I64Attr, "0">:$k);
+                       OptionalAttr<ONNX_I64Attr>:$dtype,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$k);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -1126,7 +1126,7 @@ def ONNX_FlattenOp : ONNX_Op<"Flatten", [Pure, DeclareOpInterfaceMethods<ONNXSha
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
-                       DefaultValuedAttr<I64Attr, "1">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let hasVerifier = 1;
 }
@@ -1185,9 +1185,9 @@ def ONNX_GRUOp : ONNX_Op<"GRU", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
                        OptionalAttr<StrArrayAttr>:$activations,
                        OptionalAttr<F32Attr>:$clip,
                        DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,
-                       OptionalAttr<I64Attr>:$hidden_size,
-                       DefaultValuedAttr<I64Attr, "0">:$layout,
-                       DefaultValuedAttr<I64Attr, "0">:$linear_before_reset);
+                       OptionalAttr<ONNX_I64Attr>:$hidden_size,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$layout,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$linear_before_reset);
   let results = (outs ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y,
                      ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y_h);
   let hasVerifier = 1;
@@ -1213,7 +1213,7 @@ def ONNX_GatherOp : ONNX_Op<"Gather", [Pure, DeclareOpInterfaceMethods<ONNXShape
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$data,
                        TensorOf<[I32, I64]>:$indices,
-                       DefaultValuedAttr<I64Attr, "0">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let hasVerifier = 1;
   let hasFolder = 1;
@@ -1239,7 +1239,7 @@ def ONNX_GatherElementsOp : ONNX_Op<"GatherElements", [Pure, DeclareOpInterfaceM
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$data,
                        TensorOf<[I32, I64]>:$indices,
-                       DefaultValuedAttr<I64Attr, "0">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -1263,7 +1263,7 @@ def ONNX_GatherNDOp : ONNX_Op<"GatherND", [Pure, DeclareOpInterfaceMethods<ONNXS
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$data,
                        TensorOf<[I64]>:$indices,
-                       DefaultValuedAttr<I64Attr, "0">:$batch_dims);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$batch_dims);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -1316,8 +1316,8 @@ def ONNX_GemmOp : ONNX_Op<"Gemm", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
                        ONNX_Optional<TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>>:$C,
                        DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                        DefaultValuedAttr<F32Attr, "1.0">:$beta,
-                       DefaultValuedAttr<I64Attr, "0">:$transA,
-                       DefaultValuedAttr<I64Attr, "0">:$transB);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$transA,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$transB);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$Y);
   let hasVerifier = 1;
 }
@@ -1363,7 +1363,7 @@ def ONNX_GlobalLpPoolOp : ONNX_Op<"GlobalLpPool", [Pure, DeclareOpInterfaceMetho
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16]>:$X,
-                       DefaultValuedAttr<I64Attr, "2">:$p);
+                       DefaultValuedAttr<ONNX_I64Attr, "2">:$p);
   let results = (outs TensorOf<[F32, F64, F16]>:$Y);
 }
 
@@ -1513,7 +1513,7 @@ def ONNX_HardmaxOp : ONNX_Op<"Hardmax", [Pure, DeclareOpInterfaceMethods<ONNXSha
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$input,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output);
   let extraClassDefinition = [{
     ::mlir::LogicalResult HardmaxOp::inferShapes() { return inferSameAsFirstOperand(*this); }
@@ -1594,8 +1594,8 @@ def ONNX_IsInfOp : ONNX_Op<"IsInf", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$X,
-                       DefaultValuedAttr<I64Attr, "1">:$detect_negative,
-                       DefaultValuedAttr<I64Attr, "1">:$detect_positive);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$detect_negative,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$detect_positive);
   let results = (outs TensorOf<[I1]>:$Y);
   let extraClassDefinition = [{
     ::mlir::LogicalResult IsInfOp::inferShapes() { return inferSameShapeAsFirstOperand(*this, ::mlir::IntegerType::get(getContext(), 1)); }
@@ -1649,7 +1649,7 @@ def ONNX_LRNOp : ONNX_Op<"LRN", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
                        DefaultValuedAttr<F32Attr, "9.999999747378752e-05">:$alpha,
                        DefaultValuedAttr<F32Attr, "0.75">:$beta,
                        DefaultValuedAttr<F32Attr, "1.0">:$bias,
-                       I64Attr:$size);
+                       ONNX_I64Attr:$size);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y);
   let extraClassDefinition = [{
     ::mlir::LogicalResult LRNOp::inferShapes() { return inferSameAsFirstOperand(*this); }
@@ -1687,9 +1687,9 @@ def ONNX_LSTMOp : ONNX_Op<"LSTM", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
                        OptionalAttr<StrArrayAttr>:$activations,
                        OptionalAttr<F32Attr>:$clip,
                        DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,
-                       OptionalAttr<I64Attr>:$hidden_size,
-                       DefaultValuedAttr<I64Attr, "0">:$input_forget,
-                       DefaultValuedAttr<I64Attr, "0">:$layout);
+                       OptionalAttr<ONNX_I64Attr>:$hidden_size,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$input_forget,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$layout);
   let results = (outs ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y,
                      ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y_h,
                      ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y_c);
@@ -1717,9 +1717,9 @@ def ONNX_LayerNormalizationOp : ONNX_Op<"LayerNormalization", [Pure, DeclareOpIn
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$X,
                        TensorOf<[F32, F64, F16, BF16]>:$Scale,
                        ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$B,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
                        DefaultValuedAttr<F32Attr, "9.999999747378752e-06">:$epsilon,
-                       DefaultValuedAttr<I64Attr, "1">:$stash_type);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$stash_type);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y,
                      ONNX_Optional<TensorOf<[F32, BF16]>>:$Mean,
                      ONNX_Optional<TensorOf<[F32, BF16]>>:$InvStdDev);
@@ -1849,7 +1849,7 @@ def ONNX_LogSoftmaxOp : ONNX_Op<"LogSoftmax", [Pure, DeclareOpInterfaceMethods<O
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$input,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output);
   let extraClassDefinition = [{
     ::mlir::LogicalResult LogSoftmaxOp::inferShapes() { return inferSameAsFirstOperand(*this); }
@@ -1876,8 +1876,8 @@ def ONNX_LpNormalizationOp : ONNX_Op<"LpNormalization", [Pure, DeclareOpInterfac
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$input,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis,
-                       DefaultValuedAttr<I64Attr, "2">:$p);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "2">:$p);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output);
   let extraClassDefinition = [{
     ::mlir::LogicalResult LpNormalizationOp::inferShapes() { return inferSameAsFirstOperand(*this); }
@@ -1904,10 +1904,10 @@ def ONNX_LpPoolOp : ONNX_Op<"LpPool", [Pure, DeclareOpInterfaceMethods<ONNXShape
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$X,
                        DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
-                       DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$ceil_mode,
                        OptionalAttr<DenseI64ArrayAttr>:$dilations,
                        DenseI64ArrayAttr:$kernel_shape,
-                       DefaultValuedAttr<I64Attr, "2">:$p,
+                       DefaultValuedAttr<ONNX_I64Attr, "2">:$p,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y);
@@ -1982,11 +1982,11 @@ def ONNX_MaxPoolOp : ONNX_Op<"MaxPool", [Pure, DeclareOpInterfaceMethods<ONNXSha
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, UI8]>:$X,
                        DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
-                       DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$ceil_mode,
                        OptionalAttr<DenseI64ArrayAttr>:$dilations,
                        DenseI64ArrayAttr:$kernel_shape,
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
-                       DefaultValuedAttr<I64Attr, "0">:$storage_order,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$storage_order,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, UI8]>:$Y,
                      ONNX_Optional<TensorOf<[I64]>>:$Indices);
@@ -2115,7 +2115,7 @@ def ONNX_ModOp : ONNX_Op<"Mod", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$A,
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$B,
-                       DefaultValuedAttr<I64Attr, "0">:$fmod);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$fmod);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$C);
   let extraClassDefinition = [{
     ::mlir::LogicalResult ModOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
@@ -2244,7 +2244,7 @@ def ONNX_OneHotOp : ONNX_Op<"OneHot", [Pure, DeclareOpInterfaceMethods<ONNXShape
   let arguments = (ins TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$indices,
                        TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$depth,
                        TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$values,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -2381,8 +2381,8 @@ def ONNX_RNNOp : ONNX_Op<"RNN", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
                        OptionalAttr<StrArrayAttr>:$activations,
                        OptionalAttr<F32Attr>:$clip,
                        DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,
-                       OptionalAttr<I64Attr>:$hidden_size,
-                       DefaultValuedAttr<I64Attr, "0">:$layout);
+                       OptionalAttr<ONNX_I64Attr>:$hidden_size,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$layout);
   let results = (outs ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y,
                      ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$Y_h);
   let hasVerifier = 1;
@@ -2458,8 +2458,8 @@ def ONNX_ReduceL1Op : ONNX_Op<"ReduceL1", [Pure, DeclareOpInterfaceMethods<ONNXS
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2483,8 +2483,8 @@ def ONNX_ReduceL2Op : ONNX_Op<"ReduceL2", [Pure, DeclareOpInterfaceMethods<ONNXS
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2508,8 +2508,8 @@ def ONNX_ReduceLogSumOp : ONNX_Op<"ReduceLogSum", [Pure, DeclareOpInterfaceMetho
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2533,8 +2533,8 @@ def ONNX_ReduceLogSumExpOp : ONNX_Op<"ReduceLogSumExp", [Pure, DeclareOpInterfac
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2558,8 +2558,8 @@ def ONNX_ReduceMaxOp : ONNX_Op<"ReduceMax", [Pure, DeclareOpInterfaceMethods<ONN
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I32, I64, UI8, UI32, UI64, I1]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I32, I64, UI8, UI32, UI64, I1]>:$reduced);
 }
 
@@ -2583,8 +2583,8 @@ def ONNX_ReduceMeanOp : ONNX_Op<"ReduceMean", [Pure, DeclareOpInterfaceMethods<O
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2608,8 +2608,8 @@ def ONNX_ReduceMinOp : ONNX_Op<"ReduceMin", [Pure, DeclareOpInterfaceMethods<ONN
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I32, I64, UI8, UI32, UI64, I1]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I32, I64, UI8, UI32, UI64, I1]>:$reduced);
 }
 
@@ -2633,8 +2633,8 @@ def ONNX_ReduceProdOp : ONNX_Op<"ReduceProd", [Pure, DeclareOpInterfaceMethods<O
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2658,8 +2658,8 @@ def ONNX_ReduceSumOp : ONNX_Op<"ReduceSum", [Pure, DeclareOpInterfaceMethods<ONN
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2683,8 +2683,8 @@ def ONNX_ReduceSumSquareOp : ONNX_Op<"ReduceSumSquare", [Pure, DeclareOpInterfac
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$data,
                        ONNX_Optional<TensorOf<[I64]>>:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64, UI32, UI64]>:$reduced);
 }
 
@@ -2733,7 +2733,7 @@ def ONNX_ReshapeOp : ONNX_Op<"Reshape", [Pure, DeclareOpInterfaceMethods<ONNXSha
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$data,
                        TensorOf<[I64]>:$shape,
-                       DefaultValuedAttr<I64Attr, "0">:$allowzero);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$allowzero);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$reshaped);
   let hasFolder = 1;
 }
@@ -2760,11 +2760,11 @@ def ONNX_ResizeOp : ONNX_Op<"Resize", [Pure, DeclareOpInterfaceMethods<ONNXShape
                        ONNX_Optional<TensorOf<[F32, F64, F16]>>:$roi,
                        ONNX_Optional<TensorOf<[F32]>>:$scales,
                        ONNX_Optional<TensorOf<[I64]>>:$sizes,
-                       DefaultValuedAttr<I64Attr, "0">:$antialias,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$antialias,
                        OptionalAttr<DenseI64ArrayAttr>:$axes,
                        DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_transformation_mode,
                        DefaultValuedAttr<F32Attr, "-0.75">:$cubic_coeff_a,
-                       DefaultValuedAttr<I64Attr, "0">:$exclude_outside,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$exclude_outside,
                        DefaultValuedAttr<F32Attr, "0.0">:$extrapolation_value,
                        DefaultValuedAttr<StrAttr, "\"stretch\"">:$keep_aspect_ratio_policy,
                        DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
@@ -2818,7 +2818,7 @@ def ONNX_ScatterElementsOp : ONNX_Op<"ScatterElements", [Pure, DeclareOpInterfac
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$data,
                        TensorOf<[I32, I64]>:$indices,
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$updates,
-                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis,
                        DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let extraClassDefinition = [{
@@ -2900,8 +2900,8 @@ def ONNX_ShapeOp : ONNX_Op<"Shape", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$data,
-                       OptionalAttr<I64Attr>:$end,
-                       DefaultValuedAttr<I64Attr, "0">:$start);
+                       OptionalAttr<ONNX_I64Attr>:$end,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$start);
   let results = (outs TensorOf<[I64]>:$shape);
   let hasFolder = 1;
 }
@@ -3075,7 +3075,7 @@ def ONNX_SoftmaxOp : ONNX_Op<"Softmax", [Pure, DeclareOpInterfaceMethods<ONNXSha
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$input,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output);
   let extraClassDefinition = [{
     ::mlir::LogicalResult SoftmaxOp::inferShapes() { return inferSameAsFirstOperand(*this); }
@@ -3152,7 +3152,7 @@ def ONNX_SpaceToDepthOp : ONNX_Op<"SpaceToDepth", [Pure, DeclareOpInterfaceMetho
     ```
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
-                       I64Attr:$blocksize);
+                       ONNX_I64Attr:$blocksize);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
@@ -3176,8 +3176,8 @@ def ONNX_SplitOp : ONNX_Op<"Split", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
                        ONNX_Optional<TensorOf<[I64]>>:$split,
-                       DefaultValuedAttr<I64Attr, "0">:$axis,
-                       OptionalAttr<I64Attr>:$num_outputs);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis,
+                       OptionalAttr<ONNX_I64Attr>:$num_outputs);
   let results = (outs Variadic<TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>>:$outputs);
   let hasVerifier = 1;
 }
@@ -3402,9 +3402,9 @@ def ONNX_TopKOp : ONNX_Op<"TopK", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$X,
                        TensorOf<[I64]>:$K,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis,
-                       DefaultValuedAttr<I64Attr, "1">:$largest,
-                       DefaultValuedAttr<I64Attr, "1">:$sorted);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$largest,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$sorted);
   let results = (outs TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$Values,
                      TensorOf<[I64]>:$Indices);
 }
@@ -3453,7 +3453,7 @@ def ONNX_TriluOp : ONNX_Op<"Trilu", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
   }];
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
                        ONNX_Optional<TensorOf<[I64]>>:$k,
-                       DefaultValuedAttr<I64Attr, "1">:$upper);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$upper);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let extraClassDefinition = [{
     ::mlir::LogicalResult TriluOp::inferShapes() { return inferSameAsFirstOperand(*this); }
