@@ -70,7 +70,7 @@ OPS = {
     "Neg": ("Negation, elementwise", "unary"),
     "Not": ("Logical not, elementwise", "unary"),
     "Or": ("Logical or with multidirectional broadcasting", "bcast"),
-    "Pow": ("Power with multidirectional broadcasting", "bcast"),
+    "Pow": ("Power with multidirectional broadcasting", None),
     "Reciprocal": ("Reciprocal, elementwise", "unary"),
     "Round": ("Round half to even, elementwise", "unary"),
     "Sign": ("Sign, elementwise", "unary"),
@@ -389,7 +389,10 @@ def main():
         vers = since_versions(op)
         ins = "".join(kinds[p.option] for p in s.inputs)
         outs = "".join(kinds[p.option] for p in s.outputs)
-        attrs = ",".join(sorted(a for a, v in s.attributes.items() if v.type in ATTR))
+        # name:KIND, '!' when required; KIND is the AttributeProto type.
+        attrs = ",".join(
+            f"{a}:{defs.OpSchema.AttrType(v.type).name}{'!' if v.required else ''}"
+            for a, v in sorted(s.attributes.items()) if v.type in ATTR)
         versions = ", ".join(map(str, vers))
         inc.append(f'ONNXC_OP({op}, "{ins}", "{outs}", "{attrs}", {versions})')
     with open(INC_OUT, "w") as f:

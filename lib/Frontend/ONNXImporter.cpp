@@ -70,6 +70,25 @@ int resolveVersion(const OpInfo &info, int opset) {
   return version;
 }
 
+/// Whether an imported attribute is of the AttributeProto kind `kind`.
+bool attributeHasKind(Attribute attr, StringRef kind) {
+  if (kind == "INT")
+    return isa<IntegerAttr>(attr);
+  if (kind == "FLOAT")
+    return isa<FloatAttr>(attr);
+  if (kind == "STRING")
+    return isa<StringAttr>(attr);
+  if (kind == "INTS")
+    return isa<DenseI64ArrayAttr>(attr);
+  if (kind == "FLOATS")
+    return isa<DenseF32ArrayAttr>(attr);
+  if (kind == "STRINGS")
+    return isa<ArrayAttr>(attr);
+  if (kind == "TENSOR" || kind == "SPARSE_TENSOR")
+    return isa<ElementsAttr>(attr);
+  return false;
+}
+
 std::string describeNode(const onnx::NodeProto &node, int index) {
   std::string name = node.name().empty()
                          ? (node.op_type() + "_" + std::to_string(index))
@@ -320,6 +339,8 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
   };
   Type dataElementType =
       inputs.empty() ? Type() : onnx_ir::getElementType(inputs[0]);
+  if (!dataElementType && (opType == "Pad" || opType == "Clip") && version < 11)
+    return error(loc) << where << ": input #0 is required", failure();
 
   bool axesMoved = (opType == "Squeeze" || opType == "Unsqueeze" ||
                     opType == "ReduceSum")
@@ -366,7 +387,10 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
     auto it = attrs.find("k");
     if (it == attrs.end())
       return error(loc) << where << ": attribute 'k' is required", failure();
-    int64_t k = cast<IntegerAttr>(it->second).getInt();
+    auto kAttr = dyn_cast<IntegerAttr>(it->second);
+    if (!kAttr)
+      return error(loc) << where << ": attribute 'k' must be INT", failure();
+    int64_t k = kAttr.getInt();
     attrs.erase(it);
     inputs.push_back(makeI64Constant(loc, {k}, false));
   }
@@ -384,7 +408,8 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
   if (opType == "BatchNormalization" && version < 9) {
     auto it = attrs.find("spatial");
     if (it != attrs.end()) {
-      if (cast<IntegerAttr>(it->second).getInt() != 1)
+      auto spatial = dyn_cast<IntegerAttr>(it->second);
+      if (!spatial || spatial.getInt() != 1)
         return error(loc) << where << ": spatial=0 is not supported", failure();
       attrs.erase(it);
     }
@@ -459,8 +484,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   Value original;
   if (coerced2D) {
     int64_t axis = 1;
-    if (auto it = attrs.find("axis"); it != attrs.end())
-      axis = cast<IntegerAttr>(it->second).getInt();
+    if (auto it = attrs.find("axis"); it != attrs.end()) {
+      auto axisAttr = dyn_cast<IntegerAttr>(it->second);
+      if (!axisAttr)
+        return error(loc) << where << ": attribute 'axis' must be INT",
+               failure();
+      axis = axisAttr.getInt();
+    }
     original = inputs[0];
     OperationState flatten(loc, onnx_ir::FlattenOp::getOperationName());
     flatten.addOperands(original);
@@ -485,8 +515,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                       "variadic input #"
                           << f,
                failure();
-      while (next < inputs.size())
+      while (next < inputs.size()) {
+        if (onnx_ir::isNone(inputs[next]))
+          return error(loc) << where << ": input #" << next
+                            << " is empty, but variadic inputs are required",
+                 failure();
         operands.push_back(inputs[next++]);
+      }
       continue;
     }
     if (next >= inputs.size()) {
@@ -508,16 +543,34 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                       << " inputs, at most " << next << " expected",
            failure();
 
-  SmallVector<StringRef> known;
-  info.attributes.split(known, ',', -1, false);
+  // Attributes must have the kind the schema gives (accessors rely on it)
+  // and required ones must be present.
+  llvm::StringMap<std::pair<StringRef, bool>> known;
+  SmallVector<StringRef> specs;
+  info.attributes.split(specs, ',', -1, false);
+  for (StringRef spec : specs) {
+    auto [name, kind] = spec.split(':');
+    bool required = kind.consume_back("!");
+    known[name] = {kind, required};
+  }
   OperationState state(loc, ("onnx." + opType).str());
   state.addOperands(operands);
   for (auto &[name, value] : attrs) {
-    if (!llvm::is_contained(known, name))
+    auto it = known.find(name);
+    if (it == known.end())
       return error(loc) << where << ": unknown attribute '" << name << "'",
+             failure();
+    if (!attributeHasKind(value, it->second.first))
+      return error(loc) << where << ": attribute '" << name << "' must be "
+                        << it->second.first,
              failure();
     state.addAttribute(name, value);
   }
+  for (auto &entry : known)
+    if (entry.second.second && !attrs.count(entry.first().str()))
+      return error(loc) << where << ": missing required attribute '"
+                        << entry.first() << "'",
+             failure();
   // Result placeholders; inferShapes() sets the real types.
   Type placeholder = UnrankedTensorType::get(builder.getF32Type());
   SmallVector<std::string> resultNames;

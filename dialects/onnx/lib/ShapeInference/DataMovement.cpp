@@ -613,6 +613,9 @@ LogicalResult RangeOp::inferShapes() {
     setResultType(*this, 0, {kDynamic}, elementType);
     return success();
   }
+  for (DenseElementsAttr attr : {start, limit, delta})
+    if (attr.getNumElements() != 1)
+      return emitOpError("start, limit and delta must be scalars");
   auto scalar = [](DenseElementsAttr attr) -> double {
     if (isa<FloatType>(attr.getElementType()))
       return (*attr.getValues<APFloat>().begin()).convertToDouble();

@@ -13,7 +13,17 @@ using namespace mlir;
 namespace onnxc::onnx_ir {
 
 LogicalResult WhereOp::inferShapes() {
-  return inferBroadcast(*this, getElementType(getX()));
+  if (getElementType(getX()) != getElementType(getY()))
+    return emitOpError() << "X and Y must have the same element type, got "
+                         << getElementType(getX()) << " and "
+                         << getElementType(getY());
+  return inferBroadcast(*this, getElementType(getX()),
+                        /*mixedElementTypes=*/true);
+}
+
+LogicalResult PowOp::inferShapes() {
+  return inferBroadcast(*this, getElementType(getX()),
+                        /*mixedElementTypes=*/true);
 }
 
 /// Maps an ONNX TensorProto.DataType code to an MLIR element type.

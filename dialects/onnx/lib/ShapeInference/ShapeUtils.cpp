@@ -22,14 +22,16 @@ Type getElementType(Value v) {
 void setResultType(Operation *op, unsigned index, ArrayRef<int64_t> shape,
                    Type elementType) {
   Value result = op->getResult(index);
-  if (isa<NoneType>(result.getType()))
+  // A null element type comes from an operand that is not a tensor; the
+  // verifier reports that operand.
+  if (isa<NoneType>(result.getType()) || !elementType)
     return;
   result.setType(RankedTensorType::get(shape, elementType));
 }
 
 void setUnrankedResultType(Operation *op, unsigned index, Type elementType) {
   Value result = op->getResult(index);
-  if (isa<NoneType>(result.getType()))
+  if (isa<NoneType>(result.getType()) || !elementType)
     return;
   result.setType(UnrankedTensorType::get(elementType));
 }
@@ -92,11 +94,17 @@ LogicalResult inferSameShapeAsFirstOperand(Operation *op, Type elementType) {
   return success();
 }
 
-LogicalResult inferBroadcast(Operation *op, Type elementType) {
+LogicalResult inferBroadcast(Operation *op, Type elementType,
+                             bool mixedElementTypes) {
+  Type firstElementType = getElementType(op->getOperand(0));
   if (!elementType)
-    elementType = getElementType(op->getOperand(0));
+    elementType = firstElementType;
   SmallVector<int64_t> shape;
   for (Value operand : op->getOperands()) {
+    if (!mixedElementTypes && getElementType(operand) != firstElementType)
+      return op->emitOpError()
+             << "operands must have the same element type, got "
+             << firstElementType << " and " << getElementType(operand);
     auto ranked = getRankedType(operand);
     if (!ranked) {
       setUnrankedResultType(op, 0, elementType);

@@ -2347,9 +2347,6 @@ def ONNX_PowOp : ONNX_Op<"Pow", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64]>:$X,
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$Y);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64]>:$Z);
-  let extraClassDefinition = [{
-    ::mlir::LogicalResult PowOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
-  }];
 }
 
 //===----------------------------------------------------------------------===//

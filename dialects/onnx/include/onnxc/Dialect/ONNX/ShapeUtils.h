@@ -73,8 +73,10 @@ mlir::LogicalResult inferSameAsFirstOperand(mlir::Operation *op);
 mlir::LogicalResult inferSameShapeAsFirstOperand(mlir::Operation *op,
                                                  mlir::Type elementType);
 /// Result 0 broadcasts all tensor operands; its element type is
-/// `elementType`, or operand 0's when null.
-mlir::LogicalResult inferBroadcast(mlir::Operation *op, mlir::Type elementType);
+/// `elementType`, or operand 0's when null. Unless `mixedElementTypes`, all
+/// operands must have the same element type (ONNX's single type variable T).
+mlir::LogicalResult inferBroadcast(mlir::Operation *op, mlir::Type elementType,
+                                   bool mixedElementTypes = false);
 
 } // namespace onnxc::onnx_ir
 
