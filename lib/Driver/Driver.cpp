@@ -2,6 +2,7 @@
 
 #include "onnxc/Driver/Driver.h"
 
+#include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Frontend/ONNXImporter.h"
 #include "onnxc/Transforms/Passes.h"
@@ -26,11 +27,10 @@ void buildGraphPassPipeline(OpPassManager &pm) {
 }
 
 void buildPassPipeline(OpPassManager &pm, EmitKind emit) {
-  switch (emit) {
-  case EmitKind::ONNX:
-    buildGraphPassPipeline(pm);
+  buildGraphPassPipeline(pm);
+  if (emit == EmitKind::ONNX)
     return;
-  }
+  pm.nest<func::FuncOp>().addPass(createConvertONNXToLinalg());
 }
 
 static void printType(Type type, llvm::raw_ostream &os) {

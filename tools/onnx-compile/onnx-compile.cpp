@@ -27,7 +27,10 @@ static cl::opt<onnxc::EmitKind> emitKind(
     "emit", cl::desc("What to produce"), cl::init(onnxc::EmitKind::ONNX),
     cl::values(clEnumValN(onnxc::EmitKind::ONNX, "mlir",
                           "the imported onnx dialect, shapes inferred and "
-                          "shape computations folded")),
+                          "shape computations folded"),
+               clEnumValN(onnxc::EmitKind::Linalg, "linalg",
+                          "linalg/tensor/arith/math on tensors (work in "
+                          "progress: elementwise ops)")),
     cl::cat(category));
 static cl::opt<bool> printPipeline(
     "print-pipeline", cl::desc("Print the pass pipeline and exit"),

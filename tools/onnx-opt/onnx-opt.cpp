@@ -1,6 +1,7 @@
 //===- onnx-opt.cpp - mlir-opt with the onnx dialect and our passes -------===//
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Conversion/Passes.h"
 #include "onnxc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -9,9 +10,12 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  registry.insert<onnxc::onnx_ir::ONNXDialect, mlir::func::FuncDialect>();
+  registry.insert<onnxc::onnx_ir::ONNXDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
   mlir::registerTransformsPasses();
   onnxc::registerONNXCPasses();
+  onnxc::registerONNXCConversionPasses();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "onnx-compile optimizer driver\n", registry));
 }

@@ -20,10 +20,12 @@ namespace onnxc {
 enum class EmitKind {
   /// The imported onnx dialect, shapes inferred and shape subgraphs folded.
   ONNX,
+  /// linalg / tensor / arith / math on tensors (elementwise ops so far).
+  Linalg,
 };
 
 /// The phases of the pipeline, in order.
-enum class Phase { Graph };
+enum class Phase { Graph, Conversion };
 
 struct CompileOptions {
   std::string inputPath;

@@ -1,0 +1,27 @@
+//===- Passes.h - Conversions out of the onnx dialect -----------*- C++ -*-===//
+
+#ifndef ONNXC_CONVERSION_PASSES_H
+#define ONNXC_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace onnxc {
+
+#define GEN_PASS_DECL
+#include "onnxc/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "onnxc/Conversion/Passes.h.inc"
+
+/// Patterns lowering elementwise onnx ops to linalg.generic.
+void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace onnxc
+
+#endif // ONNXC_CONVERSION_PASSES_H

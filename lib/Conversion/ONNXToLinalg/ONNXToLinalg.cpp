@@ -1,0 +1,87 @@
+//===- ONNXToLinalg.cpp - --convert-onnx-to-linalg ------------------------===//
+
+#include "onnxc/Conversion/Passes.h"
+
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#define DEBUG_TYPE "convert-onnx-to-linalg"
+
+namespace onnxc {
+#define GEN_PASS_DEF_CONVERTONNXTOLINALG
+#include "onnxc/Conversion/Passes.h.inc"
+} // namespace onnxc
+
+using namespace mlir;
+using namespace onnxc::onnx_ir;
+
+namespace onnxc {
+namespace {
+
+struct ConstantToArith : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<ElementsAttr> value = op.getValue();
+    if (!value)
+      return failure();
+    auto typed = dyn_cast<TypedAttr>(*value);
+    if (!typed || isa<TensorType>(typed.getType()) == false ||
+        cast<ShapedType>(typed.getType()).getElementType().isUnsignedInteger())
+      return failure();
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, typed);
+    return success();
+  }
+};
+
+struct ConvertONNXToLinalgPass
+    : impl::ConvertONNXToLinalgBase<ConvertONNXToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect,
+                           func::FuncDialect>();
+    // onnx ops are left of unknown legality: partial conversion then lowers
+    // those it has patterns for and keeps the rest, which are listed below
+    // (marking them illegal would roll back everything on the first one).
+    target.addLegalOp<NoValueOp>();
+    RewritePatternSet patterns(ctx);
+    patterns.add<ConstantToArith>(ctx);
+    populateONNXElementwiseToLinalgPatterns(patterns);
+
+    // Lower what can be lowered, then list every op that could not.
+    ConversionConfig config;
+    DenseSet<Operation *> unconverted;
+    config.unlegalizedOps = &unconverted;
+    (void)applyPartialConversion(getOperation(), target, std::move(patterns),
+                                 config);
+    SmallVector<Operation *> remaining;
+    getOperation().walk([&](Operation *op) {
+      if (isa<ONNXDialect>(op->getDialect()) && !isa<NoValueOp>(op))
+        remaining.push_back(op);
+    });
+    if (!remaining.empty()) {
+      InFlightDiagnostic diag = getOperation().emitError()
+                                << remaining.size()
+                                << " op(s) have no lowering to linalg yet:";
+      for (Operation *op : remaining) {
+        std::string node = "?";
+        if (auto name = op->getLoc()->findInstanceOf<NameLoc>())
+          node = name.getName().str();
+        diag << "\n  node '" << node << "' (" << op->getName().getStringRef()
+             << ")";
+      }
+      return signalPassFailure();
+    }
+    getOperation().walk([](NoValueOp op) {
+      if (op->use_empty())
+        op.erase();
+    });
+  }
+};
+
+} // namespace
+} // namespace onnxc
