@@ -22,6 +22,9 @@ namespace onnxc {
 /// Patterns lowering elementwise onnx ops to linalg.generic.
 void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns lowering MatMul (named linalg ops where shapes allow) and Gemm.
+void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace onnxc
 
 #endif // ONNXC_CONVERSION_PASSES_H

@@ -51,6 +51,7 @@ struct ConvertONNXToLinalgPass
     RewritePatternSet patterns(ctx);
     patterns.add<ConstantToArith>(ctx);
     populateONNXElementwiseToLinalgPatterns(patterns);
+    populateONNXMatMulToLinalgPatterns(patterns);
 
     // Lower what can be lowered, then list every op that could not.
     ConversionConfig config;

@@ -1,0 +1,52 @@
+//===- Common.cpp - Helpers shared by the ONNXToLinalg patterns -----------===//
+
+#include "Common.h"
+
+using namespace mlir;
+
+namespace onnxc::linalg_lowering {
+
+Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type, Value like) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, like, d));
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType(), sizes);
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
+  if (isa<FloatType>(type))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                   TypedAttr value) {
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType());
+  Value scalar = arith::ConstantOp::create(b, loc, value);
+  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> pads, Value value) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t spatial = type.getRank() - 2;
+  SmallVector<OpFoldResult> low(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(type.getRank(), b.getIndexAttr(0));
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[i + 2] = b.getIndexAttr(pads[i]);
+    high[i + 2] = b.getIndexAttr(pads[i + spatial]);
+    if (!ShapedType::isDynamic(shape[i + 2]))
+      shape[i + 2] += pads[i] + pads[i + spatial];
+  }
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(b, loc, padded, input, low, high, value);
+}
+
+} // namespace onnxc::linalg_lowering

@@ -1,0 +1,34 @@
+//===- Common.h - Helpers shared by the ONNXToLinalg patterns ---*- C++ -*-===//
+
+#ifndef ONNXC_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
+#define ONNXC_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+
+namespace onnxc::linalg_lowering {
+
+/// tensor.empty of `type`, its dynamic sizes taken from `like` dimension by
+/// dimension (`like` must have the same rank and the same dynamic dims).
+mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::RankedTensorType type, mlir::Value like);
+
+/// A tensor of `type` (static shape) filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::TypedAttr value);
+
+/// The scalar constant `value` of `type` (float or integer).
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+
+/// Pads the spatial dims (2..) of an NC... tensor with `value`; `pads` is
+/// ONNX's [begin..., end...]. Returns `input` when all pads are 0.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value input, llvm::ArrayRef<int64_t> pads,
+                       mlir::Value value);
+
+} // namespace onnxc::linalg_lowering
+
+#endif // ONNXC_LIB_CONVERSION_ONNXTOLINALG_COMMON_H
