@@ -22,6 +22,18 @@ namespace onnxc {
 /// Patterns lowering elementwise onnx ops to linalg.generic.
 void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns lowering 2-D Conv (plain, depthwise, grouped) and the pools.
+void populateONNXConvToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering Reshape-like ops, Transpose and Concat.
+void populateONNXDataMovementToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering BatchNormalization (inference mode).
+void populateONNXNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering Reduce*, Softmax/LogSoftmax and LayerNormalization.
+void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns lowering MatMul (named linalg ops where shapes allow) and Gemm.
 void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

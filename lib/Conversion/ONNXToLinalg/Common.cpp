@@ -49,4 +49,38 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   return tensor::PadOp::create(b, loc, padded, input, low, high, value);
 }
 
+bool isSupportedElement(Type t) {
+  return isa<FloatType>(t) || (t.isSignlessInteger() && !t.isInteger(1));
+}
+
+Type accumulatorType(OpBuilder &b, Type element) {
+  return element.isF16() || element.isBF16() ? b.getF32Type() : element;
+}
+
+Value castTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType type) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  if (accType.getElementType() == type.getElementType())
+    return acc;
+  int64_t rank = type.getRank();
+  Value init = emptyLike(b, loc, type, acc);
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, acc, init, maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value v = arith::TruncFOp::create(nb, nl, type.getElementType(),
+                                                 args[0]);
+               linalg::YieldOp::create(nb, nl, v);
+             })
+      .getResult(0);
+}
+
+Value zeroAccumulator(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                      Type type, ValueRange sizes) {
+  Value init = tensor::EmptyOp::create(b, loc, shape, type, sizes);
+  Value zero = scalarConstant(b, loc, type, 0);
+  return linalg::FillOp::create(b, loc, zero, init).getResult(0);
+}
+
 } // namespace onnxc::linalg_lowering

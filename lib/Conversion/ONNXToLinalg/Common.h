@@ -29,6 +29,22 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, llvm::ArrayRef<int64_t> pads,
                        mlir::Value value);
 
+/// Element types the contraction lowerings handle: floats and signless
+/// integers other than i1.
+bool isSupportedElement(mlir::Type t);
+
+/// The type contractions accumulate in: f32 for f16/bf16, else the type.
+mlir::Type accumulatorType(mlir::OpBuilder &b, mlir::Type element);
+
+/// Rounds an accumulator tensor to `type`'s element type when they differ.
+mlir::Value castTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                       mlir::RankedTensorType type);
+
+/// A zero-filled tensor of `shape` x `type`; dynamic sizes from `sizes`.
+mlir::Value zeroAccumulator(mlir::OpBuilder &b, mlir::Location loc,
+                            llvm::ArrayRef<int64_t> shape, mlir::Type type,
+                            mlir::ValueRange sizes);
+
 } // namespace onnxc::linalg_lowering
 
 #endif // ONNXC_LIB_CONVERSION_ONNXTOLINALG_COMMON_H

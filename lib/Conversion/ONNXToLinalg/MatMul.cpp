@@ -21,34 +21,6 @@ using namespace onnxc::linalg_lowering;
 namespace onnxc {
 namespace {
 
-bool isSupportedElement(Type t) {
-  return isa<FloatType>(t) || (t.isSignlessInteger() && !t.isInteger(1));
-}
-
-Type accumulatorType(OpBuilder &b, Type element) {
-  return element.isF16() || element.isBF16() ? b.getF32Type() : element;
-}
-
-/// Casts an accumulator tensor back to `type`'s element type when they
-/// differ (f32 -> f16/bf16).
-Value castTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType type) {
-  auto accType = cast<RankedTensorType>(acc.getType());
-  if (accType.getElementType() == type.getElementType())
-    return acc;
-  int64_t rank = type.getRank();
-  Value init = emptyLike(b, loc, type, acc);
-  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, type, acc, init, maps, iterators,
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value v = arith::TruncFOp::create(nb, nl, type.getElementType(),
-                                                 args[0]);
-               linalg::YieldOp::create(nb, nl, v);
-             })
-      .getResult(0);
-}
-
 /// Adds `lhs * rhs` into the block's accumulator argument.
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
   Type accType = args[2].getType();
@@ -63,15 +35,6 @@ void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
                   : Value(arith::AddIOp::create(
                         b, loc, args[2], arith::MulIOp::create(b, loc, lhs, rhs)));
   linalg::YieldOp::create(b, loc, sum);
-}
-
-/// An accumulator of `shape` x `accType`, zero-filled; dynamic sizes from
-/// `sizes`.
-Value zeroAccumulator(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                      Type accType, ValueRange sizes) {
-  Value init = tensor::EmptyOp::create(b, loc, shape, accType, sizes);
-  Value zero = scalarConstant(b, loc, accType, 0);
-  return linalg::FillOp::create(b, loc, zero, init).getResult(0);
 }
 
 struct MatMulLowering : OpConversionPattern<MatMulOp> {

@@ -52,6 +52,10 @@ struct ConvertONNXToLinalgPass
     patterns.add<ConstantToArith>(ctx);
     populateONNXElementwiseToLinalgPatterns(patterns);
     populateONNXMatMulToLinalgPatterns(patterns);
+    populateONNXConvToLinalgPatterns(patterns);
+    populateONNXDataMovementToLinalgPatterns(patterns);
+    populateONNXNormalizationToLinalgPatterns(patterns);
+    populateONNXReductionToLinalgPatterns(patterns);
 
     // Lower what can be lowered, then list every op that could not.
     ConversionConfig config;

@@ -1,0 +1,390 @@
+//===- Conv.cpp - Conv and pooling to linalg ------------------------------===//
+//
+// 2-D Conv becomes linalg.conv_2d_nchw_fchw (group 1),
+// linalg.depthwise_conv_2d_nchw_chw (one filter per channel) or
+// linalg.conv_2d_ngchw_gfchw (other groups), on an input padded with
+// tensor.pad; the bias is added by an elementwise generic. MaxPool becomes
+// linalg.pooling_nchw_max over a -inf padded input. AveragePool sums with
+// linalg.pooling_nchw_sum and divides by a count computed the same way from
+// a tensor of ones, which gives count_include_pad and ceil_mode exactly.
+// Global pools reduce the spatial dims with a generic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+
+#include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace onnxc::onnx_ir;
+using namespace onnxc::linalg_lowering;
+
+namespace onnxc {
+namespace {
+
+/// The window of a 2-D Conv or pool with ONNX defaults and auto_pad resolved
+/// against static input sizes. `pads` is [top, left, bottom, right].
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+};
+
+FailureOr<Window> getWindow(ArrayRef<int64_t> inputSpatial,
+                            ArrayRef<int64_t> kernel,
+                            std::optional<ArrayRef<int64_t>> strides,
+                            std::optional<ArrayRef<int64_t>> dilations,
+                            std::optional<ArrayRef<int64_t>> pads,
+                            StringRef autoPad) {
+  Window w;
+  int64_t n = inputSpatial.size();
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = strides ? SmallVector<int64_t>(*strides) : SmallVector<int64_t>(n, 1);
+  w.dilations =
+      dilations ? SmallVector<int64_t>(*dilations) : SmallVector<int64_t>(n, 1);
+  w.pads = pads ? SmallVector<int64_t>(*pads) : SmallVector<int64_t>(2 * n, 0);
+  if (static_cast<int64_t>(w.kernel.size()) != n ||
+      static_cast<int64_t>(w.strides.size()) != n ||
+      static_cast<int64_t>(w.dilations.size()) != n ||
+      static_cast<int64_t>(w.pads.size()) != 2 * n)
+    return failure();
+  for (int64_t i = 0; i < n; ++i) {
+    if (ShapedType::isDynamic(inputSpatial[i]))
+      return failure();
+    if (autoPad == "VALID") {
+      w.pads[i] = w.pads[i + n] = 0;
+    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t in = inputSpatial[i], s = w.strides[i];
+      int64_t window = (w.kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t out = (in + s - 1) / s;
+      int64_t total = std::max<int64_t>(0, (out - 1) * s + window - in);
+      int64_t small = total / 2, large = total - small;
+      w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+      w.pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  }
+  return w;
+}
+
+/// Grows the end pads so that `outputSpatial` windows fit (ceil_mode adds
+/// windows that start inside the input but end past the padding).
+void padForOutput(Window &w, ArrayRef<int64_t> inputSpatial,
+                  ArrayRef<int64_t> outputSpatial) {
+  int64_t n = inputSpatial.size();
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t needed = (outputSpatial[i] - 1) * w.strides[i] +
+                     (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t have = inputSpatial[i] + w.pads[i] + w.pads[i + n];
+    if (needed > have)
+      w.pads[i + n] += needed - have;
+  }
+}
+
+DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
+  return b.getI64TensorAttr(values);
+}
+
+/// Adds a per-channel bias [C] to an NCHW tensor.
+Value addChannelBias(OpBuilder &b, Location loc, Value input, Value bias) {
+  auto type = cast<RankedTensorType>(input.getType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
+      b.getMultiDimIdentityMap(rank)};
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{input, bias}, init, maps,
+             SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value bv = args[1];
+               if (bv.getType() != args[0].getType())
+                 bv = arith::ExtFOp::create(nb, nl, args[0].getType(), bv);
+               Value sum = isa<FloatType>(bv.getType())
+                               ? Value(arith::AddFOp::create(nb, nl, args[0], bv))
+                               : Value(arith::AddIOp::create(nb, nl, args[0], bv));
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
+
+struct ConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX(), w = adaptor.getW();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto wType = dyn_cast<RankedTensorType>(w.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!xType || !wType || !resultType || xType.getRank() != 4 ||
+        !xType.hasStaticShape() || !wType.hasStaticShape() ||
+        !resultType.hasStaticShape() ||
+        !isa<FloatType>(resultType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "only static 2-D float convs");
+    FailureOr<Window> window =
+        getWindow(xType.getShape().drop_front(2), wType.getShape().drop_front(2),
+                  op.getStrides(), op.getDilations(), op.getPads(),
+                  op.getAutoPad());
+    if (failed(window))
+      return rewriter.notifyMatchFailure(op, "unsupported window");
+    Type element = resultType.getElementType();
+    Type accType = accumulatorType(rewriter, element);
+    Value zero = scalarConstant(rewriter, loc, xType.getElementType(), 0);
+    Value padded = padSpatial(rewriter, loc, x, window->pads, zero);
+    DenseIntElementsAttr strides = i64Vector(rewriter, window->strides);
+    DenseIntElementsAttr dilations = i64Vector(rewriter, window->dilations);
+
+    int64_t group = op.getGroup();
+    int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
+    int64_t f = wType.getDimSize(0);
+    int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    auto accTensor = RankedTensorType::get(resultType.getShape(), accType);
+    Value conv;
+    if (group == 1) {
+      Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
+      conv = linalg::Conv2DNchwFchwOp::create(rewriter, loc, TypeRange{accTensor},
+                                              ValueRange{padded, w}, ValueRange{acc},
+                                              strides, dilations)
+                 .getResult(0);
+    } else if (group == c && f == c && wType.getDimSize(1) == 1) {
+      Value filter = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({c, kh, kw}, wType.getElementType()),
+          w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+      Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
+      conv = linalg::DepthwiseConv2DNchwChwOp::create(
+                 rewriter, loc, TypeRange{accTensor}, ValueRange{padded, filter},
+                 ValueRange{acc}, strides, dilations)
+                 .getResult(0);
+    } else {
+      auto paddedType = cast<RankedTensorType>(padded.getType());
+      Value groupedInput = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({n, group, c / group, paddedType.getDimSize(2),
+                                 paddedType.getDimSize(3)},
+                                xType.getElementType()),
+          padded, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+      Value groupedFilter = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({group, f / group, c / group, kh, kw},
+                                wType.getElementType()),
+          w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
+      SmallVector<int64_t> groupedShape = {n, group, f / group, oh, ow};
+      Value acc = zeroAccumulator(rewriter, loc, groupedShape, accType, {});
+      Value grouped =
+          linalg::Conv2DNgchwGfchwOp::create(
+              rewriter, loc, TypeRange{RankedTensorType::get(groupedShape, accType)},
+              ValueRange{groupedInput, groupedFilter}, ValueRange{acc}, strides,
+              dilations)
+              .getResult(0);
+      conv = tensor::CollapseShapeOp::create(
+          rewriter, loc, accTensor, grouped,
+          SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    }
+    if (!isa<NoneType>(adaptor.getB().getType()))
+      conv = addChannelBias(rewriter, loc, conv, adaptor.getB());
+    rewriter.replaceOp(op, castTensor(rewriter, loc, conv, resultType));
+    return success();
+  }
+};
+
+/// Static 2-D pools: the input padded as the window needs, and its sizes.
+template <typename PoolOp>
+FailureOr<Window> getPoolWindow(PoolOp op, RankedTensorType xType,
+                                RankedTensorType resultType) {
+  if (!xType || !resultType || xType.getRank() != 4 ||
+      !xType.hasStaticShape() || !resultType.hasStaticShape() ||
+      !isa<FloatType>(xType.getElementType()))
+    return failure();
+  FailureOr<Window> window =
+      getWindow(xType.getShape().drop_front(2), op.getKernelShape(),
+                op.getStrides(), op.getDilations(), op.getPads(),
+                op.getAutoPad());
+  if (failed(window))
+    return failure();
+  padForOutput(*window, xType.getShape().drop_front(2),
+               resultType.getShape().drop_front(2));
+  return window;
+}
+
+struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getY().getType());
+    if (!isa<NoneType>(op.getIndices().getType()))
+      return rewriter.notifyMatchFailure(op, "Indices output not lowered yet");
+    FailureOr<Window> window = getPoolWindow(op, xType, resultType);
+    if (failed(window))
+      return rewriter.notifyMatchFailure(op, "only static 2-D float pools");
+    Type element = xType.getElementType();
+    Value lowest = scalarConstant(rewriter, loc, element,
+                                  -std::numeric_limits<double>::infinity());
+    Value padded = padSpatial(rewriter, loc, adaptor.getX(), window->pads, lowest);
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), element);
+    Value acc = linalg::FillOp::create(rewriter, loc, lowest, init).getResult(0);
+    Value kernel = tensor::EmptyOp::create(rewriter, loc, window->kernel, element);
+    Value pool = linalg::PoolingNchwMaxOp::create(
+                     rewriter, loc, TypeRange{resultType}, ValueRange{padded, kernel},
+                     ValueRange{acc}, i64Vector(rewriter, window->strides),
+                     i64Vector(rewriter, window->dilations))
+                     .getResult(0);
+    rewriter.replaceOp(op, {pool, Value()});
+    return success();
+  }
+};
+
+struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    FailureOr<Window> explicitWindow = getPoolWindow(op, xType, resultType);
+    if (failed(explicitWindow))
+      return rewriter.notifyMatchFailure(op, "only static 2-D float pools");
+    // The pads ONNX specifies, and the extra end padding ceil_mode needs.
+    FailureOr<Window> specified =
+        getWindow(xType.getShape().drop_front(2), op.getKernelShape(),
+                  op.getStrides(), op.getDilations(), op.getPads(),
+                  op.getAutoPad());
+    Window window = *explicitWindow;
+    Type element = xType.getElementType();
+    Type accType = accumulatorType(rewriter, element);
+    auto sumPool = [&](Value input, Value padValue, ArrayRef<int64_t> pads) {
+      Value padded = padSpatial(rewriter, loc, input, pads, padValue);
+      auto type = cast<RankedTensorType>(padded.getType());
+      Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
+      Value kernel = tensor::EmptyOp::create(rewriter, loc, window.kernel,
+                                             type.getElementType());
+      return linalg::PoolingNchwSumOp::create(
+                 rewriter, loc,
+                 TypeRange{RankedTensorType::get(resultType.getShape(), accType)},
+                 ValueRange{padded, kernel}, ValueRange{acc},
+                 i64Vector(rewriter, window.strides),
+                 i64Vector(rewriter, window.dilations))
+          .getResult(0);
+    };
+    Value zero = scalarConstant(rewriter, loc, element, 0);
+    Value sum = sumPool(adaptor.getX(), zero, window.pads);
+
+    // Count the elements each window averages: ones inside the input, and
+    // inside the specified padding too when count_include_pad is set.
+    auto onesType = RankedTensorType::get(xType.getShape(), accType);
+    Value ones = filledTensor(rewriter, loc, onesType,
+                              rewriter.getFloatAttr(accType, 1.0));
+    Value onesPadded = ones;
+    if (op.getCountIncludePad())
+      onesPadded = padSpatial(rewriter, loc, ones, specified->pads,
+                              scalarConstant(rewriter, loc, accType, 1.0));
+    SmallVector<int64_t> extra(window.pads);
+    if (op.getCountIncludePad())
+      for (auto [e, s] : llvm::zip(extra, specified->pads))
+        e -= s;
+    Value count =
+        sumPool(onesPadded, scalarConstant(rewriter, loc, accType, 0), extra);
+
+    int64_t rank = resultType.getRank();
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    SmallVector<AffineMap> maps(3, rewriter.getMultiDimIdentityMap(rank));
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, resultType, ValueRange{sum, count}, init, maps,
+            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value v = arith::DivFOp::create(b, l, args[0], args[1]);
+              if (v.getType() != resultType.getElementType())
+                v = arith::TruncFOp::create(b, l, resultType.getElementType(), v);
+              linalg::YieldOp::create(b, l, v);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// GlobalAveragePool / GlobalMaxPool: one reduction over the spatial dims.
+template <typename GlobalOp, bool isMax>
+struct GlobalPoolLowering : OpConversionPattern<GlobalOp> {
+  using OpConversionPattern<GlobalOp>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<GlobalOp>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(GlobalOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!xType || !resultType || !xType.hasStaticShape() ||
+        !isa<FloatType>(xType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "only static float inputs");
+    Type element = xType.getElementType();
+    Type accType = accumulatorType(rewriter, element);
+    int64_t rank = xType.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> outExprs = {getAffineDimExpr(0, ctx),
+                                        getAffineDimExpr(1, ctx)};
+    for (int64_t d = 2; d < rank; ++d)
+      outExprs.push_back(getAffineConstantExpr(0, ctx));
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   AffineMap::get(rank, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    iterators[0] = iterators[1] = utils::IteratorType::parallel;
+    double initValue = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+    auto accTensor = RankedTensorType::get(resultType.getShape(), accType);
+    Value acc = filledTensor(rewriter, loc, accTensor,
+                             rewriter.getFloatAttr(accType, initValue));
+    Value reduced =
+        linalg::GenericOp::create(
+            rewriter, loc, accTensor, x, acc, maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value v = args[0];
+              if (v.getType() != accType)
+                v = arith::ExtFOp::create(b, l, accType, v);
+              Value r = isMax ? Value(arith::MaximumFOp::create(b, l, args[1], v))
+                              : Value(arith::AddFOp::create(b, l, args[1], v));
+              linalg::YieldOp::create(b, l, r);
+            })
+            .getResult(0);
+    if (!isMax) {
+      double count = product(xType.getShape().drop_front(2));
+      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
+      SmallVector<AffineMap> idMaps(2, rewriter.getMultiDimIdentityMap(rank));
+      reduced =
+          linalg::GenericOp::create(
+              rewriter, loc, accTensor, reduced, init, idMaps,
+              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                Value v = arith::DivFOp::create(
+                    b, l, args[0], scalarConstant(b, l, accType, count));
+                linalg::YieldOp::create(b, l, v);
+              })
+              .getResult(0);
+    }
+    rewriter.replaceOp(op, castTensor(rewriter, loc, reduced, resultType));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXConvToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,
+               GlobalPoolLowering<GlobalAveragePoolOp, false>,
+               GlobalPoolLowering<GlobalMaxPoolOp, true>>(patterns.getContext());
+}
+
+} // namespace onnxc

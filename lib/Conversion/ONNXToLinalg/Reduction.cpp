@@ -1,0 +1,378 @@
+//===- Reduction.cpp - Reductions, Softmax and LayerNorm to linalg --------===//
+//
+// All reductions go through one helper that builds a linalg.generic reducing
+// a set of dimensions into a tensor with those dimensions kept as size 1;
+// the size-1 form broadcasts straight back in Softmax and LayerNorm, and
+// keepdims = 0 collapses it afterwards. Floats accumulate in f32 at least.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+
+#include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace onnxc::onnx_ir;
+using namespace onnxc::linalg_lowering;
+
+namespace onnxc {
+namespace {
+
+using Combiner = function_ref<Value(OpBuilder &, Location, Value acc, Value x)>;
+using Mapper = function_ref<Value(OpBuilder &, Location, Value x)>;
+
+/// Reduces the dims of `input` marked in `reduced` (kept with size 1),
+/// starting from `init`; each element is mapped by `map` (after widening to
+/// `accType`) before `combine`.
+Value reduceKeepDims(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<bool> reduced, Type accType, double init,
+                     Mapper map, Combiner combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    shape.push_back(reduced[d] ? 1 : type.getDimSize(d));
+    if (!reduced[d] && type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, input, d));
+    outExprs.push_back(reduced[d] ? getAffineConstantExpr(0, ctx)
+                                  : getAffineDimExpr(d, ctx));
+    iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
+  }
+  Value empty = tensor::EmptyOp::create(b, loc, shape, accType, sizes);
+  Value initValue = scalarConstant(b, loc, accType, init);
+  Value acc = linalg::FillOp::create(b, loc, initValue, empty).getResult(0);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, acc.getType(), input, acc, maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value x = args[0];
+               if (x.getType() != accType)
+                 x = arith::ExtFOp::create(nb, nl, accType, x);
+               if (map)
+                 x = map(nb, nl, x);
+               linalg::YieldOp::create(nb, nl, combine(nb, nl, args[1], x));
+             })
+      .getResult(0);
+}
+
+/// An elementwise generic over `type` reading each of `inputs` with
+/// broadcasting (size-1 dims read at 0).
+Value broadcastGeneric(OpBuilder &b, Location loc, RankedTensorType type,
+                       ValueRange inputs, Value like,
+                       function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value v : inputs) {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      int64_t d = i + rank - t.getRank();
+      exprs.push_back(t.getDimSize(i) == 1 && type.getDimSize(d) != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(d, ctx));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = emptyLike(b, loc, type, like);
+  return linalg::GenericOp::create(
+             b, loc, type, inputs, init, maps,
+             SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+Value addF(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::AddFOp::create(b, l, x, y);
+}
+Value maxF(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::MaximumFOp::create(b, l, x, y);
+}
+Value roundTo(OpBuilder &b, Location l, Value v, Type element) {
+  return v.getType() == element ? v
+                                : Value(arith::TruncFOp::create(b, l, element, v));
+}
+Value widenTo(OpBuilder &b, Location l, Value v, Type type) {
+  return v.getType() == type ? v : Value(arith::ExtFOp::create(b, l, type, v));
+}
+
+/// Softmax and LogSoftmax along `axis`: max, exp(x - max), sum, normalize.
+template <typename SoftmaxOp, bool isLog>
+struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
+  using OpConversionPattern<SoftmaxOp>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<SoftmaxOp>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getInput();
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !isa<FloatType>(type.getElementType()))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    Type element = type.getElementType();
+    Type acc = accumulatorType(rewriter, element);
+    Value max = reduceKeepDims(rewriter, loc, x, reduced, acc,
+                               -std::numeric_limits<double>::infinity(),
+                               nullptr, maxF);
+    auto accType = RankedTensorType::get(type.getShape(), acc);
+    Value shifted = broadcastGeneric(
+        rewriter, loc, accType, ValueRange{x, max}, x,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), args[1]);
+        });
+    Value expSum = reduceKeepDims(
+        rewriter, loc, shifted, reduced, acc, 0.0,
+        [](OpBuilder &b, Location l, Value v) -> Value {
+          return math::ExpOp::create(b, l, v);
+        },
+        addF);
+    Value result = broadcastGeneric(
+        rewriter, loc, type, ValueRange{shifted, expSum}, x,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = isLog ? Value(arith::SubFOp::create(
+                                b, l, args[0], math::LogOp::create(b, l, args[1])))
+                          : Value(arith::DivFOp::create(
+                                b, l, math::ExpOp::create(b, l, args[0]), args[1]));
+          return roundTo(b, l, v, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LayerNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !isa<FloatType>(type.getElementType()) ||
+        !isa<NoneType>(op.getMean().getType()) ||
+        !isa<NoneType>(op.getInvStdDev().getType()))
+      return rewriter.notifyMatchFailure(op, "Mean/InvStdDev outputs");
+    Location loc = op.getLoc();
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t count = product(type.getShape().drop_front(axis));
+    if (ShapedType::isDynamic(count))
+      return rewriter.notifyMatchFailure(op, "dynamic normalized dims");
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t d = axis; d < rank; ++d)
+      reduced[d] = true;
+    Type element = type.getElementType();
+    Type acc = rewriter.getF32Type();
+    if (element.isF64())
+      acc = element;
+    Value sum = reduceKeepDims(rewriter, loc, x, reduced, acc, 0.0, nullptr, addF);
+    auto accType = RankedTensorType::get(type.getShape(), acc);
+    double invCount = 1.0 / static_cast<double>(count);
+    Value centered = broadcastGeneric(
+        rewriter, loc, accType, ValueRange{x, sum}, x,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value mean = arith::MulFOp::create(
+              b, l, args[1], scalarConstant(b, l, acc, invCount));
+          return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), mean);
+        });
+    Value squares = reduceKeepDims(
+        rewriter, loc, centered, reduced, acc, 0.0,
+        [](OpBuilder &b, Location l, Value v) -> Value {
+          return arith::MulFOp::create(b, l, v, v);
+        },
+        addF);
+    double epsilon = op.getEpsilon().convertToDouble();
+    SmallVector<Value> inputs = {centered, squares, adaptor.getScale()};
+    bool hasBias = !isa<NoneType>(adaptor.getB().getType());
+    if (hasBias)
+      inputs.push_back(adaptor.getB());
+    Value result = broadcastGeneric(
+        rewriter, loc, type, inputs, x,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value variance = arith::MulFOp::create(
+              b, l, args[1], scalarConstant(b, l, acc, invCount));
+          Value invStd = math::RsqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, variance,
+                                    scalarConstant(b, l, acc, epsilon)));
+          Value y = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, args[0], invStd),
+              widenTo(b, l, args[2], acc));
+          if (hasBias)
+            y = arith::AddFOp::create(b, l, y, widenTo(b, l, args[3], acc));
+          return roundTo(b, l, y, element);
+        });
+    rewriter.replaceOp(op, {result, Value(), Value()});
+    return success();
+  }
+};
+
+/// Reduce* with constant (or absent) axes.
+template <typename ReduceOp>
+struct ReduceLowering : OpConversionPattern<ReduceOp> {
+  using OpConversionPattern<ReduceOp>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<ReduceOp>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getData();
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !resultType || !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "float reductions only");
+    int64_t rank = type.getRank();
+    SmallVector<bool> reduced(rank, false);
+    if (isNone(op.getAxes())) {
+      if (op.getNoopWithEmptyAxes()) {
+        rewriter.replaceOp(op, x);
+        return success();
+      }
+      reduced.assign(rank, true);
+    } else {
+      std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
+      if (!axes)
+        return rewriter.notifyMatchFailure(op, "axes are not constant");
+      if (axes->empty() && op.getNoopWithEmptyAxes()) {
+        rewriter.replaceOp(op, x);
+        return success();
+      }
+      if (axes->empty())
+        reduced.assign(rank, true);
+      for (int64_t a : *axes)
+        reduced[a < 0 ? a + rank : a] = true;
+    }
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Type acc = accumulatorType(rewriter, element);
+    double count = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      if (reduced[d])
+        count *= type.getDimSize(d);
+    auto mul = [](OpBuilder &b, Location l, Value a, Value v) -> Value {
+      return arith::MulFOp::create(b, l, a, v);
+    };
+    auto minF = [](OpBuilder &b, Location l, Value a, Value v) -> Value {
+      return arith::MinimumFOp::create(b, l, a, v);
+    };
+    auto square = [](OpBuilder &b, Location l, Value v) -> Value {
+      return arith::MulFOp::create(b, l, v, v);
+    };
+    auto abs = [](OpBuilder &b, Location l, Value v) -> Value {
+      return math::AbsFOp::create(b, l, v);
+    };
+    auto exp = [](OpBuilder &b, Location l, Value v) -> Value {
+      return math::ExpOp::create(b, l, v);
+    };
+    double inf = std::numeric_limits<double>::infinity();
+    Value r;
+    // Post-processing of the reduced value, per op.
+    std::function<Value(OpBuilder &, Location, Value)> finish;
+    Operation *raw = op.getOperation();
+    if (isa<ReduceSumOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, nullptr, addF);
+    } else if (isa<ReduceMeanOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, nullptr, addF);
+      finish = [&](OpBuilder &b, Location l, Value v) -> Value {
+        return arith::DivFOp::create(b, l, v, scalarConstant(b, l, acc, count));
+      };
+    } else if (isa<ReduceMaxOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, -inf, nullptr, maxF);
+    } else if (isa<ReduceMinOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, inf, nullptr, minF);
+    } else if (isa<ReduceProdOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 1, nullptr, mul);
+    } else if (isa<ReduceL1Op>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, abs, addF);
+    } else if (isa<ReduceSumSquareOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, square, addF);
+    } else if (isa<ReduceL2Op>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, square, addF);
+      finish = [](OpBuilder &b, Location l, Value v) -> Value {
+        return math::SqrtOp::create(b, l, v);
+      };
+    } else if (isa<ReduceLogSumOp>(raw)) {
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, nullptr, addF);
+      finish = [](OpBuilder &b, Location l, Value v) -> Value {
+        return math::LogOp::create(b, l, v);
+      };
+    } else {
+      // ReduceLogSumExp, stabilized by the maximum.
+      Value max = reduceKeepDims(rewriter, loc, x, reduced, acc, -inf, nullptr, maxF);
+      auto accType = RankedTensorType::get(type.getShape(), acc);
+      Value shifted = broadcastGeneric(
+          rewriter, loc, accType, ValueRange{x, max}, x,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), args[1]);
+          });
+      Value sum = reduceKeepDims(rewriter, loc, shifted, reduced, acc, 0, exp, addF);
+      auto keptType = cast<RankedTensorType>(sum.getType());
+      r = broadcastGeneric(rewriter, loc, keptType, ValueRange{sum, max}, sum,
+                           [&](OpBuilder &b, Location l, ValueRange args) {
+                             return arith::AddFOp::create(
+                                 b, l, math::LogOp::create(b, l, args[0]), args[1]);
+                           });
+    }
+    auto keptType = cast<RankedTensorType>(r.getType());
+    auto keptResult = RankedTensorType::get(keptType.getShape(), element);
+    if (finish || acc != element)
+      r = broadcastGeneric(rewriter, loc, keptResult, ValueRange{r}, r,
+                           [&](OpBuilder &b, Location l, ValueRange args) {
+                             Value v = finish ? finish(b, l, args[0]) : args[0];
+                             return roundTo(b, l, v, element);
+                           });
+    if (!op.getKeepdims()) {
+      SmallVector<ReassociationIndices> groups;
+      ReassociationIndices pending;
+      for (int64_t d = 0; d < rank; ++d) {
+        pending.push_back(d);
+        if (!reduced[d]) {
+          groups.push_back(pending);
+          pending.clear();
+        }
+      }
+      if (!pending.empty()) {
+        if (groups.empty())
+          groups.push_back({});
+        groups.back().append(pending.begin(), pending.end());
+      }
+      if (resultType.getRank() == 0)
+        groups.clear();
+      r = tensor::CollapseShapeOp::create(rewriter, loc, resultType, r, groups);
+    }
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXReductionToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<SoftmaxLowering<SoftmaxOp, false>,
+               SoftmaxLowering<LogSoftmaxOp, true>, LayerNormalizationLowering,
+               ReduceLowering<ReduceSumOp>, ReduceLowering<ReduceMeanOp>,
+               ReduceLowering<ReduceMaxOp>, ReduceLowering<ReduceMinOp>,
+               ReduceLowering<ReduceProdOp>, ReduceLowering<ReduceL1Op>,
+               ReduceLowering<ReduceL2Op>, ReduceLowering<ReduceSumSquareOp>,
+               ReduceLowering<ReduceLogSumOp>,
+               ReduceLowering<ReduceLogSumExpOp>>(patterns.getContext());
+}
+
+} // namespace onnxc
