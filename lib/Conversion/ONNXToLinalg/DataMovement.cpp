@@ -126,12 +126,106 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
+/// Gather: a generic over the output that extracts from `data` at the
+/// index read from `indices` (negative indices count from the end).
+struct GatherLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto dataType = dyn_cast<RankedTensorType>(data.getType());
+    auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !indicesType || !resultType ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = resultType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + dataType.getRank()
+                                    : op.getAxis();
+    int64_t indexRank = indicesType.getRank();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t i = 0; i < indexRank; ++i)
+      indexExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
+                                   rewriter.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, resultType, indices, init, maps,
+            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value dim = tensor::DimOp::create(b, l, data, axis);
+              Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                       args[0]);
+              Value zero = arith::ConstantIndexOp::create(b, l, 0);
+              Value negative = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::slt, index, zero);
+              index = arith::SelectOp::create(
+                  b, l, negative, arith::AddIOp::create(b, l, index, dim), index);
+              SmallVector<Value> coords;
+              for (int64_t d = 0; d < axis; ++d)
+                coords.push_back(linalg::IndexOp::create(b, l, d));
+              coords.push_back(index);
+              for (int64_t d = axis + indexRank; d < rank; ++d)
+                coords.push_back(linalg::IndexOp::create(b, l, d));
+              Value v = tensor::ExtractOp::create(b, l, data, coords);
+              linalg::YieldOp::create(b, l, v);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Expand: broadcast the input to the (static) result shape.
+struct ExpandLowering : OpConversionPattern<ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!inputType || !resultType || !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = resultType.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < inputType.getRank(); ++i) {
+      int64_t d = i + rank - inputType.getRank();
+      exprs.push_back(inputType.getDimSize(i) == 1 && resultType.getDimSize(d) != 1
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(d, ctx));
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                   rewriter.getMultiDimIdentityMap(rank)};
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType());
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, resultType, input, init, maps,
+            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateONNXDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeLikeLowering<ReshapeOp>, ReshapeLikeLowering<FlattenOp>,
                ReshapeLikeLowering<SqueezeOp>, ReshapeLikeLowering<UnsqueezeOp>,
-               TransposeLowering, ConcatLowering>(patterns.getContext());
+               TransposeLowering, ConcatLowering, GatherLowering,
+               ExpandLowering>(patterns.getContext());
 }
 
 } // namespace onnxc

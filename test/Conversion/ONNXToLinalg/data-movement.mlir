@@ -36,3 +36,28 @@ func.func @batch_norm(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>, %b: tensor<4xf
   %y, %rm, %rv = "onnx.BatchNormalization"(%x, %s, %b, %m, %v) {epsilon = 1.0e-5 : f32} : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<1x4x2x2xf32>, none, none)
   return %y : tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// CHECK-DAG: #[[$IDX:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @gather_embedding
+// CHECK: linalg.generic {indexing_maps = [#[[$IDX]], #{{.*}}]
+// CHECK: %[[I:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK: arith.cmpi slt, %[[I]]
+// CHECK: %[[J:.*]] = linalg.index 2 : index
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %[[J]]] : tensor<100x16xf32>
+func.func @gather_embedding(%table: tensor<100x16xf32>, %ids: tensor<1x8xi64>) -> tensor<1x8x16xf32> {
+  %0 = "onnx.Gather"(%table, %ids) {axis = 0 : i64} : (tensor<100x16xf32>, tensor<1x8xi64>) -> tensor<1x8x16xf32>
+  return %0 : tensor<1x8x16xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[$BCAST:.*]] = affine_map<(d0, d1, d2) -> (0, d2)>
+// CHECK-LABEL: func.func @expand
+// CHECK: linalg.generic {indexing_maps = [#[[$BCAST]], #{{.*}}]
+func.func @expand(%x: tensor<1x4xf32>) -> tensor<2x3x4xf32> {
+  %shape = "onnx.Constant"() {value = dense<[2, 3, 4]> : tensor<3xi64>} : () -> tensor<3xi64>
+  %0 = "onnx.Expand"(%x, %shape) : (tensor<1x4xf32>, tensor<3xi64>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
