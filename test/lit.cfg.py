@@ -22,6 +22,7 @@ config.substitutions.append(
     ("%make-bad-model", config.python_executable + " " + os.path.join(utils, "make_bad_model.py")))
 config.substitutions.append(("%shared_models", config.shared_models_dir))
 config.substitutions.append(("%onnxc_src", config.onnxc_src_root))
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 llvm_config.add_tool_substitutions(["onnx-opt", "onnx-compile"], [config.onnxc_tools_dir])
 
 if os.path.isdir(config.shared_models_dir):

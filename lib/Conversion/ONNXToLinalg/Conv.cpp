@@ -5,8 +5,8 @@
 // linalg.conv_2d_ngchw_gfchw (other groups), on an input padded with
 // tensor.pad; the bias is added by an elementwise generic. MaxPool becomes
 // linalg.pooling_nchw_max over a -inf padded input. AveragePool sums with
-// linalg.pooling_nchw_sum and divides by a count computed the same way from
-// a tensor of ones, which gives count_include_pad and ceil_mode exactly.
+// linalg.pooling_nchw_sum and divides by the kernel size (count_include_pad)
+// or by the count of input elements per window, pooled from a tensor of ones.
 // Global pools reduce the spatial dims with a generic.
 //
 //===----------------------------------------------------------------------===//
@@ -254,11 +254,6 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     FailureOr<Window> explicitWindow = getPoolWindow(op, xType, resultType);
     if (failed(explicitWindow))
       return rewriter.notifyMatchFailure(op, "only static 2-D float pools");
-    // The pads ONNX specifies, and the extra end padding ceil_mode needs.
-    FailureOr<Window> specified =
-        getWindow(xType.getShape().drop_front(2), op.getKernelShape(),
-                  op.getStrides(), op.getDilations(), op.getPads(),
-                  op.getAutoPad());
     Window window = *explicitWindow;
     Type element = xType.getElementType();
     Type accType = accumulatorType(rewriter, element);
@@ -279,21 +274,23 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     Value zero = scalarConstant(rewriter, loc, element, 0);
     Value sum = sumPool(adaptor.getX(), zero, window.pads);
 
-    // Count the elements each window averages: ones inside the input, and
-    // inside the specified padding too when count_include_pad is set.
-    auto onesType = RankedTensorType::get(xType.getShape(), accType);
-    Value ones = filledTensor(rewriter, loc, onesType,
-                              rewriter.getFloatAttr(accType, 1.0));
-    Value onesPadded = ones;
-    if (op.getCountIncludePad())
-      onesPadded = padSpatial(rewriter, loc, ones, specified->pads,
-                              scalarConstant(rewriter, loc, accType, 1.0));
-    SmallVector<int64_t> extra(window.pads);
-    if (op.getCountIncludePad())
-      for (auto [e, s] : llvm::zip(extra, specified->pads))
-        e -= s;
-    Value count =
-        sumPool(onesPadded, scalarConstant(rewriter, loc, accType, 0), extra);
+    // The divisor: with count_include_pad, the kernel size (as onnxruntime
+    // does, also for windows that ceil_mode lets run past the padding);
+    // otherwise the input elements under each window, counted by pooling a
+    // tensor of ones the same way.
+    Value count;
+    if (op.getCountIncludePad()) {
+      double size = product(window.kernel);
+      count = filledTensor(rewriter, loc,
+                           RankedTensorType::get(resultType.getShape(), accType),
+                           rewriter.getFloatAttr(accType, size));
+    } else {
+      auto onesType = RankedTensorType::get(xType.getShape(), accType);
+      Value ones = filledTensor(rewriter, loc, onesType,
+                                rewriter.getFloatAttr(accType, 1.0));
+      count = sumPool(ones, scalarConstant(rewriter, loc, accType, 0),
+                      window.pads);
+    }
 
     int64_t rank = resultType.getRank();
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),

@@ -54,8 +54,10 @@ struct BatchNormalizationLowering : OpConversionPattern<BatchNormalizationOp> {
                     bias = widen(args[2]), mean = widen(args[3]),
                     var = widen(args[4]);
               Value eps = scalarConstant(b, l, computeType, epsilon);
-              Value invStd = math::RsqrtOp::create(
-                  b, l, arith::AddFOp::create(b, l, var, eps));
+              Value invStd = arith::DivFOp::create(
+                  b, l, scalarConstant(b, l, computeType, 1.0),
+                  math::SqrtOp::create(b, l,
+                                       arith::AddFOp::create(b, l, var, eps)));
               Value centered = arith::SubFOp::create(b, l, x, mean);
               Value scaled = arith::MulFOp::create(
                   b, l, centered, arith::MulFOp::create(b, l, scale, invStd));

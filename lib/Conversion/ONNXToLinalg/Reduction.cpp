@@ -209,10 +209,12 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value variance = arith::MulFOp::create(
               b, l, args[1], scalarConstant(b, l, acc, invCount));
-          Value invStd = math::RsqrtOp::create(
-              b, l,
-              arith::AddFOp::create(b, l, variance,
-                                    scalarConstant(b, l, acc, epsilon)));
+          Value invStd = arith::DivFOp::create(
+              b, l, scalarConstant(b, l, acc, 1.0),
+              math::SqrtOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, variance,
+                                        scalarConstant(b, l, acc, epsilon))));
           Value y = arith::MulFOp::create(
               b, l, arith::MulFOp::create(b, l, args[0], invStd),
               widenTo(b, l, args[2], acc));

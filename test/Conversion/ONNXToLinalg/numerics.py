@@ -1,0 +1,210 @@
+# The linalg lowerings compute what onnxruntime computes. Each case is a
+# small model built with onnx.helper; onnx-compile --emit=linalg lowers it,
+# a wrapper embeds the inputs and prints the outputs, and MLIR's upstream
+# bufferization, LLVM lowering and mlir-runner execute it. This checks the
+# conversion patterns numerically until the CPU backend runs models itself.
+#
+# RUN: %python %s %t %llvm_lib_dir
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+CASES = []
+RNG = np.random.default_rng(7)
+
+
+def case(name, nodes, inputs, outputs, inits=(), opset=17):
+    CASES.append((name, nodes, inputs, outputs, list(inits), opset))
+
+
+def rand(*shape, low=-2.0, high=2.0):
+    return RNG.uniform(low, high, shape).astype(np.float32)
+
+
+def unary(op, low=-2.0, high=2.0, opset=17, **attrs):
+    case(op, [helper.make_node(op, ["x"], ["y"], **attrs)],
+         {"x": rand(2, 3, 4, low=low, high=high)}, ["y"], opset=opset)
+
+
+def binary(op, a_shape, b_shape, low=-2.0, high=2.0, **attrs):
+    case(f"{op}-{'x'.join(map(str, a_shape))}-{'x'.join(map(str, b_shape))}",
+         [helper.make_node(op, ["a", "b"], ["y"], **attrs)],
+         {"a": rand(*a_shape, low=low, high=high), "b": rand(*b_shape, low=low, high=high)}, ["y"])
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+for op in ["Relu", "Sigmoid", "Tanh", "Erf", "Exp", "Neg", "Abs", "HardSwish",
+           "Softplus", "Softsign", "Floor", "Ceil", "Sin", "Cos", "Sign", "Identity"]:
+    unary(op)
+for op in ["Log", "Sqrt", "Reciprocal"]:
+    unary(op, low=0.1, high=3.0)
+unary("HardSigmoid", alpha=0.3, beta=0.4)
+unary("LeakyRelu", alpha=0.2)
+unary("Elu", alpha=0.7)
+unary("Selu")
+unary("Gelu", opset=20)
+CASES.append(("Gelu-tanh",) + CASES[-1][1:])
+CASES[-1][1][0].attribute.append(helper.make_attribute("approximate", "tanh"))
+unary("Softmax", axis=1)
+unary("LogSoftmax", axis=-1)
+for op in ["Add", "Sub", "Mul", "Max", "Min"]:
+    binary(op, (2, 3, 4), (3, 1))
+binary("Div", (2, 3), (3,), low=0.5, high=2.0)
+binary("Pow", (2, 3), (2, 3), low=0.5, high=2.0)
+case("Clip", [helper.make_node("Clip", ["x", "lo", "hi"], ["y"])], {"x": rand(3, 4)}, ["y"],
+     [const("lo", np.float32(-0.5)), const("hi", np.float32(0.75))])
+case("Where-Less", [helper.make_node("Less", ["a", "b"], ["c"]),
+                    helper.make_node("Where", ["c", "a", "b"], ["y"])],
+     {"a": rand(3, 4), "b": rand(4)}, ["y"])
+case("Cast-int-roundtrip", [helper.make_node("Cast", ["x"], ["i"], to=TensorProto.INT32),
+                            helper.make_node("Cast", ["i"], ["y"], to=TensorProto.FLOAT)],
+     {"x": rand(5, low=-9, high=9)}, ["y"])
+case("MatMul-2d", [helper.make_node("MatMul", ["a", "b"], ["y"])], {"a": rand(3, 5), "b": rand(5, 4)}, ["y"])
+case("MatMul-batch", [helper.make_node("MatMul", ["a", "b"], ["y"])], {"a": rand(2, 3, 5), "b": rand(2, 5, 4)}, ["y"])
+case("MatMul-broadcast", [helper.make_node("MatMul", ["a", "b"], ["y"])], {"a": rand(2, 1, 3, 5), "b": rand(3, 5, 2)}, ["y"])
+case("MatMul-vector", [helper.make_node("MatMul", ["a", "b"], ["y"])], {"a": rand(5), "b": rand(2, 5, 3)}, ["y"])
+case("Gemm", [helper.make_node("Gemm", ["a", "b", "c"], ["y"], alpha=0.5, beta=2.0, transB=1)],
+     {"a": rand(3, 4), "b": rand(5, 4), "c": rand(5)}, ["y"])
+case("Gemm-transA", [helper.make_node("Gemm", ["a", "b"], ["y"], transA=1)],
+     {"a": rand(4, 3), "b": rand(4, 5)}, ["y"])
+case("Conv-pad-stride-bias", [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 0, 2, 1], strides=[2, 1])],
+     {"x": rand(1, 3, 7, 6)}, ["y"], [const("w", rand(4, 3, 3, 2)), const("b", rand(4))])
+case("Conv-depthwise-same", [helper.make_node("Conv", ["x", "w"], ["y"], group=4, auto_pad="SAME_UPPER", strides=[2, 2])],
+     {"x": rand(1, 4, 7, 7)}, ["y"], [const("w", rand(4, 1, 3, 3))])
+case("Conv-grouped-dilated", [helper.make_node("Conv", ["x", "w"], ["y"], group=2, dilations=[2, 1])],
+     {"x": rand(2, 4, 8, 6)}, ["y"], [const("w", rand(6, 2, 3, 3))])
+case("MaxPool-ceil", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
+     {"x": rand(1, 2, 6, 7)}, ["y"])
+case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])],
+     {"x": rand(1, 2, 8, 8)}, ["y"])
+case("AveragePool-exclude-pad", [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
+     {"x": rand(1, 2, 5, 5)}, ["y"])
+case("AveragePool-include-pad-ceil", [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2], strides=[2, 2],
+                                                       pads=[1, 1, 0, 0], count_include_pad=1, ceil_mode=1)],
+     {"x": rand(1, 2, 5, 6)}, ["y"])
+case("GlobalAveragePool", [helper.make_node("GlobalAveragePool", ["x"], ["y"])], {"x": rand(2, 3, 5, 4)}, ["y"])
+case("GlobalMaxPool", [helper.make_node("GlobalMaxPool", ["x"], ["y"])], {"x": rand(2, 3, 5, 4)}, ["y"])
+case("BatchNormalization", [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], epsilon=1e-3)],
+     {"x": rand(2, 3, 4, 4)}, ["y"],
+     [const("s", rand(3)), const("b", rand(3)), const("m", rand(3)), const("v", rand(3, low=0.5, high=2))])
+case("LayerNormalization", [helper.make_node("LayerNormalization", ["x", "s", "b"], ["y"], axis=-1, epsilon=1e-5)],
+     {"x": rand(2, 3, 8)}, ["y"], [const("s", rand(8)), const("b", rand(8))])
+for op in ["ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
+           "ReduceL2", "ReduceSumSquare", "ReduceLogSumExp"]:
+    case(op, [helper.make_node(op, ["x", "axes"], ["y"], keepdims=0)], {"x": rand(2, 3, 4, low=0.2, high=1.5)},
+         ["y"], [const("axes", np.array([0, 2], dtype=np.int64))], opset=18)
+case("ReduceLogSum-all", [helper.make_node("ReduceLogSum", ["x"], ["y"])], {"x": rand(2, 3, low=0.2, high=1.5)}, ["y"], opset=18)
+case("Transpose", [helper.make_node("Transpose", ["x"], ["y"], perm=[2, 0, 1])], {"x": rand(2, 3, 4)}, ["y"])
+case("Reshape-Flatten", [helper.make_node("Reshape", ["x", "s"], ["r"]), helper.make_node("Flatten", ["r"], ["y"], axis=1)],
+     {"x": rand(2, 3, 4)}, ["y"], [const("s", np.array([4, -1, 3], dtype=np.int64))])
+case("Squeeze-Unsqueeze", [helper.make_node("Unsqueeze", ["x", "a"], ["u"]), helper.make_node("Squeeze", ["u", "a"], ["y"])],
+     {"x": rand(3, 4)}, ["y"], [const("a", np.array([1], dtype=np.int64))])
+case("Concat", [helper.make_node("Concat", ["a", "b", "a"], ["y"], axis=1)], {"a": rand(2, 3), "b": rand(2, 1)}, ["y"])
+case("Gather-negative", [helper.make_node("Gather", ["t", "i"], ["y"], axis=0)], {"i": np.array([[0, -1, 2]], dtype=np.int64)},
+     ["y"], [const("t", rand(5, 4))])
+case("Gather-axis1", [helper.make_node("Gather", ["x", "i"], ["y"], axis=1)], {"x": rand(2, 5, 3)},
+     ["y"], [const("i", np.array([4, 0], dtype=np.int64))])
+case("Expand", [helper.make_node("Expand", ["x", "s"], ["y"])], {"x": rand(3, 1)}, ["y"],
+     [const("s", np.array([2, 3, 4], dtype=np.int64))])
+
+MLIR_TYPE = {np.float32: "f32", np.int64: "i64"}
+
+
+def build(name, nodes, inputs, outputs, inits, opset):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(k, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape) for k, v in inputs.items()],
+        [helper.ValueInfoProto(name=o) for o in outputs], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8
+    return model
+
+
+def tensor_type(shape, elem):
+    return "tensor<" + "".join(f"{d}x" for d in shape) + elem + ">"
+
+
+def wrap(linalg, inputs, result_types):
+    lines = ["  func.func private @printMemrefF32(memref<*xf32>)", "  func.func @main() {"]
+    args, arg_types = [], []
+    for i, value in enumerate(inputs.values()):
+        t = tensor_type(value.shape, MLIR_TYPE[value.dtype.type])
+        lines.append(f'    %in{i} = arith.constant dense<"0x{value.tobytes().hex().upper()}"> : {t}')
+        args.append(f"%in{i}")
+        arg_types.append(t)
+    results = ", ".join(f"%r{i}" for i in range(len(result_types)))
+    lines.append(f"    {results} = call @main_graph({', '.join(args)}) : ({', '.join(arg_types)}) -> ({', '.join(result_types)})")
+    for i, t in enumerate(result_types):
+        memref = t.replace("tensor<", "memref<")
+        lines.append(f"    %m{i} = bufferization.to_buffer %r{i} : {t} to {memref}")
+        lines.append(f"    %u{i} = memref.cast %m{i} : {memref} to memref<*xf32>")
+        lines.append(f"    call @printMemrefF32(%u{i}) : (memref<*xf32>) -> ()")
+    lines += ["    return", "  }"]
+    end = linalg.index("{-#") if "{-#" in linalg else len(linalg)
+    close = linalg.rindex("}", 0, end)
+    return linalg[:close] + "\n".join(lines) + "\n" + linalg[close:]
+
+
+def run_case(workdir, libdir, spec):
+    name, nodes, inputs, outputs, inits, opset = spec
+    model = build(*spec)
+    path = os.path.join(workdir, name + ".onnx")
+    onnx.save(model, path)
+    want = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, inputs)
+    out = subprocess.run(["onnx-compile", path, "--emit=linalg", "--print-weights"],
+                         capture_output=True, text=True)
+    if out.returncode:
+        return out.stderr.strip()
+    signature = next(l for l in out.stdout.splitlines() if "func.func @main_graph" in l)
+    result_types = re.findall(r"(tensor<[^>]*>) \{onnx.name", signature.split("->", 1)[1])
+    program = wrap(out.stdout, inputs, result_types)
+    lowered = subprocess.run(
+        ["mlir-opt", "--one-shot-bufferize=bufferize-function-boundaries", "--convert-linalg-to-loops",
+         "--convert-scf-to-cf", "--expand-strided-metadata", "--lower-affine", "--convert-math-to-libm",
+         "--convert-to-llvm",
+         "--reconcile-unrealized-casts"], input=program, capture_output=True, text=True)
+    if lowered.returncode:
+        return "mlir-opt: " + lowered.stderr[:1500]
+    run = subprocess.run(
+        ["mlir-runner", "-e", "main", "-entry-point-result=void",
+         f"-shared-libs={libdir}/libmlir_c_runner_utils.so,{libdir}/libmlir_runner_utils.so"],
+        input=lowered.stdout, capture_output=True, text=True)
+    if run.returncode:
+        return "mlir-runner: " + run.stderr[:1500]
+    blocks = run.stdout.split("Unranked Memref")[1:]
+    if len(blocks) != len(want):
+        return f"expected {len(want)} printed outputs, got {len(blocks)}"
+    for block, expected in zip(blocks, want):
+        data = block.split("data =", 1)[1]
+        got = np.array([float(v) for v in re.findall(r"-?(?:inf|nan|[0-9.]+(?:e[-+]?[0-9]+)?)", data)])
+        expected = np.asarray(expected, dtype=np.float64).reshape(-1)
+        if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-4, atol=1e-5):
+            err = np.max(np.abs(got - expected)) if got.shape == expected.shape else "shape"
+            return f"mismatch (max abs err {err})"
+    return None
+
+
+def main():
+    workdir, libdir = sys.argv[1], sys.argv[2]
+    os.makedirs(workdir, exist_ok=True)
+    failures = 0
+    for spec in CASES:
+        problem = run_case(workdir, libdir, spec)
+        if problem:
+            failures += 1
+            print(f"FAIL {spec[0]}: {problem}")
+    print(f"{len(CASES) - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
