@@ -4,14 +4,15 @@
 # bufferization, LLVM lowering and mlir-runner execute it. This checks the
 # conversion patterns numerically until the CPU backend runs models itself.
 #
-# RUN: %python %s %t %llvm_lib_dir
+# RUN: %python %s %t %llvm_lib_dir %onnxc_src/utils
 import os
-import re
-import subprocess
 import sys
 
 import numpy as np
 import onnx
+
+sys.path.insert(0, sys.argv[3])
+import run_linalg  # noqa: E402
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
@@ -116,9 +117,6 @@ case("Gather-axis1", [helper.make_node("Gather", ["x", "i"], ["y"], axis=1)], {"
 case("Expand", [helper.make_node("Expand", ["x", "s"], ["y"])], {"x": rand(3, 1)}, ["y"],
      [const("s", np.array([2, 3, 4], dtype=np.int64))])
 
-MLIR_TYPE = {np.float32: "f32", np.int64: "i64"}
-
-
 def build(name, nodes, inputs, outputs, inits, opset):
     graph = helper.make_graph(
         nodes, name,
@@ -129,63 +127,19 @@ def build(name, nodes, inputs, outputs, inits, opset):
     return model
 
 
-def tensor_type(shape, elem):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + elem + ">"
-
-
-def wrap(linalg, inputs, result_types):
-    lines = ["  func.func private @printMemrefF32(memref<*xf32>)", "  func.func @main() {"]
-    args, arg_types = [], []
-    for i, value in enumerate(inputs.values()):
-        t = tensor_type(value.shape, MLIR_TYPE[value.dtype.type])
-        lines.append(f'    %in{i} = arith.constant dense<"0x{value.tobytes().hex().upper()}"> : {t}')
-        args.append(f"%in{i}")
-        arg_types.append(t)
-    results = ", ".join(f"%r{i}" for i in range(len(result_types)))
-    lines.append(f"    {results} = call @main_graph({', '.join(args)}) : ({', '.join(arg_types)}) -> ({', '.join(result_types)})")
-    for i, t in enumerate(result_types):
-        memref = t.replace("tensor<", "memref<")
-        lines.append(f"    %m{i} = bufferization.to_buffer %r{i} : {t} to {memref}")
-        lines.append(f"    %u{i} = memref.cast %m{i} : {memref} to memref<*xf32>")
-        lines.append(f"    call @printMemrefF32(%u{i}) : (memref<*xf32>) -> ()")
-    lines += ["    return", "  }"]
-    end = linalg.index("{-#") if "{-#" in linalg else len(linalg)
-    close = linalg.rindex("}", 0, end)
-    return linalg[:close] + "\n".join(lines) + "\n" + linalg[close:]
-
-
 def run_case(workdir, libdir, spec):
     name, nodes, inputs, outputs, inits, opset = spec
     model = build(*spec)
     path = os.path.join(workdir, name + ".onnx")
     onnx.save(model, path)
     want = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, inputs)
-    out = subprocess.run(["onnx-compile", path, "--emit=linalg", "--print-weights"],
-                         capture_output=True, text=True)
-    if out.returncode:
-        return out.stderr.strip()
-    signature = next(l for l in out.stdout.splitlines() if "func.func @main_graph" in l)
-    result_types = re.findall(r"(tensor<[^>]*>) \{onnx.name", signature.split("->", 1)[1])
-    program = wrap(out.stdout, inputs, result_types)
-    lowered = subprocess.run(
-        ["mlir-opt", "--one-shot-bufferize=bufferize-function-boundaries", "--convert-linalg-to-loops",
-         "--convert-scf-to-cf", "--expand-strided-metadata", "--lower-affine", "--convert-math-to-libm",
-         "--convert-to-llvm",
-         "--reconcile-unrealized-casts"], input=program, capture_output=True, text=True)
-    if lowered.returncode:
-        return "mlir-opt: " + lowered.stderr[:1500]
-    run = subprocess.run(
-        ["mlir-runner", "-e", "main", "-entry-point-result=void",
-         f"-shared-libs={libdir}/libmlir_c_runner_utils.so,{libdir}/libmlir_runner_utils.so"],
-        input=lowered.stdout, capture_output=True, text=True)
-    if run.returncode:
-        return "mlir-runner: " + run.stderr[:1500]
-    blocks = run.stdout.split("Unranked Memref")[1:]
+    try:
+        blocks = run_linalg.run(path, inputs, libdir)
+    except RuntimeError as e:
+        return str(e)
     if len(blocks) != len(want):
         return f"expected {len(want)} printed outputs, got {len(blocks)}"
-    for block, expected in zip(blocks, want):
-        data = block.split("data =", 1)[1]
-        got = np.array([float(v) for v in re.findall(r"-?(?:inf|nan|[0-9.]+(?:e[-+]?[0-9]+)?)", data)])
+    for got, expected in zip(blocks, want):
         expected = np.asarray(expected, dtype=np.float64).reshape(-1)
         if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-4, atol=1e-5):
             err = np.max(np.abs(got - expected)) if got.shape == expected.shape else "shape"
