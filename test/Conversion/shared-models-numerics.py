@@ -1,7 +1,6 @@
 # The real architectures of ../shared/models, lowered to linalg and run by
 # MLIR's upstream pipeline and mlir-runner, match onnxruntime on seeded
-# inputs (max |error| <= 1e-4 * max |expected| per output). lstm_tagger is
-# listed as not lowered until LSTM has a lowering.
+# inputs (max |error| <= 1e-4 * max |expected| per output).
 #
 # REQUIRES: shared-models
 # RUN: %python %s %shared_models %T/shared-models-cache %llvm_lib_dir %onnxc_src/utils
@@ -18,8 +17,7 @@ sys.path.insert(0, sys.argv[4])
 import run_linalg  # noqa: E402
 
 MODELS = ["resnet18", "mobilenet_v3_small", "densenet121", "regnet_y_400mf",
-          "convnext_tiny", "distilbert_small", "t5_encoder_small"]
-NOT_LOWERED_YET = ["lstm_tagger"]
+          "convnext_tiny", "distilbert_small", "t5_encoder_small", "lstm_tagger"]
 
 
 def make_inputs(model):
@@ -38,7 +36,7 @@ def make_inputs(model):
 def main():
     src, cache, libdir = sys.argv[1], sys.argv[2], sys.argv[3]
     os.makedirs(cache, exist_ok=True)
-    if not all(os.path.exists(os.path.join(cache, m + ".onnx")) for m in MODELS + NOT_LOWERED_YET):
+    if not all(os.path.exists(os.path.join(cache, m + ".onnx")) for m in MODELS):
         subprocess.run([sys.executable, os.path.join(src, "fill_weights.py"), src,
                         os.path.join(src, "weights_stats.json"), cache],
                        check=True, stdout=subprocess.DEVNULL)
@@ -65,8 +63,6 @@ def main():
         ok = ok and worst <= 1e-4
         failures += not ok
         print(f"{'ok' if ok else 'FAIL':4} {name:20} error/max|y| {worst:.2e}  {time.time() - start:5.1f}s")
-    for name in NOT_LOWERED_YET:
-        print(f"skip {name:20} (not lowered to linalg yet)")
     print(f"{len(MODELS) - failures} passed, {failures} failed")
     return 1 if failures else 0
 

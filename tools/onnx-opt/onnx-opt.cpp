@@ -12,7 +12,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<onnxc::onnx_ir::ONNXDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
-                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
+                  mlir::math::MathDialect, mlir::scf::SCFDialect,
+                  mlir::tensor::TensorDialect>();
   mlir::registerTransformsPasses();
   onnxc::registerONNXCPasses();
   onnxc::registerONNXCConversionPasses();

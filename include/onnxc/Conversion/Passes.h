@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -33,6 +34,9 @@ void populateONNXNormalizationToLinalgPatterns(mlir::RewritePatternSet &patterns
 
 /// Patterns lowering Reduce*, Softmax/LogSoftmax and LayerNormalization.
 void populateONNXReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering LSTM to linalg and an scf.for over time.
+void populateONNXRecurrentToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns lowering MatMul (named linalg ops where shapes allow) and Gemm.
 void populateONNXMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -39,6 +39,7 @@ def ConvertONNXToLinalg : Pass<"convert-onnx-to-linalg", "::mlir::func::FuncOp">
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
   ];
 }

@@ -42,7 +42,8 @@ struct ConvertONNXToLinalgPass
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect,
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect,
                            func::FuncDialect>();
     // onnx ops are left of unknown legality: partial conversion then lowers
     // those it has patterns for and keeps the rest, which are listed below
@@ -56,6 +57,7 @@ struct ConvertONNXToLinalgPass
     populateONNXDataMovementToLinalgPatterns(patterns);
     populateONNXNormalizationToLinalgPatterns(patterns);
     populateONNXReductionToLinalgPatterns(patterns);
+    populateONNXRecurrentToLinalgPatterns(patterns);
 
     // Lower what can be lowered, then list every op that could not.
     ConversionConfig config;

@@ -117,6 +117,21 @@ case("Gather-axis1", [helper.make_node("Gather", ["x", "i"], ["y"], axis=1)], {"
 case("Expand", [helper.make_node("Expand", ["x", "s"], ["y"])], {"x": rand(3, 1)}, ["y"],
      [const("s", np.array([2, 3, 4], dtype=np.int64))])
 
+H = 5
+case("LSTM-forward", [helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0", "c0"], ["y", "yh", "yc"], hidden_size=H)],
+     {"x": rand(4, 2, 3)}, ["y", "yh", "yc"],
+     [const("w", rand(1, 4 * H, 3, low=-0.5, high=0.5)), const("r", rand(1, 4 * H, H, low=-0.5, high=0.5)),
+      const("b", rand(1, 8 * H, low=-0.5, high=0.5)), const("h0", rand(1, 2, H)), const("c0", rand(1, 2, H))])
+case("LSTM-reverse", [helper.make_node("LSTM", ["x", "w", "r"], ["y"], hidden_size=H, direction="reverse")],
+     {"x": rand(3, 1, 2)}, ["y"],
+     [const("w", rand(1, 4 * H, 2, low=-0.5, high=0.5)), const("r", rand(1, 4 * H, H, low=-0.5, high=0.5))])
+case("LSTM-bidirectional-peephole", [helper.make_node("LSTM", ["x", "w", "r", "b", "", "", "", "p"], ["y", "yh"],
+                                                      hidden_size=H, direction="bidirectional")],
+     {"x": rand(3, 2, 4)}, ["y", "yh"],
+     [const("w", rand(2, 4 * H, 4, low=-0.5, high=0.5)), const("r", rand(2, 4 * H, H, low=-0.5, high=0.5)),
+      const("b", rand(2, 8 * H, low=-0.5, high=0.5)), const("p", rand(2, 3 * H, low=-0.5, high=0.5))])
+
+
 def build(name, nodes, inputs, outputs, inits, opset):
     graph = helper.make_graph(
         nodes, name,
