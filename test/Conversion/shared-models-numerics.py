@@ -4,8 +4,6 @@
 #
 # REQUIRES: shared-models
 # RUN: %python %s %shared_models %T/shared-models-cache %llvm_lib_dir %onnxc_src/utils
-import os
-import subprocess
 import sys
 import time
 
@@ -15,9 +13,7 @@ import onnxruntime as ort
 
 sys.path.insert(0, sys.argv[4])
 import run_linalg  # noqa: E402
-
-MODELS = ["resnet18", "mobilenet_v3_small", "densenet121", "regnet_y_400mf",
-          "convnext_tiny", "distilbert_small", "t5_encoder_small", "lstm_tagger"]
+import shared_models  # noqa: E402
 
 
 def make_inputs(model):
@@ -35,14 +31,9 @@ def make_inputs(model):
 
 def main():
     src, cache, libdir = sys.argv[1], sys.argv[2], sys.argv[3]
-    os.makedirs(cache, exist_ok=True)
-    if not all(os.path.exists(os.path.join(cache, m + ".onnx")) for m in MODELS):
-        subprocess.run([sys.executable, os.path.join(src, "fill_weights.py"), src,
-                        os.path.join(src, "weights_stats.json"), cache],
-                       check=True, stdout=subprocess.DEVNULL)
+    models = shared_models.ensure_filled(src, cache)
     failures = 0
-    for name in MODELS:
-        path = os.path.join(cache, name + ".onnx")
+    for name, path in models.items():
         inputs = make_inputs(onnx.load(path, load_external_data=False))
         start = time.time()
         want = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, inputs)
@@ -63,7 +54,7 @@ def main():
         ok = ok and worst <= 1e-4
         failures += not ok
         print(f"{'ok' if ok else 'FAIL':4} {name:20} error/max|y| {worst:.2e}  {time.time() - start:5.1f}s")
-    print(f"{len(MODELS) - failures} passed, {failures} failed")
+    print(f"{len(models) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 

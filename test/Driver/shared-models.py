@@ -3,9 +3,7 @@
 # declared output shapes. Skipped (UNSUPPORTED) when ../shared is absent.
 #
 # REQUIRES: shared-models
-# RUN: %python %s %shared_models %T/shared-models-cache
-import json
-import os
+# RUN: %python %s %shared_models %T/shared-models-cache %onnxc_src/utils
 import re
 import subprocess
 import sys
@@ -13,20 +11,15 @@ import time
 
 import onnx
 
-MODELS = ["resnet18", "mobilenet_v3_small", "densenet121", "regnet_y_400mf",
-          "convnext_tiny", "distilbert_small", "t5_encoder_small", "lstm_tagger"]
+sys.path.insert(0, sys.argv[3])
+import shared_models  # noqa: E402
 
 
 def main():
     src, cache = sys.argv[1], sys.argv[2]
-    os.makedirs(cache, exist_ok=True)
-    if not all(os.path.exists(os.path.join(cache, m + ".onnx")) for m in MODELS):
-        subprocess.run([sys.executable, os.path.join(src, "fill_weights.py"), src,
-                        os.path.join(src, "weights_stats.json"), cache],
-                       check=True, stdout=subprocess.DEVNULL)
+    models = shared_models.ensure_filled(src, cache)
     failures = 0
-    for name in MODELS:
-        path = os.path.join(cache, name + ".onnx")
+    for name, path in models.items():
         start = time.time()
         out = subprocess.run(["onnx-compile", path, "--emit=mlir"],
                              capture_output=True, text=True)
@@ -52,7 +45,7 @@ def main():
         status = "ok" if not problems else "FAIL"
         failures += bool(problems)
         print(f"{status:4} {name:20} {seconds:5.2f}s", *problems)
-    print(f"{len(MODELS) - failures} passed, {failures} failed")
+    print(f"{len(models) - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 

@@ -15,6 +15,19 @@ Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type, Value like) {
                                  type.getElementType(), sizes);
 }
 
+AffineMap getBroadcastMap(RankedTensorType operandType,
+                          ArrayRef<int64_t> resultShape, MLIRContext *ctx) {
+  int64_t rank = resultShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < operandType.getRank(); ++i) {
+    int64_t d = i + rank - operandType.getRank();
+    bool broadcast = operandType.getDimSize(i) == 1 && resultShape[d] != 1;
+    exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                              : getAffineDimExpr(d, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (isa<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));

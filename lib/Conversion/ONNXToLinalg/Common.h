@@ -15,6 +15,14 @@ namespace onnxc::linalg_lowering {
 mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::RankedTensorType type, mlir::Value like);
 
+/// The indexing map reading an operand of `operandType` inside loops over
+/// `resultShape` with ONNX multidirectional broadcasting: trailing dims
+/// align, and a dim that is statically 1 where the result's is not is read
+/// at index 0.
+mlir::AffineMap getBroadcastMap(mlir::RankedTensorType operandType,
+                                llvm::ArrayRef<int64_t> resultShape,
+                                mlir::MLIRContext *ctx);
+
 /// A tensor of `type` (static shape) filled with `value`.
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType type, mlir::TypedAttr value);

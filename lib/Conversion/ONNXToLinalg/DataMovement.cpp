@@ -195,15 +195,9 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = resultType.getRank();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < inputType.getRank(); ++i) {
-      int64_t d = i + rank - inputType.getRank();
-      exprs.push_back(inputType.getDimSize(i) == 1 && resultType.getDimSize(d) != 1
-                          ? getAffineConstantExpr(0, ctx)
-                          : getAffineDimExpr(d, ctx));
-    }
-    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
-                                   rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<AffineMap> maps = {
+        getBroadcastMap(inputType, resultType.getShape(), ctx),
+        rewriter.getMultiDimIdentityMap(rank)};
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          resultType.getElementType());
     Value result =

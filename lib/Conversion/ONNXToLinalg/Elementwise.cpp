@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Common.h"
+
 #include "onnxc/Conversion/Passes.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
@@ -19,6 +21,7 @@
 
 using namespace mlir;
 using namespace onnxc::onnx_ir;
+using namespace onnxc::linalg_lowering;
 
 namespace onnxc {
 namespace {
@@ -395,17 +398,10 @@ struct ElementwiseToGeneric : ConversionPattern {
         return rewriter.notifyMatchFailure(op, "cannot size a dynamic dim");
       dynamicSizes.push_back(size);
     }
-    for (Value v : inputs) {
-      auto type = cast<RankedTensorType>(v.getType());
-      SmallVector<AffineExpr> exprs;
-      for (int64_t i = 0; i < type.getRank(); ++i) {
-        int64_t d = i + rank - type.getRank();
-        bool broadcast = type.getDimSize(i) == 1 && resultType.getDimSize(d) != 1;
-        exprs.push_back(broadcast ? rewriter.getAffineConstantExpr(0)
-                                  : rewriter.getAffineDimExpr(d));
-      }
-      maps.push_back(AffineMap::get(rank, 0, exprs, rewriter.getContext()));
-    }
+    for (Value v : inputs)
+      maps.push_back(getBroadcastMap(cast<RankedTensorType>(v.getType()),
+                                     resultType.getShape(),
+                                     rewriter.getContext()));
     maps.push_back(rewriter.getMultiDimIdentityMap(rank));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          resultElement, dynamicSizes);

@@ -197,16 +197,9 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     SmallVector<Value> inputs = {product};
     SmallVector<AffineMap> epilogueMaps = {rewriter.getMultiDimIdentityMap(2)};
     if (hasC) {
-      auto cType = cast<RankedTensorType>(c.getType());
-      SmallVector<AffineExpr> exprs;
-      for (int64_t i = 0; i < cType.getRank(); ++i) {
-        int64_t d = i + 2 - cType.getRank();
-        bool broadcast = cType.getDimSize(i) == 1 && resultType.getDimSize(d) != 1;
-        exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
-                                  : getAffineDimExpr(d, ctx));
-      }
       inputs.push_back(c);
-      epilogueMaps.push_back(AffineMap::get(2, 0, exprs, ctx));
+      epilogueMaps.push_back(getBroadcastMap(cast<RankedTensorType>(c.getType()),
+                                             resultType.getShape(), ctx));
     }
     epilogueMaps.push_back(rewriter.getMultiDimIdentityMap(2));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),

@@ -75,17 +75,9 @@ Value broadcastGeneric(OpBuilder &b, Location loc, RankedTensorType type,
   int64_t rank = type.getRank();
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
-  for (Value v : inputs) {
-    auto t = cast<RankedTensorType>(v.getType());
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < t.getRank(); ++i) {
-      int64_t d = i + rank - t.getRank();
-      exprs.push_back(t.getDimSize(i) == 1 && type.getDimSize(d) != 1
-                          ? getAffineConstantExpr(0, ctx)
-                          : getAffineDimExpr(d, ctx));
-    }
-    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
-  }
+  for (Value v : inputs)
+    maps.push_back(
+        getBroadcastMap(cast<RankedTensorType>(v.getType()), type.getShape(), ctx));
   maps.push_back(b.getMultiDimIdentityMap(rank));
   Value init = emptyLike(b, loc, type, like);
   return linalg::GenericOp::create(

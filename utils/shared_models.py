@@ -1,0 +1,19 @@
+"""The real model architectures of ../shared/models, with weights refilled
+once into a cache folder by their fill_weights.py (for the tests)."""
+import os
+import subprocess
+import sys
+
+NAMES = ["resnet18", "mobilenet_v3_small", "densenet121", "regnet_y_400mf",
+         "convnext_tiny", "distilbert_small", "t5_encoder_small", "lstm_tagger"]
+
+
+def ensure_filled(src, cache):
+    """Returns the paths of all models in `cache`, filling them if needed."""
+    os.makedirs(cache, exist_ok=True)
+    paths = [os.path.join(cache, n + ".onnx") for n in NAMES]
+    if not all(os.path.exists(p) for p in paths):
+        subprocess.run([sys.executable, os.path.join(src, "fill_weights.py"), src,
+                        os.path.join(src, "weights_stats.json"), cache],
+                       check=True, stdout=subprocess.DEVNULL)
+    return dict(zip(NAMES, paths))
