@@ -27,9 +27,10 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
     std::optional<ElementsAttr> value = op.getValue();
     if (!value)
       return failure();
+    // arith.constant takes signless element types only.
     auto typed = dyn_cast<TypedAttr>(*value);
-    if (!typed || isa<TensorType>(typed.getType()) == false ||
-        cast<ShapedType>(typed.getType()).getElementType().isUnsignedInteger())
+    auto type = typed ? dyn_cast<TensorType>(typed.getType()) : nullptr;
+    if (!type || type.getElementType().isUnsignedInteger())
       return failure();
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, typed);
     return success();
