@@ -90,6 +90,64 @@ Value sliceLastDim(OpBuilder &b, Location loc, Value v, int64_t offset,
       sizes, strides);
 }
 
+/// Inserts a size-1 direction dim at `axis` into each direction's result
+/// and concatenates them: Y [seq, dirs, batch, H] or states [dirs, batch, H].
+Value stackDirections(OpBuilder &b, Location loc, ArrayRef<Value> parts,
+                      int64_t axis) {
+  SmallVector<Value> expanded;
+  for (Value v : parts) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape.insert(shape.begin() + axis, 1);
+    // The new dim joins its neighbour's reassociation group.
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      groups.push_back({d + (d >= axis ? 1 : 0)});
+    int64_t host = axis == 0 ? 0 : axis - 1;
+    groups[host].push_back(axis);
+    llvm::sort(groups[host]);
+    expanded.push_back(tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(shape, type.getElementType()), v, groups));
+  }
+  if (expanded.size() == 1)
+    return expanded[0];
+  auto type = cast<RankedTensorType>(expanded[0].getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = expanded.size();
+  return tensor::ConcatOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), axis,
+      expanded);
+}
+
+/// Adds the bias columns [offset, offset + width) of `bias` (1-D) to every
+/// row of the [seq, batch, width] projection.
+Value addBias(OpBuilder &b, Location loc, Value projected, Value bias,
+              int64_t offset) {
+  auto type = cast<RankedTensorType>(projected.getType());
+  MLIRContext *ctx = b.getContext();
+  Value slice = sliceLastDim(b, loc, bias, offset, type.getShape().back());
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(3),
+      AffineMap::get(3, 0, {getAffineDimExpr(2, ctx)}, ctx),
+      b.getMultiDimIdentityMap(3)};
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{projected, slice}, init, maps,
+             SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               Value sum = arith::AddFOp::create(nb, nl, args[0], args[1]);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
+
+Value sigmoidScalar(OpBuilder &b, Location l, Value x) {
+  Value one = scalarConstant(b, l, x.getType(), 1.0);
+  Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
+  return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
+}
+
 struct LSTMLowering : OpConversionPattern<LSTMOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -241,37 +299,190 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
     }
 
     // Y: [seq, dirs, batch, H]; Y_h, Y_c: [dirs, batch, H].
-    auto stack = [&](ArrayRef<Value> parts, int64_t axis,
-                     ArrayRef<int64_t> shape) -> Value {
-      SmallVector<Value> expanded;
-      for (Value v : parts) {
-        auto type = cast<RankedTensorType>(v.getType());
-        SmallVector<int64_t> newShape(type.getShape());
-        newShape.insert(newShape.begin() + axis, 1);
-        SmallVector<ReassociationIndices> groups;
-        for (int64_t d = 0; d < type.getRank(); ++d)
-          groups.push_back({d + (d >= axis ? 1 : 0)});
-        groups[axis == 0 ? 0 : axis - 1].push_back(axis);
-        llvm::sort(groups[axis == 0 ? 0 : axis - 1]);
-        expanded.push_back(tensor::ExpandShapeOp::create(
-            rewriter, loc, RankedTensorType::get(newShape, f32), v, groups));
-      }
-      if (expanded.size() == 1)
-        return expanded[0];
-      return tensor::ConcatOp::create(rewriter, loc,
-                                      RankedTensorType::get(shape, f32), axis,
-                                      expanded);
-    };
     SmallVector<Value> results;
     results.push_back(isa<NoneType>(op.getY().getType())
                           ? Value()
-                          : stack(ys, 1, {seq, dirs, batch, hidden}));
+                          : stackDirections(rewriter, loc, ys, 1));
     results.push_back(isa<NoneType>(op.getYH().getType())
                           ? Value()
-                          : stack(hs, 0, {dirs, batch, hidden}));
+                          : stackDirections(rewriter, loc, hs, 0));
     results.push_back(isa<NoneType>(op.getYC().getType())
                           ? Value()
-                          : stack(cs, 0, {dirs, batch, hidden}));
+                          : stackDirections(rewriter, loc, cs, 0));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// GRU (layout 0, default activations, no clip or sequence_lens), gate order
+/// z, r, h. With linear_before_reset the reset gate scales H * Rh^T + Rbh;
+/// without it, (r * H) * Rh^T is a second contraction inside the step.
+struct GRULowering : OpConversionPattern<GRUOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GRUOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    if (!xType || !wType || !xType.hasStaticShape() || !wType.hasStaticShape() ||
+        !xType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "static f32 GRUs only");
+    if (op.getLayout() != 0 || op.getClip() || op.getActivations() ||
+        !isa<NoneType>(adaptor.getSequenceLens().getType()))
+      return rewriter.notifyMatchFailure(op, "unsupported GRU attributes");
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
+    int64_t dirs = wType.getDimSize(0), hidden = wType.getDimSize(1) / 3;
+    bool linearBeforeReset = op.getLinearBeforeReset() != 0;
+    bool bidirectional = op.getDirection() == "bidirectional";
+    bool reverseOnly = op.getDirection() == "reverse";
+    auto stateType = RankedTensorType::get({batch, hidden}, f32);
+    auto stepsType = RankedTensorType::get({seq, batch, 3 * hidden}, f32);
+    auto yType = RankedTensorType::get({seq, batch, hidden}, f32);
+    Value b = adaptor.getB();
+    bool hasBias = !isa<NoneType>(b.getType());
+    AffineMap id = rewriter.getMultiDimIdentityMap(2);
+    AffineMap column = AffineMap::get(
+        2, 0, {getAffineDimExpr(1, rewriter.getContext())}, rewriter.getContext());
+
+    SmallVector<Value> ys, hs;
+    for (int64_t dir = 0; dir < dirs; ++dir) {
+      bool reverse = reverseOnly || (bidirectional && dir == 1);
+      Value w = sliceDirection(rewriter, loc, adaptor.getW(), dir);
+      Value r = sliceDirection(rewriter, loc, adaptor.getR(), dir);
+      Value projected = contractTransposed(
+          rewriter, loc, adaptor.getX(), w,
+          zeroAccumulator(rewriter, loc, stepsType.getShape(), f32, {}));
+      // Wb joins the projection; Rb is added per gate inside the step.
+      Value rb = zeroAccumulator(rewriter, loc, {3 * hidden}, f32, {});
+      if (hasBias) {
+        Value bias = sliceDirection(rewriter, loc, b, dir);
+        projected = addBias(rewriter, loc, projected, bias, 0);
+        rb = sliceLastDim(rewriter, loc, bias, 3 * hidden, 3 * hidden);
+      }
+      Value h0 = isa<NoneType>(adaptor.getInitialH().getType())
+                     ? zeroAccumulator(rewriter, loc, stateType.getShape(), f32, {})
+                     : sliceDirection(rewriter, loc, adaptor.getInitialH(), dir);
+      Value y0 = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), f32);
+      Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value ub = arith::ConstantIndexOp::create(rewriter, loc, seq);
+      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+      auto loop = scf::ForOp::create(
+          rewriter, loc, lb, ub, one, ValueRange{h0, y0},
+          [&](OpBuilder &nb, Location nl, Value t, ValueRange state) {
+            Value step = t;
+            if (reverse)
+              step = arith::SubIOp::create(
+                  nb, nl, arith::ConstantIndexOp::create(nb, nl, seq - 1), t);
+            SmallVector<OpFoldResult> offsets = {step, nb.getIndexAttr(0),
+                                                 nb.getIndexAttr(0)};
+            SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
+            Value xw = tensor::ExtractSliceOp::create(
+                nb, nl, RankedTensorType::get({batch, 3 * hidden}, f32), projected,
+                offsets,
+                SmallVector<OpFoldResult>{nb.getIndexAttr(1), nb.getIndexAttr(batch),
+                                          nb.getIndexAttr(3 * hidden)},
+                strides);
+            Value hPrev = state[0];
+            Value hr = contractTransposed(
+                nb, nl, hPrev, r,
+                zeroAccumulator(nb, nl, {batch, 3 * hidden}, f32, {}));
+            auto gate = [&](Value v, int k) {
+              return sliceLastDim(nb, nl, v, k * hidden, hidden);
+            };
+            // z and r (and, with linear_before_reset, the whole step).
+            SmallVector<Value> inputs = {gate(xw, 0), gate(xw, 1), gate(xw, 2),
+                                         gate(hr, 0), gate(hr, 1), gate(hr, 2),
+                                         gate(rb, 0), gate(rb, 1), gate(rb, 2),
+                                         hPrev};
+            SmallVector<AffineMap> maps = {id, id, id, id, id, id,
+                                           column, column, column, id};
+            Value hNew;
+            if (linearBeforeReset) {
+              maps.push_back(id);
+              // Written over the loop-carried H so the loop bufferizes in place.
+              hNew = linalg::GenericOp::create(
+                         nb, nl, stateType, inputs, hPrev, maps,
+                         SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                         [&](OpBuilder &gb, Location gl, ValueRange a) {
+                           auto add = [&](Value x, Value y) -> Value {
+                             return arith::AddFOp::create(gb, gl, x, y);
+                           };
+                           Value z = sigmoidScalar(gb, gl, add(a[0], add(a[3], a[6])));
+                           Value rg = sigmoidScalar(gb, gl, add(a[1], add(a[4], a[7])));
+                           Value hh = math::TanhOp::create(
+                               gb, gl,
+                               add(a[2], arith::MulFOp::create(gb, gl, rg,
+                                                               add(a[5], a[8]))));
+                           // (1 - z) * hh + z * H = hh + z * (H - hh)
+                           Value diff = arith::SubFOp::create(gb, gl, a[9], hh);
+                           Value h = add(hh, arith::MulFOp::create(gb, gl, z, diff));
+                           linalg::YieldOp::create(gb, gl, h);
+                         })
+                         .getResult(0);
+            } else {
+              // z and r * H first, then (r * H) * Rh^T, then the new state.
+              maps.push_back(id);
+              maps.push_back(id);
+              Value zInit = tensor::EmptyOp::create(nb, nl, stateType.getShape(), f32);
+              Value rhInit = tensor::EmptyOp::create(nb, nl, stateType.getShape(), f32);
+              auto gates = linalg::GenericOp::create(
+                  nb, nl, TypeRange{stateType, stateType}, inputs,
+                  ValueRange{zInit, rhInit}, maps,
+                  SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                  [&](OpBuilder &gb, Location gl, ValueRange a) {
+                    auto add = [&](Value x, Value y) -> Value {
+                      return arith::AddFOp::create(gb, gl, x, y);
+                    };
+                    Value z = sigmoidScalar(gb, gl, add(a[0], add(a[3], a[6])));
+                    Value rg = sigmoidScalar(gb, gl, add(a[1], add(a[4], a[7])));
+                    Value rh = arith::MulFOp::create(gb, gl, rg, a[9]);
+                    linalg::YieldOp::create(gb, gl, ValueRange{z, rh});
+                  });
+              Value rhInitAcc = zeroAccumulator(nb, nl, stateType.getShape(), f32, {});
+              // Rh: rows [2H, 3H) of R.
+              Value rh = tensor::ExtractSliceOp::create(
+                  nb, nl, RankedTensorType::get({hidden, hidden}, f32), r,
+                  SmallVector<OpFoldResult>{nb.getIndexAttr(2 * hidden), nb.getIndexAttr(0)},
+                  SmallVector<OpFoldResult>{nb.getIndexAttr(hidden), nb.getIndexAttr(hidden)},
+                  SmallVector<OpFoldResult>(2, nb.getIndexAttr(1)));
+              Value resetProduct =
+                  contractTransposed(nb, nl, gates.getResult(1), rh, rhInitAcc);
+              SmallVector<Value> last = {gates.getResult(0), gate(xw, 2),
+                                         resetProduct, gate(rb, 2), hPrev};
+              SmallVector<AffineMap> lastMaps = {id, id, id, column, id, id};
+              hNew = linalg::GenericOp::create(
+                         nb, nl, stateType, last, hPrev, lastMaps,
+                         SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                         [&](OpBuilder &gb, Location gl, ValueRange a) {
+                           Value pre = arith::AddFOp::create(
+                               gb, gl, a[1], arith::AddFOp::create(gb, gl, a[2], a[3]));
+                           Value hh = math::TanhOp::create(gb, gl, pre);
+                           Value diff = arith::SubFOp::create(gb, gl, a[4], hh);
+                           Value h = arith::AddFOp::create(
+                               gb, gl, hh, arith::MulFOp::create(gb, gl, a[0], diff));
+                           linalg::YieldOp::create(gb, gl, h);
+                         })
+                         .getResult(0);
+            }
+            Value yNew = tensor::InsertSliceOp::create(
+                nb, nl, hNew, state[1], offsets,
+                SmallVector<OpFoldResult>{nb.getIndexAttr(1), nb.getIndexAttr(batch),
+                                          nb.getIndexAttr(hidden)},
+                strides);
+            scf::YieldOp::create(nb, nl, ValueRange{hNew, yNew});
+          });
+      hs.push_back(loop.getResult(0));
+      ys.push_back(loop.getResult(1));
+    }
+    SmallVector<Value> results;
+    results.push_back(isa<NoneType>(op.getY().getType())
+                          ? Value()
+                          : stackDirections(rewriter, loc, ys, 1));
+    results.push_back(isa<NoneType>(op.getYH().getType())
+                          ? Value()
+                          : stackDirections(rewriter, loc, hs, 0));
     rewriter.replaceOp(op, results);
     return success();
   }
@@ -280,7 +491,7 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
 } // namespace
 
 void populateONNXRecurrentToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LSTMLowering>(patterns.getContext());
+  patterns.add<LSTMLowering, GRULowering>(patterns.getContext());
 }
 
 } // namespace onnxc

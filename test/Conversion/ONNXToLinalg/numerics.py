@@ -131,6 +131,20 @@ case("LSTM-bidirectional-peephole", [helper.make_node("LSTM", ["x", "w", "r", "b
      [const("w", rand(2, 4 * H, 4, low=-0.5, high=0.5)), const("r", rand(2, 4 * H, H, low=-0.5, high=0.5)),
       const("b", rand(2, 8 * H, low=-0.5, high=0.5)), const("p", rand(2, 3 * H, low=-0.5, high=0.5))])
 
+case("GRU-forward", [helper.make_node("GRU", ["x", "w", "r", "b", "", "h0"], ["y", "yh"], hidden_size=H)],
+     {"x": rand(4, 2, 3)}, ["y", "yh"],
+     [const("w", rand(1, 3 * H, 3, low=-0.5, high=0.5)), const("r", rand(1, 3 * H, H, low=-0.5, high=0.5)),
+      const("b", rand(1, 6 * H, low=-0.5, high=0.5)), const("h0", rand(1, 2, H))])
+case("GRU-linear-before-reset-bidirectional",
+     [helper.make_node("GRU", ["x", "w", "r", "b"], ["y", "yh"], hidden_size=H, direction="bidirectional",
+                       linear_before_reset=1)],
+     {"x": rand(3, 2, 4)}, ["y", "yh"],
+     [const("w", rand(2, 3 * H, 4, low=-0.5, high=0.5)), const("r", rand(2, 3 * H, H, low=-0.5, high=0.5)),
+      const("b", rand(2, 6 * H, low=-0.5, high=0.5))])
+case("GRU-reverse-no-bias", [helper.make_node("GRU", ["x", "w", "r"], ["y"], hidden_size=H, direction="reverse")],
+     {"x": rand(3, 1, 2)}, ["y"],
+     [const("w", rand(1, 3 * H, 2, low=-0.5, high=0.5)), const("r", rand(1, 3 * H, H, low=-0.5, high=0.5))])
+
 
 def build(name, nodes, inputs, outputs, inits, opset):
     graph = helper.make_graph(
