@@ -148,6 +148,61 @@ Value sigmoidScalar(OpBuilder &b, Location l, Value x) {
   return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
 }
 
+/// The index of time step `t` of `seq`, counted from the end when `reverse`.
+Value stepIndex(OpBuilder &b, Location loc, Value t, int64_t seq, bool reverse) {
+  if (!reverse)
+    return t;
+  return arith::SubIOp::create(b, loc,
+                               arith::ConstantIndexOp::create(b, loc, seq - 1), t);
+}
+
+/// The [batch, width] slice at `step` of a [seq, batch, width] tensor.
+Value extractStep(OpBuilder &b, Location loc, Value steps, Value step) {
+  auto type = cast<RankedTensorType>(steps.getType());
+  int64_t batch = type.getDimSize(1), width = type.getDimSize(2);
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({batch, width}, type.getElementType()), steps,
+      SmallVector<OpFoldResult>{step, b.getIndexAttr(0), b.getIndexAttr(0)},
+      SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(batch),
+                                b.getIndexAttr(width)},
+      SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+}
+
+/// Inserts the [batch, H] state `h` into Y [seq, batch, H] at `step`.
+Value insertStep(OpBuilder &b, Location loc, Value h, Value y, Value step) {
+  auto type = cast<RankedTensorType>(h.getType());
+  return tensor::InsertSliceOp::create(
+      b, loc, h, y, SmallVector<OpFoldResult>{step, b.getIndexAttr(0), b.getIndexAttr(0)},
+      SmallVector<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(0)),
+                                b.getIndexAttr(type.getDimSize(1))},
+      SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+}
+
+/// Direction `dir` of an optional initial state, or zeros of `type`.
+Value initialState(OpBuilder &b, Location loc, Value initial, int64_t dir,
+                   RankedTensorType type) {
+  if (isa<NoneType>(initial.getType()))
+    return zeroAccumulator(b, loc, type.getShape(), type.getElementType(), {});
+  return sliceDirection(b, loc, initial, dir);
+}
+
+/// An scf.for over `seq` steps carrying `init`.
+scf::ForOp timeLoop(OpBuilder &b, Location loc, int64_t seq, ValueRange init,
+                    function_ref<void(OpBuilder &, Location, Value, ValueRange)> body) {
+  Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+  Value ub = arith::ConstantIndexOp::create(b, loc, seq);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  return scf::ForOp::create(b, loc, lb, ub, one, init, body);
+}
+
+/// The stacked per-direction results for an optional output, or null when
+/// the node does not produce it.
+Value stackIfUsed(OpBuilder &b, Location loc, Value result,
+                  ArrayRef<Value> parts, int64_t axis) {
+  return isa<NoneType>(result.getType()) ? Value()
+                                         : stackDirections(b, loc, parts, axis);
+}
+
 struct LSTMLowering : OpConversionPattern<LSTMOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -204,32 +259,15 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
                 })
                 .getResult(0);
       }
-      Value h0 = isa<NoneType>(adaptor.getInitialH().getType())
-                     ? zeroAccumulator(rewriter, loc, stateType.getShape(), f32, {})
-                     : sliceDirection(rewriter, loc, adaptor.getInitialH(), dir);
-      Value c0 = isa<NoneType>(adaptor.getInitialC().getType())
-                     ? zeroAccumulator(rewriter, loc, stateType.getShape(), f32, {})
-                     : sliceDirection(rewriter, loc, adaptor.getInitialC(), dir);
+      Value h0 = initialState(rewriter, loc, adaptor.getInitialH(), dir, stateType);
+      Value c0 = initialState(rewriter, loc, adaptor.getInitialC(), dir, stateType);
       Value peephole = hasPeephole ? sliceDirection(rewriter, loc, p, dir) : Value();
       Value y0 = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), f32);
-      Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-      Value ub = arith::ConstantIndexOp::create(rewriter, loc, seq);
-      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      auto loop = scf::ForOp::create(
-          rewriter, loc, lb, ub, one, ValueRange{h0, c0, y0},
+      auto loop = timeLoop(
+          rewriter, loc, seq, ValueRange{h0, c0, y0},
           [&](OpBuilder &nb, Location nl, Value t, ValueRange state) {
-            Value step = t;
-            if (reverse)
-              step = arith::SubIOp::create(
-                  nb, nl, arith::ConstantIndexOp::create(nb, nl, seq - 1), t);
-            SmallVector<OpFoldResult> offsets = {step, nb.getIndexAttr(0),
-                                                 nb.getIndexAttr(0)};
-            SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
-            Value xw = tensor::ExtractSliceOp::create(
-                nb, nl, gatesType, projected, offsets,
-                SmallVector<OpFoldResult>{nb.getIndexAttr(1), nb.getIndexAttr(batch),
-                                          nb.getIndexAttr(4 * hidden)},
-                strides);
+            Value step = stepIndex(nb, nl, t, seq, reverse);
+            Value xw = extractStep(nb, nl, projected, step);
             Value hr = contractTransposed(
                 nb, nl, state[0], r,
                 zeroAccumulator(nb, nl, gatesType.getShape(), f32, {}));
@@ -286,11 +324,7 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
                   linalg::YieldOp::create(gb, gl, ValueRange{c, h});
                 });
             Value cNew = cell.getResult(0), hNew = cell.getResult(1);
-            Value yNew = tensor::InsertSliceOp::create(
-                nb, nl, hNew, state[2], offsets,
-                SmallVector<OpFoldResult>{nb.getIndexAttr(1), nb.getIndexAttr(batch),
-                                          nb.getIndexAttr(hidden)},
-                strides);
+            Value yNew = insertStep(nb, nl, hNew, state[2], step);
             scf::YieldOp::create(nb, nl, ValueRange{hNew, cNew, yNew});
           });
       hs.push_back(loop.getResult(0));
@@ -299,17 +333,9 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
     }
 
     // Y: [seq, dirs, batch, H]; Y_h, Y_c: [dirs, batch, H].
-    SmallVector<Value> results;
-    results.push_back(isa<NoneType>(op.getY().getType())
-                          ? Value()
-                          : stackDirections(rewriter, loc, ys, 1));
-    results.push_back(isa<NoneType>(op.getYH().getType())
-                          ? Value()
-                          : stackDirections(rewriter, loc, hs, 0));
-    results.push_back(isa<NoneType>(op.getYC().getType())
-                          ? Value()
-                          : stackDirections(rewriter, loc, cs, 0));
-    rewriter.replaceOp(op, results);
+    rewriter.replaceOp(op, {stackIfUsed(rewriter, loc, op.getY(), ys, 1),
+                            stackIfUsed(rewriter, loc, op.getYH(), hs, 0),
+                            stackIfUsed(rewriter, loc, op.getYC(), cs, 0)});
     return success();
   }
 };
@@ -361,29 +387,13 @@ struct GRULowering : OpConversionPattern<GRUOp> {
         projected = addBias(rewriter, loc, projected, bias, 0);
         rb = sliceLastDim(rewriter, loc, bias, 3 * hidden, 3 * hidden);
       }
-      Value h0 = isa<NoneType>(adaptor.getInitialH().getType())
-                     ? zeroAccumulator(rewriter, loc, stateType.getShape(), f32, {})
-                     : sliceDirection(rewriter, loc, adaptor.getInitialH(), dir);
+      Value h0 = initialState(rewriter, loc, adaptor.getInitialH(), dir, stateType);
       Value y0 = tensor::EmptyOp::create(rewriter, loc, yType.getShape(), f32);
-      Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-      Value ub = arith::ConstantIndexOp::create(rewriter, loc, seq);
-      Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-      auto loop = scf::ForOp::create(
-          rewriter, loc, lb, ub, one, ValueRange{h0, y0},
+      auto loop = timeLoop(
+          rewriter, loc, seq, ValueRange{h0, y0},
           [&](OpBuilder &nb, Location nl, Value t, ValueRange state) {
-            Value step = t;
-            if (reverse)
-              step = arith::SubIOp::create(
-                  nb, nl, arith::ConstantIndexOp::create(nb, nl, seq - 1), t);
-            SmallVector<OpFoldResult> offsets = {step, nb.getIndexAttr(0),
-                                                 nb.getIndexAttr(0)};
-            SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
-            Value xw = tensor::ExtractSliceOp::create(
-                nb, nl, RankedTensorType::get({batch, 3 * hidden}, f32), projected,
-                offsets,
-                SmallVector<OpFoldResult>{nb.getIndexAttr(1), nb.getIndexAttr(batch),
-                                          nb.getIndexAttr(3 * hidden)},
-                strides);
+            Value step = stepIndex(nb, nl, t, seq, reverse);
+            Value xw = extractStep(nb, nl, projected, step);
             Value hPrev = state[0];
             Value hr = contractTransposed(
                 nb, nl, hPrev, r,
@@ -466,24 +476,14 @@ struct GRULowering : OpConversionPattern<GRUOp> {
                          })
                          .getResult(0);
             }
-            Value yNew = tensor::InsertSliceOp::create(
-                nb, nl, hNew, state[1], offsets,
-                SmallVector<OpFoldResult>{nb.getIndexAttr(1), nb.getIndexAttr(batch),
-                                          nb.getIndexAttr(hidden)},
-                strides);
+            Value yNew = insertStep(nb, nl, hNew, state[1], step);
             scf::YieldOp::create(nb, nl, ValueRange{hNew, yNew});
           });
       hs.push_back(loop.getResult(0));
       ys.push_back(loop.getResult(1));
     }
-    SmallVector<Value> results;
-    results.push_back(isa<NoneType>(op.getY().getType())
-                          ? Value()
-                          : stackDirections(rewriter, loc, ys, 1));
-    results.push_back(isa<NoneType>(op.getYH().getType())
-                          ? Value()
-                          : stackDirections(rewriter, loc, hs, 0));
-    rewriter.replaceOp(op, results);
+    rewriter.replaceOp(op, {stackIfUsed(rewriter, loc, op.getY(), ys, 1),
+                            stackIfUsed(rewriter, loc, op.getYH(), hs, 0)});
     return success();
   }
 };
