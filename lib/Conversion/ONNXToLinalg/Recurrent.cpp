@@ -488,10 +488,81 @@ struct GRULowering : OpConversionPattern<GRUOp> {
   }
 };
 
+/// RNN (layout 0, default Tanh activation): H = tanh(X W^T + H R^T + Wb + Rb).
+struct RNNLowering : OpConversionPattern<RNNOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RNNOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    if (!xType || !wType || !xType.hasStaticShape() || !wType.hasStaticShape() ||
+        !xType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "static f32 RNNs only");
+    if (op.getLayout() != 0 || op.getClip() || op.getActivations() ||
+        !isa<NoneType>(adaptor.getSequenceLens().getType()))
+      return rewriter.notifyMatchFailure(op, "unsupported RNN attributes");
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
+    int64_t dirs = wType.getDimSize(0), hidden = wType.getDimSize(1);
+    bool bidirectional = op.getDirection() == "bidirectional";
+    bool reverseOnly = op.getDirection() == "reverse";
+    auto stateType = RankedTensorType::get({batch, hidden}, f32);
+    auto stepsType = RankedTensorType::get({seq, batch, hidden}, f32);
+    Value b = adaptor.getB();
+    AffineMap id = rewriter.getMultiDimIdentityMap(2);
+    SmallVector<Value> ys, hs;
+    for (int64_t dir = 0; dir < dirs; ++dir) {
+      bool reverse = reverseOnly || (bidirectional && dir == 1);
+      Value w = sliceDirection(rewriter, loc, adaptor.getW(), dir);
+      Value r = sliceDirection(rewriter, loc, adaptor.getR(), dir);
+      Value projected = contractTransposed(
+          rewriter, loc, adaptor.getX(), w,
+          zeroAccumulator(rewriter, loc, stepsType.getShape(), f32, {}));
+      if (!isa<NoneType>(b.getType())) {
+        Value bias = sliceDirection(rewriter, loc, b, dir);
+        projected = addBias(rewriter, loc, projected, bias, 0);
+        projected = addBias(rewriter, loc, projected, bias, hidden);
+      }
+      Value h0 = initialState(rewriter, loc, adaptor.getInitialH(), dir, stateType);
+      Value y0 = tensor::EmptyOp::create(rewriter, loc, stepsType.getShape(), f32);
+      auto loop = timeLoop(
+          rewriter, loc, seq, ValueRange{h0, y0},
+          [&](OpBuilder &nb, Location nl, Value t, ValueRange state) {
+            Value step = stepIndex(nb, nl, t, seq, reverse);
+            Value xw = extractStep(nb, nl, projected, step);
+            Value hr = contractTransposed(
+                nb, nl, state[0], r,
+                zeroAccumulator(nb, nl, stateType.getShape(), f32, {}));
+            // Written over the loop-carried H so the loop bufferizes in place.
+            Value hNew =
+                linalg::GenericOp::create(
+                    nb, nl, stateType, ValueRange{xw, hr}, state[0],
+                    SmallVector<AffineMap>(3, id),
+                    SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                    [](OpBuilder &gb, Location gl, ValueRange a) {
+                      Value h = math::TanhOp::create(
+                          gb, gl, arith::AddFOp::create(gb, gl, a[0], a[1]));
+                      linalg::YieldOp::create(gb, gl, h);
+                    })
+                    .getResult(0);
+            Value yNew = insertStep(nb, nl, hNew, state[1], step);
+            scf::YieldOp::create(nb, nl, ValueRange{hNew, yNew});
+          });
+      hs.push_back(loop.getResult(0));
+      ys.push_back(loop.getResult(1));
+    }
+    rewriter.replaceOp(op, {stackIfUsed(rewriter, loc, op.getY(), ys, 1),
+                            stackIfUsed(rewriter, loc, op.getYH(), hs, 0)});
+    return success();
+  }
+};
+
 } // namespace
 
 void populateONNXRecurrentToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LSTMLowering, GRULowering>(patterns.getContext());
+  patterns.add<LSTMLowering, GRULowering, RNNLowering>(patterns.getContext());
 }
 
 } // namespace onnxc

@@ -145,6 +145,12 @@ case("GRU-reverse-no-bias", [helper.make_node("GRU", ["x", "w", "r"], ["y"], hid
      {"x": rand(3, 1, 2)}, ["y"],
      [const("w", rand(1, 3 * H, 2, low=-0.5, high=0.5)), const("r", rand(1, 3 * H, H, low=-0.5, high=0.5))])
 
+case("RNN-bidirectional", [helper.make_node("RNN", ["x", "w", "r", "b", "", "h0"], ["y", "yh"], hidden_size=H,
+                                            direction="bidirectional")],
+     {"x": rand(4, 2, 3)}, ["y", "yh"],
+     [const("w", rand(2, H, 3, low=-0.5, high=0.5)), const("r", rand(2, H, H, low=-0.5, high=0.5)),
+      const("b", rand(2, 2 * H, low=-0.5, high=0.5)), const("h0", rand(2, 2, H))])
+
 
 def build(name, nodes, inputs, outputs, inits, opset):
     graph = helper.make_graph(
