@@ -203,26 +203,49 @@ Value stackIfUsed(OpBuilder &b, Location loc, Value result,
                                          : stackDirections(b, loc, parts, axis);
 }
 
+/// The sizes of a recurrent op the lowerings handle: static f32, layout 0,
+/// default activations, no clip and no sequence_lens.
+struct RecurrentDims {
+  int64_t seq, batch, dirs, hidden;
+  StringRef direction;
+  /// Whether direction `dir` runs from the last step to the first.
+  bool isReverse(int64_t dir) const {
+    return direction == "reverse" || (direction == "bidirectional" && dir == 1);
+  }
+};
+
+template <typename RecurrentOp, typename Adaptor>
+FailureOr<RecurrentDims> matchRecurrent(RecurrentOp op, Adaptor adaptor,
+                                        int64_t gates,
+                                        ConversionPatternRewriter &rewriter) {
+  auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+  auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+  if (!xType || !wType || !xType.hasStaticShape() || !wType.hasStaticShape() ||
+      !xType.getElementType().isF32())
+    return rewriter.notifyMatchFailure(op, "static f32 only");
+  if (op.getLayout() != 0 || op.getClip() || op.getActivations() ||
+      !isa<NoneType>(adaptor.getSequenceLens().getType()))
+    return rewriter.notifyMatchFailure(op, "unsupported attributes");
+  return RecurrentDims{xType.getDimSize(0), xType.getDimSize(1),
+                       wType.getDimSize(0), wType.getDimSize(1) / gates,
+                       op.getDirection()};
+}
+
 struct LSTMLowering : OpConversionPattern<LSTMOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(LSTMOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
-    if (!xType || !wType || !xType.hasStaticShape() || !wType.hasStaticShape() ||
-        !xType.getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "static f32 LSTMs only");
-    if (op.getLayout() != 0 || op.getInputForget() || op.getClip() ||
-        op.getActivations() || !isa<NoneType>(adaptor.getSequenceLens().getType()))
-      return rewriter.notifyMatchFailure(op, "unsupported LSTM attributes");
+    FailureOr<RecurrentDims> dims = matchRecurrent(op, adaptor, 4, rewriter);
+    if (failed(dims))
+      return failure();
+    if (op.getInputForget())
+      return rewriter.notifyMatchFailure(op, "input_forget not lowered");
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type f32 = rewriter.getF32Type();
-    int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
-    int64_t dirs = wType.getDimSize(0), hidden = wType.getDimSize(1) / 4;
-    bool bidirectional = op.getDirection() == "bidirectional";
-    bool reverseOnly = op.getDirection() == "reverse";
+    int64_t seq = dims->seq, batch = dims->batch, dirs = dims->dirs,
+            hidden = dims->hidden;
     auto stateType = RankedTensorType::get({batch, hidden}, f32);
     auto gatesType = RankedTensorType::get({batch, 4 * hidden}, f32);
     auto stepsType = RankedTensorType::get({seq, batch, 4 * hidden}, f32);
@@ -232,7 +255,7 @@ struct LSTMLowering : OpConversionPattern<LSTMOp> {
 
     SmallVector<Value> ys, hs, cs;
     for (int64_t dir = 0; dir < dirs; ++dir) {
-      bool reverse = reverseOnly || (bidirectional && dir == 1);
+      bool reverse = dims->isReverse(dir);
       Value w = sliceDirection(rewriter, loc, adaptor.getW(), dir);
       Value r = sliceDirection(rewriter, loc, adaptor.getR(), dir);
       // All input projections at once: [seq, batch, 4H], bias included.
@@ -348,21 +371,14 @@ struct GRULowering : OpConversionPattern<GRUOp> {
   LogicalResult
   matchAndRewrite(GRUOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
-    if (!xType || !wType || !xType.hasStaticShape() || !wType.hasStaticShape() ||
-        !xType.getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "static f32 GRUs only");
-    if (op.getLayout() != 0 || op.getClip() || op.getActivations() ||
-        !isa<NoneType>(adaptor.getSequenceLens().getType()))
-      return rewriter.notifyMatchFailure(op, "unsupported GRU attributes");
+    FailureOr<RecurrentDims> dims = matchRecurrent(op, adaptor, 3, rewriter);
+    if (failed(dims))
+      return failure();
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type();
-    int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
-    int64_t dirs = wType.getDimSize(0), hidden = wType.getDimSize(1) / 3;
+    int64_t seq = dims->seq, batch = dims->batch, dirs = dims->dirs,
+            hidden = dims->hidden;
     bool linearBeforeReset = op.getLinearBeforeReset() != 0;
-    bool bidirectional = op.getDirection() == "bidirectional";
-    bool reverseOnly = op.getDirection() == "reverse";
     auto stateType = RankedTensorType::get({batch, hidden}, f32);
     auto stepsType = RankedTensorType::get({seq, batch, 3 * hidden}, f32);
     auto yType = RankedTensorType::get({seq, batch, hidden}, f32);
@@ -374,7 +390,7 @@ struct GRULowering : OpConversionPattern<GRUOp> {
 
     SmallVector<Value> ys, hs;
     for (int64_t dir = 0; dir < dirs; ++dir) {
-      bool reverse = reverseOnly || (bidirectional && dir == 1);
+      bool reverse = dims->isReverse(dir);
       Value w = sliceDirection(rewriter, loc, adaptor.getW(), dir);
       Value r = sliceDirection(rewriter, loc, adaptor.getR(), dir);
       Value projected = contractTransposed(
@@ -494,27 +510,20 @@ struct RNNLowering : OpConversionPattern<RNNOp> {
   LogicalResult
   matchAndRewrite(RNNOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
-    if (!xType || !wType || !xType.hasStaticShape() || !wType.hasStaticShape() ||
-        !xType.getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "static f32 RNNs only");
-    if (op.getLayout() != 0 || op.getClip() || op.getActivations() ||
-        !isa<NoneType>(adaptor.getSequenceLens().getType()))
-      return rewriter.notifyMatchFailure(op, "unsupported RNN attributes");
+    FailureOr<RecurrentDims> dims = matchRecurrent(op, adaptor, 1, rewriter);
+    if (failed(dims))
+      return failure();
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type();
-    int64_t seq = xType.getDimSize(0), batch = xType.getDimSize(1);
-    int64_t dirs = wType.getDimSize(0), hidden = wType.getDimSize(1);
-    bool bidirectional = op.getDirection() == "bidirectional";
-    bool reverseOnly = op.getDirection() == "reverse";
+    int64_t seq = dims->seq, batch = dims->batch, dirs = dims->dirs,
+            hidden = dims->hidden;
     auto stateType = RankedTensorType::get({batch, hidden}, f32);
     auto stepsType = RankedTensorType::get({seq, batch, hidden}, f32);
     Value b = adaptor.getB();
     AffineMap id = rewriter.getMultiDimIdentityMap(2);
     SmallVector<Value> ys, hs;
     for (int64_t dir = 0; dir < dirs; ++dir) {
-      bool reverse = reverseOnly || (bidirectional && dir == 1);
+      bool reverse = dims->isReverse(dir);
       Value w = sliceDirection(rewriter, loc, adaptor.getW(), dir);
       Value r = sliceDirection(rewriter, loc, adaptor.getR(), dir);
       Value projected = contractTransposed(
