@@ -5,14 +5,20 @@
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Frontend/ONNXImporter.h"
+#include "onnxc/Target/CPU/CPUTarget.h"
 #include "onnxc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -26,11 +32,14 @@ void buildGraphPassPipeline(OpPassManager &pm) {
   funcPm.addPass(createCanonicalizerPass());
 }
 
+void buildConversionPipeline(OpPassManager &pm) {
+  pm.nest<func::FuncOp>().addPass(createConvertONNXToLinalg());
+}
+
 void buildPassPipeline(OpPassManager &pm, EmitKind emit) {
   buildGraphPassPipeline(pm);
-  if (emit == EmitKind::ONNX)
-    return;
-  pm.nest<func::FuncOp>().addPass(createConvertONNXToLinalg());
+  if (emit != EmitKind::ONNX)
+    buildConversionPipeline(pm);
 }
 
 static void printType(Type type, llvm::raw_ostream &os) {
@@ -86,39 +95,226 @@ void printModelStats(ModuleOp module, llvm::raw_ostream &os) {
   }
 }
 
-LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
+EmitKind getEmitKindForPath(StringRef path) {
+  return llvm::StringSwitch<EmitKind>(llvm::sys::path::extension(path))
+      .Case(".so", EmitKind::SharedLibrary)
+      .Case(".a", EmitKind::StaticLibrary)
+      .Case(".o", EmitKind::Object)
+      .Case(".h", EmitKind::Header)
+      .Case(".ll", EmitKind::LLVMIR)
+      .Default(EmitKind::ONNX);
+}
+
+/// The symbol prefix: --name, else the output file's stem, as a C
+/// identifier.
+static FailureOr<std::string> getModelName(MLIRContext &context,
+                                           const CompileOptions &options) {
+  std::string name = options.name;
+  if (name.empty()) {
+    StringRef stem = options.outputPath == "-"
+                         ? StringRef("model")
+                         : llvm::sys::path::stem(options.outputPath);
+    for (char c : stem)
+      name += llvm::isAlnum(c) ? c : '_';
+    if (name.empty() || llvm::isDigit(name[0]))
+      name = "model_" + name;
+  }
+  bool valid = !name.empty() && !llvm::isDigit(name[0]) &&
+               llvm::all_of(name, [](char c) {
+                 return llvm::isAlnum(c) || c == '_';
+               });
+  if (!valid)
+    return emitError(UnknownLoc::get(&context))
+           << "--name='" << name << "' is not a C identifier";
+  return name;
+}
+
+/// Applies --input-shape=NAME=DxDx...: fixes the dynamic dims of an input.
+static LogicalResult applyInputShapes(ModuleOp module,
+                                      ArrayRef<std::string> inputShapes) {
+  auto graph = module.lookupSymbol<func::FuncOp>("main_graph");
+  for (StringRef spec : inputShapes) {
+    auto [name, dims] = spec.split('=');
+    auto error = [&]() {
+      return emitError(module.getLoc()) << "--input-shape=" << spec << ": ";
+    };
+    SmallVector<int64_t> shape;
+    SmallVector<StringRef> parts;
+    if (!dims.empty())
+      dims.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 0)
+        return error() << "expected NAME=DxDx... with non-negative dims";
+      shape.push_back(d);
+    }
+    std::optional<unsigned> index;
+    for (unsigned i = 0; i < graph.getNumArguments(); ++i)
+      if (auto n = graph.getArgAttrOfType<StringAttr>(i, "onnx.name"))
+        if (n.getValue() == name)
+          index = i;
+    if (!index)
+      return error() << "the model has no input '" << name << "'";
+    auto type = dyn_cast<RankedTensorType>(graph.getArgument(*index).getType());
+    if (type && type.getRank() != static_cast<int64_t>(shape.size()))
+      return error() << "input '" << name << "' has rank " << type.getRank();
+    if (type)
+      for (auto [have, want] : llvm::zip(type.getShape(), shape))
+        if (!ShapedType::isDynamic(have) && have != want)
+          return error() << "input '" << name << "' has the fixed shape "
+                         << type;
+    Type elementType = cast<TensorType>(graph.getArgument(*index).getType())
+                           .getElementType();
+    graph.getArgument(*index).setType(RankedTensorType::get(shape, elementType));
+  }
+  graph.setType(FunctionType::get(module.getContext(),
+                                  graph.getBody().getArgumentTypes(),
+                                  graph.getResultTypes()));
+  return success();
+}
+
+static LogicalResult writeFile(MLIRContext &context, StringRef path,
+                               llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  std::string errorMessage;
+  auto output = openOutputFile(path, &errorMessage);
+  if (!output)
+    return emitError(UnknownLoc::get(&context))
+           << "cannot open '" << path << "': " << errorMessage;
+  write(output->os());
+  output->keep();
+  return success();
+}
+
+/// Lowers the linalg module to native code and writes the artifact.
+static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
+                                const CompileOptions &options, EmitKind emit) {
+  FailureOr<std::string> name = getModelName(context, options);
+  if (failed(name))
+    return failure();
+  auto graph = module.lookupSymbol<func::FuncOp>("main_graph");
+  FailureOr<ModelSignature> signature = getModelSignature(graph, *name);
+  if (failed(signature))
+    return failure();
+  // The names live on in the descriptor; LLVM has no use for them.
+  StringAttr nameAttr = StringAttr::get(&context, "onnx.name");
+  for (unsigned i = 0; i < graph.getNumArguments(); ++i)
+    graph.removeArgAttr(i, nameAttr);
+  for (unsigned i = 0; i < graph.getNumResults(); ++i)
+    graph.removeResultAttr(i, nameAttr);
+
   PassManager pm(&context);
-  buildPassPipeline(pm, options.emit);
+  buildCPULoweringPipeline(pm);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  applyDefaultTimingPassManagerCLOptions(pm);
+  if (failed(pm.run(module)))
+    return failure();
+  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>("main_graph");
+  auto workspace =
+      lowered ? lowered->getAttrOfType<IntegerAttr>("onnxc.workspace_bytes")
+              : IntegerAttr();
+  if (!workspace)
+    return emitError(module.getLoc())
+           << "internal error: the memory plan left no workspace size";
+  signature->workspaceBytes = workspace.getInt();
+
+  std::string outputPath = options.outputPath;
+  llvm::SmallString<128> headerPath(outputPath);
+  llvm::sys::path::replace_extension(headerPath, "h");
+  if (emit == EmitKind::Header)
+    return writeFile(context, outputPath, [&](llvm::raw_ostream &os) {
+      os << generateHeader(*signature);
+    });
+
+  CPUTargetOptions targetOptions;
+  targetOptions.triple = options.triple;
+  targetOptions.cpu = options.cpu;
+  targetOptions.optLevel = options.optLevel;
+  auto machine = createTargetMachine(&context, targetOptions);
+  if (failed(machine))
+    return failure();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = translateToLLVMIR(
+      module, llvmContext, *signature, emit == EmitKind::SharedLibrary);
+  if (!llvmModule)
+    return failure();
+  optimizeModule(*llvmModule, **machine, options.optLevel);
+  if (emit == EmitKind::LLVMIR)
+    return writeFile(context, outputPath,
+                     [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  if (outputPath == "-")
+    return emitError(module.getLoc())
+           << "binary output needs a file: pass -o model.so, .a or .o";
+  llvm::SmallVector<char, 0> object;
+  if (failed(emitObject(&context, *llvmModule, **machine, object)))
+    return failure();
+  std::string runtime = findRuntimeLibrary(options.runtimeLibrary);
+  LogicalResult written =
+      emit == EmitKind::SharedLibrary
+          ? linkSharedLibrary(&context, object, runtime, outputPath)
+      : emit == EmitKind::StaticLibrary
+          ? writeStaticLibrary(&context, object, runtime, outputPath)
+          : writeRelocatableObject(&context, object, runtime, outputPath);
+  if (failed(written))
+    return failure();
+  if (options.printStats)
+    llvm::outs() << "workspace: " << signature->workspaceBytes << " bytes\n"
+                 << "wrote " << outputPath << " and " << headerPath << "\n";
+  return writeFile(context, headerPath, [&](llvm::raw_ostream &os) {
+    os << generateHeader(*signature);
+  });
+}
+
+LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
+  EmitKind emit = options.emit == EmitKind::Auto
+                      ? getEmitKindForPath(options.outputPath)
+                      : options.emit;
   if (options.printPipeline) {
+    PassManager pm(&context);
+    buildPassPipeline(pm, emit);
     pm.printAsTextualPipeline(llvm::outs());
     llvm::outs() << "\n";
+    if (emit > EmitKind::Linalg) {
+      PassManager cpu(&context);
+      buildCPULoweringPipeline(cpu);
+      cpu.printAsTextualPipeline(llvm::outs());
+      llvm::outs() << "\n";
+    }
     return success();
   }
   OwningOpRef<ModuleOp> module = importONNXModelFile(context, options.inputPath);
   if (!module)
     return failure();
-  if (failed(applyPassManagerCLOptions(pm)))
+  if (!options.inputShapes.empty() &&
+      failed(applyInputShapes(*module, options.inputShapes)))
     return failure();
-  applyDefaultTimingPassManagerCLOptions(pm);
-  if (failed(pm.run(*module)))
+  // The graph passes, then the conversion: --stats shows the graph's ops.
+  PassManager graphPm(&context), conversionPm(&context);
+  buildGraphPassPipeline(graphPm);
+  if (emit != EmitKind::ONNX)
+    buildConversionPipeline(conversionPm);
+  for (PassManager *each : {&graphPm, &conversionPm}) {
+    if (failed(applyPassManagerCLOptions(*each)))
+      return failure();
+    applyDefaultTimingPassManagerCLOptions(*each);
+  }
+  if (failed(graphPm.run(*module)))
     return failure();
-
   if (options.printStats) {
     printModelStats(*module, llvm::outs());
-    if (options.outputPath == "-")
+    if (options.outputPath == "-" && emit <= EmitKind::Linalg)
       return success();
   }
-  std::string errorMessage;
-  auto output = openOutputFile(options.outputPath, &errorMessage);
-  if (!output)
-    return emitError(UnknownLoc::get(&context))
-           << "cannot open '" << options.outputPath << "': " << errorMessage;
+  if (failed(conversionPm.run(*module)))
+    return failure();
+  if (emit > EmitKind::Linalg)
+    return emitNative(context, *module, options, emit);
   OpPrintingFlags flags;
   if (!options.printWeights)
     flags.elideLargeResourceString(64);
-  module->print(output->os(), flags);
-  output->keep();
-  return success();
+  return writeFile(context, options.outputPath,
+                   [&](llvm::raw_ostream &os) { module->print(os, flags); });
 }
 
 } // namespace onnxc

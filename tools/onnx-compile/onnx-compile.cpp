@@ -24,14 +24,55 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdou
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::cat(category));
 static cl::opt<onnxc::EmitKind> emitKind(
-    "emit", cl::desc("What to produce"), cl::init(onnxc::EmitKind::ONNX),
+    "emit",
+    cl::desc("What to produce (default: from the -o extension: .so, .a, .o, "
+             ".h, .ll; otherwise mlir)"),
+    cl::init(onnxc::EmitKind::Auto),
     cl::values(clEnumValN(onnxc::EmitKind::ONNX, "mlir",
                           "the imported onnx dialect, shapes inferred and "
                           "shape computations folded"),
                clEnumValN(onnxc::EmitKind::Linalg, "linalg",
-                          "linalg/tensor/arith/math on tensors (work in "
-                          "progress: elementwise ops)")),
+                          "linalg/tensor/arith/math on tensors"),
+               clEnumValN(onnxc::EmitKind::LLVMIR, "llvm",
+                          "LLVM IR of the compiled model (.ll)"),
+               clEnumValN(onnxc::EmitKind::Object, "obj",
+                          "relocatable object with the runtime, and a C "
+                          "header (.o)"),
+               clEnumValN(onnxc::EmitKind::StaticLibrary, "lib",
+                          "static library with the runtime, and a C header "
+                          "(.a)"),
+               clEnumValN(onnxc::EmitKind::SharedLibrary, "shared",
+                          "shared library with the runtime, and a C header "
+                          "(.so)"),
+               clEnumValN(onnxc::EmitKind::Header, "header",
+                          "the C header of the typed API (.h)")),
     cl::cat(category));
+static cl::opt<std::string> modelName(
+    "name",
+    cl::desc("Prefix of the generated symbols (NAME_run, NAME_model, "
+             "NAME_WORKSPACE_BYTES); default: the output file's stem"),
+    cl::value_desc("identifier"), cl::cat(category));
+static cl::opt<std::string> cpuName(
+    "cpu", cl::desc("Target CPU: native (the host's, default) or an LLVM CPU "
+                    "name such as x86-64-v3, skylake-avx512, neoverse-n1"),
+    cl::init("native"), cl::cat(category));
+static cl::opt<std::string> tripleName(
+    "triple", cl::desc("Target triple for cross compiles, e.g. "
+                       "aarch64-linux-gnu (default: the host's)"),
+    cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3 "
+                                                "(default 3)"),
+                                  cl::init(3), cl::Prefix, cl::cat(category));
+static cl::opt<std::string> runtimeLibrary(
+    "runtime-lib",
+    cl::desc("The runtime archive linked into the model (default: "
+             "lib/libonnxc_runtime.a beside this tool's bin/)"),
+    cl::value_desc("path"), cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Fix the dynamic dims of an input, e.g. --input-shape=image="
+             "1x3x224x224 (repeatable)"),
+    cl::value_desc("name=DxD..."), cl::cat(category));
 static cl::opt<bool> printPipeline(
     "print-pipeline", cl::desc("Print the pass pipeline and exit"),
     cl::cat(category));
@@ -83,6 +124,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "onnx-compile: an ahead-of-time compiler for ONNX models\n\n"
+      "  onnx-compile model.onnx -o model.so          # shared library + model.h\n"
+      "  onnx-compile model.onnx -o model.a --name=net # static library + model.h\n"
       "  onnx-compile model.onnx --emit=mlir -o model.mlir\n"
       "  onnx-compile model.onnx --stats\n\n"
       "Run with --help-hidden for the MLIR debugging flags\n"
@@ -100,5 +143,11 @@ int main(int argc, char **argv) {
   options.printStats = llvm::AreStatisticsEnabled();
   options.printPipeline = printPipeline;
   options.printWeights = printWeights;
+  options.name = modelName;
+  options.cpu = cpuName;
+  options.triple = tripleName;
+  options.optLevel = std::min(3u, optLevel.getValue());
+  options.runtimeLibrary = runtimeLibrary;
+  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   return failed(onnxc::compile(context, options)) ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace onnxc {
 
@@ -20,12 +21,26 @@ namespace onnxc {
 enum class EmitKind {
   /// The imported onnx dialect, shapes inferred and shape subgraphs folded.
   ONNX,
-  /// linalg / tensor / arith / math on tensors (elementwise ops so far).
+  /// linalg / tensor / arith / math on tensors.
   Linalg,
+  /// LLVM IR of the compiled model, C ABI included (.ll).
+  LLVMIR,
+  /// A relocatable object with the runtime, plus the C header (.o).
+  Object,
+  /// A static library with the runtime, plus the C header (.a).
+  StaticLibrary,
+  /// A shared library with the runtime, plus the C header (.so).
+  SharedLibrary,
+  /// The C header of the typed API only (.h).
+  Header,
+  /// From the output file's extension; .mlir or stdout when it has none.
+  Auto,
 };
 
-/// The phases of the pipeline, in order.
-enum class Phase { Graph, Conversion };
+/// The kind an output path's extension asks for (.so, .a, .o, .h, .ll,
+/// anything else: the onnx dialect).
+EmitKind getEmitKindForPath(llvm::StringRef path);
+
 
 struct CompileOptions {
   std::string inputPath;
@@ -37,13 +52,28 @@ struct CompileOptions {
   bool printPipeline = false;
   /// Print initializer blobs in full in .mlir output.
   bool printWeights = false;
+  /// Prefix of the generated symbols; empty: the output file's stem.
+  std::string name;
+  /// Target triple (empty: the host) and CPU ("native": the host's).
+  std::string triple;
+  std::string cpu = "native";
+  /// LLVM optimization level, 0 to 3.
+  unsigned optLevel = 3;
+  /// The runtime archive; empty: lib/libonnxc_runtime.a beside bin/.
+  std::string runtimeLibrary;
+  /// Static shapes for inputs with dynamic dims: "name=1x3x224x224".
+  std::vector<std::string> inputShapes;
 };
 
 /// Adds the graph-level passes: shape inference with folding, then
 /// canonicalization.
 void buildGraphPassPipeline(mlir::OpPassManager &pm);
 
-/// Builds the pipeline for every phase up to the one `emit` needs.
+/// Adds the conversion of the onnx dialect to linalg on tensors.
+void buildConversionPipeline(mlir::OpPassManager &pm);
+
+/// Builds the pipeline from the imported graph to linalg on tensors, or to
+/// the graph passes only for EmitKind::ONNX.
 void buildPassPipeline(mlir::OpPassManager &pm, EmitKind emit);
 
 /// Prints the op histogram and the inputs/outputs of the graph function.

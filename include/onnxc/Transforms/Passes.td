@@ -32,4 +32,76 @@ def ONNXShapeInference : Pass<"onnx-shape-inference", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
 }
 
+def Bufferize : Pass<"onnxc-bufferize", "::mlir::ModuleOp"> {
+  let summary = "Bufferize a lowered graph; results become out-parameters";
+  let description = [{
+    One-shot bufferization of the whole module, function boundaries
+    included, with identity layouts at the boundaries so that every argument
+    is a dense row-major buffer; copies are `linalg.copy` so that they lower
+    with the rest of linalg and need no runtime library. Then every buffer
+    result becomes an out-parameter appended after the inputs; a result
+    allocated in the function is written in place into the caller's buffer.
+
+    Before:
+
+    ```mlir
+    func.func @main_graph(%x: tensor<4xf32>) -> tensor<4xf32>
+    ```
+
+    After:
+
+    ```mlir
+    func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
+  let summary = "Place every intermediate buffer in one workspace argument";
+  let description = [{
+    Runs on a bufferized graph function whose results were turned into
+    out-parameters. Every `memref.alloc` (static shape, identity layout) gets
+    a live range over the function's top-level ops, following the buffer
+    through its aliases (views, casts, loop results); buffers whose ranges
+    overlap never share bytes. Buffers are placed largest first at the lowest
+    aligned offset that is free for their whole range. The function gains a
+    trailing `memref<Nxi8>` workspace argument, each alloc becomes a
+    `memref.view` into it, and `onnxc.workspace_bytes` records N.
+
+    A buffer allocated inside a loop body is live for the whole loop op; a
+    buffer that escapes its iteration through a yield is rejected, as is a
+    dynamically sized one, with an error at the allocation.
+
+    Before:
+
+    ```mlir
+    func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32>) {
+      %t = memref.alloc() : memref<4xf32>
+      ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    func.func @main_graph(%x: memref<4xf32>, %y: memref<4xf32>,
+                          %ws: memref<64xi8> {onnxc.workspace})
+        attributes {onnxc.workspace_bytes = 64 : i64} {
+      %c0 = arith.constant 0 : index
+      %t = memref.view %ws[%c0][] : memref<64xi8> to memref<4xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "unsigned", /*default=*/"64",
+           "Byte alignment of every buffer in the workspace">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // ONNXC_TRANSFORMS_PASSES_TD

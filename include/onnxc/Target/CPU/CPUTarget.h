@@ -1,0 +1,109 @@
+//===- CPUTarget.h - Native code for the host or a target triple -*- C++ -*-===//
+//
+// The CPU back end: bufferized, planned linalg to the LLVM dialect, LLVM IR
+// with the compiled model's C ABI (runtime/include/onnxc/runtime.h), object
+// code, and the artifacts users link: .o, .a, .so and the C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ONNXC_TARGET_CPU_CPUTARGET_H
+#define ONNXC_TARGET_CPU_CPUTARGET_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace onnxc {
+
+/// One input or output of a compiled model.
+struct TensorSignature {
+  std::string name;
+  /// ONNX TensorProto data type (the runtime's onnxc_dtype).
+  int32_t dtype = 0;
+  mlir::Type elementType;
+  llvm::SmallVector<int64_t> shape;
+};
+
+/// What the C ABI of a compiled model exposes.
+struct ModelSignature {
+  /// The --name prefix of the symbols (a C identifier).
+  std::string name;
+  std::vector<TensorSignature> inputs, outputs;
+  uint64_t workspaceBytes = 0;
+};
+
+/// Reads names, element types and shapes from a graph function on tensors.
+/// Fails, naming the tensor, for dynamic dims or element types the runtime
+/// has no code for.
+mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp graph,
+                                                  llvm::StringRef name);
+
+/// linalg on tensors -> bufferized, memory-planned loops -> LLVM dialect.
+void buildCPULoweringPipeline(mlir::OpPassManager &pm);
+
+struct CPUTargetOptions {
+  /// Empty: the host's triple.
+  std::string triple;
+  /// "native": the host CPU with its features; otherwise an LLVM CPU name.
+  std::string cpu = "native";
+  unsigned optLevel = 3;
+};
+
+/// Creates the target machine or emits an error (unknown triple or CPU).
+mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(mlir::MLIRContext *context, const CPUTargetOptions &options);
+
+/// Translates the LLVM-dialect module and adds the model's C ABI: the
+/// descriptor, the packed entry point, NAME_run, NAME_model and, for a
+/// shared library, onnxc_get_model.
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                  const ModelSignature &signature, bool sharedLibrary);
+
+/// Runs LLVM's optimization pipeline for the target machine.
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
+                    unsigned optLevel);
+
+/// Emits an object file into `object`.
+mlir::LogicalResult emitObject(mlir::MLIRContext *context, llvm::Module &module,
+                               llvm::TargetMachine &machine,
+                               llvm::SmallVectorImpl<char> &object);
+
+/// The C header of the typed API.
+std::string generateHeader(const ModelSignature &signature);
+
+/// The runtime archive shipped with the compiler (lib/libonnxc_runtime.a next
+/// to the bin/ folder of the running executable), or `override` if set.
+std::string findRuntimeLibrary(llvm::StringRef override);
+
+/// Links the model object and the runtime into a shared library with the
+/// system C compiler driver (`cc`, or $CC).
+mlir::LogicalResult linkSharedLibrary(mlir::MLIRContext *context,
+                                      llvm::ArrayRef<char> object,
+                                      llvm::StringRef runtimeLibrary,
+                                      llvm::StringRef outputPath);
+
+/// Writes a static library holding the model object and the runtime's
+/// members.
+mlir::LogicalResult writeStaticLibrary(mlir::MLIRContext *context,
+                                       llvm::ArrayRef<char> object,
+                                       llvm::StringRef runtimeLibrary,
+                                       llvm::StringRef outputPath);
+
+/// Writes a relocatable object holding the model and the runtime (the
+/// runtime's symbols are weak, so several models link into one program).
+mlir::LogicalResult writeRelocatableObject(mlir::MLIRContext *context,
+                                           llvm::ArrayRef<char> object,
+                                           llvm::StringRef runtimeLibrary,
+                                           llvm::StringRef outputPath);
+
+} // namespace onnxc
+
+#endif // ONNXC_TARGET_CPU_CPUTARGET_H

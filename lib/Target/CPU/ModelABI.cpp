@@ -1,0 +1,191 @@
+//===- ModelABI.cpp - LLVM IR of the compiled model's C ABI ---------------===//
+//
+// Adds what runtime/include/onnxc/runtime.h expects of a compiled model to
+// the translated kernel: an onnxc_model_desc with its tensor descriptors, the
+// packed entry point, the typed NAME_run, NAME_model and, in a shared
+// library, onnxc_get_model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "onnxc/Target/CPU/CPUTarget.h"
+
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+
+using namespace mlir;
+
+namespace onnxc {
+
+/// Must match ONNXC_ABI_VERSION of runtime/include/onnxc/runtime.h.
+static constexpr uint32_t kABIVersion = 1;
+/// The graph function's name after import.
+static constexpr llvm::StringLiteral kGraphFunction = "main_graph";
+
+namespace {
+class ABIBuilder {
+public:
+  ABIBuilder(llvm::Module &module, const ModelSignature &signature)
+      : module(module), context(module.getContext()), signature(signature),
+        ptrType(llvm::PointerType::getUnqual(context)),
+        i32Type(llvm::Type::getInt32Ty(context)),
+        i64Type(llvm::Type::getInt64Ty(context)) {
+    tensorDescType = llvm::StructType::create(
+        context, {ptrType, i32Type, i32Type, ptrType}, "onnxc_tensor_desc");
+    modelDescType = llvm::StructType::create(
+        context,
+        {i32Type, ptrType, i32Type, i32Type, ptrType, ptrType, i64Type,
+         ptrType},
+        "onnxc_model_desc");
+  }
+
+  void build(llvm::Function *kernel, bool sharedLibrary) {
+    kernel->setLinkage(llvm::GlobalValue::InternalLinkage);
+    llvm::Function *entry = buildEntry(kernel);
+    llvm::GlobalVariable *desc = buildModelDesc(entry);
+    buildTypedRun(desc);
+    buildGetter(signature.name + "_model", desc);
+    if (sharedLibrary)
+      buildGetter("onnxc_get_model", desc);
+  }
+
+private:
+  llvm::Constant *string(const std::string &value, const llvm::Twine &name) {
+    auto *init = llvm::ConstantDataArray::getString(context, value);
+    return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                                    llvm::GlobalValue::PrivateLinkage, init,
+                                    name);
+  }
+
+  llvm::Constant *tensorDescs(const std::vector<TensorSignature> &tensors,
+                              const std::string &kind) {
+    std::vector<llvm::Constant *> descs;
+    for (auto [i, tensor] : llvm::enumerate(tensors)) {
+      std::string prefix = signature.name + "." + kind + std::to_string(i);
+      auto *shapeInit = llvm::ConstantDataArray::get(
+          context, llvm::ArrayRef<uint64_t>(
+                       reinterpret_cast<const uint64_t *>(tensor.shape.data()),
+                       tensor.shape.size()));
+      auto *shape = new llvm::GlobalVariable(
+          module, shapeInit->getType(), true, llvm::GlobalValue::PrivateLinkage,
+          shapeInit, prefix + ".shape");
+      descs.push_back(llvm::ConstantStruct::get(
+          tensorDescType,
+          {string(tensor.name, prefix + ".name"),
+           llvm::ConstantInt::get(i32Type, tensor.dtype),
+           llvm::ConstantInt::get(i32Type, tensor.shape.size()), shape}));
+    }
+    auto *arrayType = llvm::ArrayType::get(tensorDescType, descs.size());
+    return new llvm::GlobalVariable(
+        module, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayType, descs),
+        signature.name + "." + kind + "s");
+  }
+
+  /// void NAME_entry(void **args): unpacks the pointers and calls the kernel.
+  llvm::Function *buildEntry(llvm::Function *kernel) {
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
+                                         {ptrType}, false);
+    auto *entry = llvm::Function::Create(type, llvm::GlobalValue::InternalLinkage,
+                                         signature.name + "_entry", module);
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", entry));
+    std::vector<llvm::Value *> args;
+    for (unsigned i = 0; i < kernel->arg_size(); ++i) {
+      llvm::Value *slot = builder.CreateConstGEP1_64(ptrType, entry->getArg(0), i);
+      args.push_back(builder.CreateLoad(ptrType, slot));
+    }
+    builder.CreateCall(kernel, args);
+    builder.CreateRetVoid();
+    return entry;
+  }
+
+  llvm::GlobalVariable *buildModelDesc(llvm::Function *entry) {
+    llvm::Constant *init = llvm::ConstantStruct::get(
+        modelDescType,
+        {llvm::ConstantInt::get(i32Type, kABIVersion),
+         string(signature.name, signature.name + ".name"),
+         llvm::ConstantInt::get(i32Type, signature.inputs.size()),
+         llvm::ConstantInt::get(i32Type, signature.outputs.size()),
+         tensorDescs(signature.inputs, "input"),
+         tensorDescs(signature.outputs, "output"),
+         llvm::ConstantInt::get(i64Type, signature.workspaceBytes), entry});
+    return new llvm::GlobalVariable(module, modelDescType, true,
+                                    llvm::GlobalValue::InternalLinkage, init,
+                                    signature.name + "_descriptor");
+  }
+
+  /// int NAME_run(inputs..., outputs..., void *workspace): the typed API,
+  /// through onnxc_run_pointers for its null checks and workspace.
+  void buildTypedRun(llvm::GlobalVariable *desc) {
+    size_t numInputs = signature.inputs.size();
+    size_t numOutputs = signature.outputs.size();
+    std::vector<llvm::Type *> params(numInputs + numOutputs + 1, ptrType);
+    auto *type = llvm::FunctionType::get(i32Type, params, false);
+    auto *run = llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                                       signature.name + "_run", module);
+    llvm::FunctionCallee runPointers = module.getOrInsertFunction(
+        "onnxc_run_pointers",
+        llvm::FunctionType::get(i32Type, {ptrType, ptrType, ptrType, ptrType},
+                                false));
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", run));
+    auto packed = [&](size_t first, size_t count) {
+      auto *arrayType = llvm::ArrayType::get(ptrType, std::max<size_t>(count, 1));
+      llvm::Value *array = builder.CreateAlloca(arrayType);
+      for (size_t i = 0; i < count; ++i)
+        builder.CreateStore(run->getArg(first + i),
+                            builder.CreateConstGEP2_64(arrayType, array, 0, i));
+      return array;
+    };
+    llvm::Value *inputs = packed(0, numInputs);
+    llvm::Value *outputs = packed(numInputs, numOutputs);
+    builder.CreateRet(builder.CreateCall(
+        runPointers,
+        {desc, inputs, outputs, run->getArg(numInputs + numOutputs)}));
+  }
+
+  void buildGetter(const std::string &name, llvm::GlobalVariable *desc) {
+    auto *type = llvm::FunctionType::get(ptrType, {}, false);
+    auto *getter = llvm::Function::Create(
+        type, llvm::GlobalValue::ExternalLinkage, name, module);
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", getter));
+    builder.CreateRet(desc);
+  }
+
+  llvm::Module &module;
+  llvm::LLVMContext &context;
+  const ModelSignature &signature;
+  llvm::PointerType *ptrType;
+  llvm::IntegerType *i32Type, *i64Type;
+  llvm::StructType *tensorDescType, *modelDescType;
+};
+} // namespace
+
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
+                  const ModelSignature &signature, bool sharedLibrary) {
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, signature.name);
+  if (!llvmModule)
+    return nullptr;
+  llvm::Function *kernel = llvmModule->getFunction(kGraphFunction);
+  size_t expectedArgs =
+      signature.inputs.size() + signature.outputs.size() + 1;
+  if (!kernel || kernel->arg_size() != expectedArgs) {
+    emitError(module.getLoc())
+        << "internal error: the lowered graph function '" << kGraphFunction
+        << "' should take " << expectedArgs
+        << " pointers (inputs, outputs, workspace)";
+    return nullptr;
+  }
+  kernel->setName(signature.name + "_kernel");
+  ABIBuilder(*llvmModule, signature).build(kernel, sharedLibrary);
+  return llvmModule;
+}
+
+} // namespace onnxc

@@ -1,0 +1,86 @@
+//===- Signature.cpp - The inputs and outputs a compiled model exposes ----===//
+
+#include "onnxc/Target/CPU/CPUTarget.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+
+namespace onnxc {
+
+/// ONNX TensorProto data type of an element type; 0 if the runtime has none.
+static int32_t getONNXDataType(Type type) {
+  if (type.isF32())
+    return 1;
+  if (type.isF16())
+    return 10;
+  if (type.isF64())
+    return 11;
+  if (type.isBF16())
+    return 16;
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer)
+    return 0;
+  bool isUnsigned = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 1:
+    return 9;
+  case 8:
+    return isUnsigned ? 2 : 3;
+  case 16:
+    return isUnsigned ? 4 : 5;
+  case 32:
+    return isUnsigned ? 12 : 6;
+  case 64:
+    return isUnsigned ? 13 : 7;
+  default:
+    return 0;
+  }
+}
+
+static FailureOr<TensorSignature> getTensorSignature(Location loc, Type type,
+                                                     StringAttr name,
+                                                     StringRef kind,
+                                                     unsigned index) {
+  TensorSignature tensor;
+  tensor.name = name ? name.str() : (kind + Twine(index)).str();
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked || !ranked.hasStaticShape())
+    return emitError(loc) << kind << " '" << tensor.name << "' has type "
+                          << type
+                          << "; the CPU back end needs every dimension known "
+                             "at compile time";
+  tensor.elementType = ranked.getElementType();
+  tensor.dtype = getONNXDataType(tensor.elementType);
+  if (!tensor.dtype)
+    return emitError(loc) << kind << " '" << tensor.name
+                          << "' has element type " << tensor.elementType
+                          << ", which the runtime has no type for";
+  tensor.shape.assign(ranked.getShape().begin(), ranked.getShape().end());
+  return tensor;
+}
+
+FailureOr<ModelSignature> getModelSignature(func::FuncOp graph,
+                                            StringRef name) {
+  ModelSignature signature;
+  signature.name = name.str();
+  for (unsigned i = 0; i < graph.getNumArguments(); ++i) {
+    FailureOr<TensorSignature> tensor = getTensorSignature(
+        graph.getLoc(), graph.getArgument(i).getType(),
+        graph.getArgAttrOfType<StringAttr>(i, "onnx.name"), "input", i);
+    if (failed(tensor))
+      return failure();
+    signature.inputs.push_back(std::move(*tensor));
+  }
+  for (unsigned i = 0; i < graph.getNumResults(); ++i) {
+    FailureOr<TensorSignature> tensor = getTensorSignature(
+        graph.getLoc(), graph.getResultTypes()[i],
+        graph.getResultAttrOfType<StringAttr>(i, "onnx.name"), "output", i);
+    if (failed(tensor))
+      return failure();
+    signature.outputs.push_back(std::move(*tensor));
+  }
+  return signature;
+}
+
+} // namespace onnxc

@@ -1,0 +1,135 @@
+/*===- onnxc/runtime.h - The C API of a compiled model --------------------===*
+ *
+ * Every model compiled by onnx-compile links this minimal runtime (libc,
+ * libm and libpthread only). Two APIs:
+ *
+ *  - the generic API below, stable across models, for dlopen users and
+ *    tools: describe inputs and outputs, create a session, run it with
+ *    caller-owned tensors, read the error message;
+ *  - the typed API of the header onnx-compile generates next to a .o/.a/.so
+ *    (NAME_run(...), NAME_WORKSPACE_BYTES), built on the same descriptor.
+ *
+ * A shared library built by onnx-compile exports onnxc_get_model(); static
+ * objects export NAME_model() only (NAME from --name), so that several
+ * models link into one program.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef ONNXC_RUNTIME_H
+#define ONNXC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the descriptor layout below; bumped on any change to it. */
+#define ONNXC_ABI_VERSION 1
+
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum onnxc_dtype {
+  ONNXC_FLOAT = 1,
+  ONNXC_UINT8 = 2,
+  ONNXC_INT8 = 3,
+  ONNXC_UINT16 = 4,
+  ONNXC_INT16 = 5,
+  ONNXC_INT32 = 6,
+  ONNXC_INT64 = 7,
+  ONNXC_BOOL = 9,
+  ONNXC_FLOAT16 = 10,
+  ONNXC_DOUBLE = 11,
+  ONNXC_UINT32 = 12,
+  ONNXC_UINT64 = 13,
+  ONNXC_BFLOAT16 = 16
+} onnxc_dtype;
+
+typedef enum onnxc_status {
+  ONNXC_OK = 0,
+  /* A null pointer, a wrong tensor count or an unknown name. */
+  ONNXC_ERROR_INVALID_ARGUMENT = 1,
+  /* An input or output of the wrong rank or dimensions. */
+  ONNXC_ERROR_SHAPE_MISMATCH = 2,
+  /* An input or output of the wrong element type. */
+  ONNXC_ERROR_TYPE_MISMATCH = 3,
+  ONNXC_ERROR_OUT_OF_MEMORY = 4,
+  /* The model was compiled for another runtime ABI. */
+  ONNXC_ERROR_ABI_MISMATCH = 5
+} onnxc_status;
+
+/* One input or output of a compiled model (compiled in, read-only). */
+typedef struct onnxc_tensor_desc {
+  const char *name;
+  int32_t dtype; /* onnxc_dtype */
+  int32_t rank;
+  const int64_t *shape; /* rank entries */
+} onnxc_tensor_desc;
+
+/* A compiled model (compiled in, read-only). The entry point takes the
+ * data pointers of the inputs, then the outputs, then the workspace. */
+typedef struct onnxc_model_desc {
+  uint32_t abi_version; /* ONNXC_ABI_VERSION */
+  const char *name;
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const onnxc_tensor_desc *inputs;
+  const onnxc_tensor_desc *outputs;
+  uint64_t workspace_bytes; /* intermediates, planned at compile time */
+  void (*entry)(void **args);
+} onnxc_model_desc;
+
+/* A caller-owned tensor: dense, row-major, `rank` dims in `shape`. */
+typedef struct onnxc_tensor {
+  void *data;
+  int32_t dtype; /* onnxc_dtype */
+  int32_t rank;
+  const int64_t *shape;
+} onnxc_tensor;
+
+/* A model with its workspace. Runs of one session are serialized by the
+ * caller; use one session per thread to run a model concurrently. */
+typedef struct onnxc_session onnxc_session;
+
+/* The model of a shared library built by onnx-compile (dlsym this). */
+const onnxc_model_desc *onnxc_get_model(void);
+
+/* Creates a session. `workspace` (NULL: allocated here, 64-byte aligned)
+ * must hold desc->workspace_bytes bytes, 64-byte aligned, for the
+ * session's lifetime. */
+onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
+                                  void *workspace, onnxc_session **session);
+void onnxc_session_destroy(onnxc_session *session);
+
+/* Checks every tensor against the descriptor (count, element type, rank,
+ * dims, non-null data) and runs the model; outputs are written to the
+ * caller's buffers. No allocation happens here. */
+onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
+                       size_t num_inputs, const onnxc_tensor *outputs,
+                       size_t num_outputs);
+
+/* Runs with the data pointers only, in the order of the descriptor: the
+ * inputs, then the outputs (what the generated NAME_run() calls). Checks
+ * for null pointers; a NULL workspace is allocated for the call, a given
+ * one must be 64-byte aligned. */
+onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
+                                void *const *inputs, void *const *outputs,
+                                void *workspace);
+
+/* The message of the last error on the calling thread ("" if none). */
+const char *onnxc_last_error(void);
+
+/* Descriptor lookups; -1 / NULL when out of range or not found. */
+int onnxc_find_input(const onnxc_model_desc *desc, const char *name);
+int onnxc_find_output(const onnxc_model_desc *desc, const char *name);
+const char *onnxc_dtype_name(int32_t dtype);
+size_t onnxc_dtype_size(int32_t dtype);
+/* Number of elements of a tensor of this descriptor (1 for a scalar; -1
+ * for NULL or a negative dim). */
+int64_t onnxc_tensor_desc_elements(const onnxc_tensor_desc *desc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONNXC_RUNTIME_H */

@@ -1,0 +1,431 @@
+//===- RuntimeTest.cpp - The C runtime linked into compiled models --------===//
+//
+// Runs hand-written model descriptors through the runtime: checked runs,
+// error messages, workspaces and concurrent sessions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "onnxc/runtime.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// A tiny model: y = a + b and n = a[0] * 10 + b[0] (an int64 scalar), with a
+// workspace the entry fills entirely (an undersized one trips ASan) and uses
+// as scratch for a.
+constexpr uint64_t kWorkspaceBytes = 200;
+const int64_t kShape23[] = {2, 3};
+
+thread_local void *seenWorkspace = nullptr;
+thread_local int entryCalls = 0;
+
+void addEntry(void **args) {
+  const float *a = static_cast<const float *>(args[0]);
+  const float *b = static_cast<const float *>(args[1]);
+  float *y = static_cast<float *>(args[2]);
+  int64_t *n = static_cast<int64_t *>(args[3]);
+  auto *ws = static_cast<unsigned char *>(args[4]);
+  seenWorkspace = ws;
+  ++entryCalls;
+  std::memset(ws, 0xAB, kWorkspaceBytes);
+  float *scratch = reinterpret_cast<float *>(ws);
+  for (int i = 0; i < 6; ++i)
+    scratch[i] = a[i];
+  for (int i = 0; i < 6; ++i)
+    y[i] = scratch[i] + b[i];
+  *n = static_cast<int64_t>(a[0]) * 10 + static_cast<int64_t>(b[0]);
+}
+
+const onnxc_tensor_desc kAddInputs[] = {
+    {"a", ONNXC_FLOAT, 2, kShape23},
+    {"b", ONNXC_FLOAT, 2, kShape23},
+};
+const onnxc_tensor_desc kAddOutputs[] = {
+    {"y", ONNXC_FLOAT, 2, kShape23},
+    {"n", ONNXC_INT64, 0, nullptr},
+};
+const onnxc_model_desc kAddModel = {
+    ONNXC_ABI_VERSION, "add", 2, 2, kAddInputs, kAddOutputs, kWorkspaceBytes,
+    addEntry};
+
+// A model with more tensors than onnxc_run_pointers() keeps on the stack
+// and no workspace: out = sum of the first element of every input.
+constexpr int kManyInputs = 70;
+const int64_t kShape1[] = {1};
+
+void sumEntry(void **args) {
+  float sum = 0;
+  for (int i = 0; i < kManyInputs; ++i)
+    sum += *static_cast<const float *>(args[i]);
+  *static_cast<float *>(args[kManyInputs]) = sum;
+  seenWorkspace = args[kManyInputs + 1];
+  ++entryCalls;
+}
+
+struct ManyModel {
+  ManyModel() {
+    for (int i = 0; i < kManyInputs; ++i) {
+      names.push_back("x" + std::to_string(i));
+    }
+    for (int i = 0; i < kManyInputs; ++i)
+      inputs.push_back({names[i].c_str(), ONNXC_FLOAT, 1, kShape1});
+    output = {"sum", ONNXC_FLOAT, 1, kShape1};
+    desc = {ONNXC_ABI_VERSION, "many", kManyInputs, 1, inputs.data(), &output,
+            0, sumEntry};
+  }
+  std::vector<std::string> names;
+  std::vector<onnxc_tensor_desc> inputs;
+  onnxc_tensor_desc output;
+  onnxc_model_desc desc;
+};
+
+bool contains(const char *haystack, const char *needle) {
+  return std::strstr(haystack, needle) != nullptr;
+}
+
+class RuntimeTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_EQ(onnxc_session_create(&kAddModel, nullptr, &session), ONNXC_OK)
+        << onnxc_last_error();
+    for (int i = 0; i < 6; ++i) {
+      a[i] = static_cast<float>(i + 1);
+      b[i] = static_cast<float>(10 * (i + 1));
+    }
+  }
+  void TearDown() override { onnxc_session_destroy(session); }
+
+  onnxc_status run() {
+    return onnxc_run(session, inputs, 2, outputs, 2);
+  }
+
+  onnxc_session *session = nullptr;
+  float a[6], b[6], y[6] = {};
+  int64_t n = 0;
+  onnxc_tensor inputs[2] = {{a, ONNXC_FLOAT, 2, kShape23},
+                            {b, ONNXC_FLOAT, 2, kShape23}};
+  onnxc_tensor outputs[2] = {{y, ONNXC_FLOAT, 2, kShape23},
+                             {&n, ONNXC_INT64, 0, nullptr}};
+};
+
+TEST_F(RuntimeTest, RunComputesOutputs) {
+  ASSERT_EQ(run(), ONNXC_OK) << onnxc_last_error();
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(y[i], 11.0f * (i + 1));
+  EXPECT_EQ(n, 20);
+  EXPECT_STREQ(onnxc_last_error(), "");
+}
+
+TEST_F(RuntimeTest, WorkspaceIsAlignedAndReused) {
+  seenWorkspace = nullptr;
+  ASSERT_EQ(run(), ONNXC_OK) << onnxc_last_error();
+  void *first = seenWorkspace;
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % 64, 0u);
+  ASSERT_EQ(run(), ONNXC_OK) << onnxc_last_error();
+  EXPECT_EQ(seenWorkspace, first);
+}
+
+TEST_F(RuntimeTest, CallerWorkspace) {
+  alignas(64) unsigned char buffer[kWorkspaceBytes + 64];
+  onnxc_session *own = nullptr;
+  ASSERT_EQ(onnxc_session_create(&kAddModel, buffer, &own), ONNXC_OK);
+  ASSERT_EQ(onnxc_run(own, inputs, 2, outputs, 2), ONNXC_OK);
+  EXPECT_EQ(seenWorkspace, buffer);
+  EXPECT_EQ(buffer[kWorkspaceBytes - 1], 0xAB);
+  onnxc_session_destroy(own);
+
+  own = reinterpret_cast<onnxc_session *>(0x1);
+  EXPECT_EQ(onnxc_session_create(&kAddModel, buffer + 8, &own),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(own, nullptr);
+  EXPECT_TRUE(contains(onnxc_last_error(), "64-byte aligned"))
+      << onnxc_last_error();
+}
+
+TEST_F(RuntimeTest, RejectsWrongRank) {
+  const int64_t shape[] = {6};
+  inputs[1].rank = 1;
+  inputs[1].shape = shape;
+  EXPECT_EQ(run(), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_STREQ(onnxc_last_error(),
+               "input 'b': expected shape [2,3] (float32), got [6]");
+}
+
+TEST_F(RuntimeTest, RejectsWrongDim) {
+  const int64_t shape[] = {2, 4};
+  inputs[0].shape = shape;
+  EXPECT_EQ(run(), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_STREQ(onnxc_last_error(),
+               "input 'a': expected shape [2,3] (float32), got [2,4]");
+
+  inputs[0].shape = kShape23;
+  const int64_t scalarAsVector[] = {1};
+  outputs[1].rank = 1;
+  outputs[1].shape = scalarAsVector;
+  EXPECT_EQ(run(), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_STREQ(onnxc_last_error(),
+               "output 'n': expected shape [] (int64), got [1]");
+}
+
+TEST_F(RuntimeTest, RejectsWrongDtype) {
+  inputs[1].dtype = ONNXC_INT64;
+  EXPECT_EQ(run(), ONNXC_ERROR_TYPE_MISMATCH);
+  EXPECT_STREQ(onnxc_last_error(),
+               "input 'b': expected element type float32, got int64");
+
+  inputs[1].dtype = ONNXC_FLOAT;
+  outputs[1].dtype = 42;
+  EXPECT_EQ(run(), ONNXC_ERROR_TYPE_MISMATCH);
+  EXPECT_TRUE(contains(onnxc_last_error(), "output 'n'")) << onnxc_last_error();
+  EXPECT_TRUE(contains(onnxc_last_error(), "42")) << onnxc_last_error();
+}
+
+TEST_F(RuntimeTest, RejectsNullData) {
+  outputs[0].data = nullptr;
+  EXPECT_EQ(run(), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "output 'y': data is NULL");
+
+  outputs[0].data = y;
+  inputs[0].data = nullptr;
+  EXPECT_EQ(run(), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "input 'a': data is NULL");
+}
+
+TEST_F(RuntimeTest, RejectsNullShapeForNonScalar) {
+  inputs[0].shape = nullptr;
+  EXPECT_EQ(run(), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(onnxc_last_error(), "input 'a'")) << onnxc_last_error();
+}
+
+TEST_F(RuntimeTest, RejectsWrongCountsAndNulls) {
+  entryCalls = 0;
+  EXPECT_EQ(onnxc_run(session, inputs, 1, outputs, 2),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "expected 2 inputs, got 1");
+  EXPECT_EQ(onnxc_run(session, inputs, 2, outputs, 3),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "expected 2 outputs, got 3");
+  EXPECT_EQ(onnxc_run(session, nullptr, 2, outputs, 2),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(onnxc_run(nullptr, inputs, 2, outputs, 2),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(entryCalls, 0);
+  // A successful run clears the message.
+  EXPECT_NE(std::string(onnxc_last_error()), "");
+  EXPECT_EQ(run(), ONNXC_OK);
+  EXPECT_STREQ(onnxc_last_error(), "");
+}
+
+TEST(RuntimeSessionTest, RejectsAbiMismatchAndBadDescriptors) {
+  onnxc_session *session = nullptr;
+  onnxc_model_desc desc = kAddModel;
+  desc.abi_version = ONNXC_ABI_VERSION + 1;
+  EXPECT_EQ(onnxc_session_create(&desc, nullptr, &session),
+            ONNXC_ERROR_ABI_MISMATCH);
+  EXPECT_EQ(session, nullptr);
+  std::string message = onnxc_last_error();
+  EXPECT_NE(message.find("'add'"), std::string::npos) << message;
+  EXPECT_NE(message.find("version " + std::to_string(ONNXC_ABI_VERSION + 1)),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("version " + std::to_string(ONNXC_ABI_VERSION)),
+            std::string::npos)
+      << message;
+
+  void *in[2] = {nullptr, nullptr}, *out[2] = {nullptr, nullptr};
+  EXPECT_EQ(onnxc_run_pointers(&desc, in, out, nullptr),
+            ONNXC_ERROR_ABI_MISMATCH);
+
+  EXPECT_EQ(onnxc_session_create(nullptr, nullptr, &session),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(onnxc_session_create(&kAddModel, nullptr, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  desc = kAddModel;
+  desc.entry = nullptr;
+  EXPECT_EQ(onnxc_session_create(&desc, nullptr, &session),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  desc = kAddModel;
+  desc.num_inputs = -1;
+  EXPECT_EQ(onnxc_session_create(&desc, nullptr, &session),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  onnxc_session_destroy(nullptr);
+}
+
+TEST(RuntimePointersTest, RunsAndAllocatesWorkspace) {
+  float a[6] = {1, 2, 3, 4, 5, 6}, b[6] = {6, 5, 4, 3, 2, 1}, y[6] = {};
+  int64_t n = 0;
+  void *in[2] = {a, b}, *out[2] = {y, &n};
+  seenWorkspace = nullptr;
+  ASSERT_EQ(onnxc_run_pointers(&kAddModel, in, out, nullptr), ONNXC_OK)
+      << onnxc_last_error();
+  for (float v : y)
+    EXPECT_EQ(v, 7.0f);
+  EXPECT_EQ(n, 16);
+  ASSERT_NE(seenWorkspace, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(seenWorkspace) % 64, 0u);
+
+  alignas(64) unsigned char buffer[kWorkspaceBytes];
+  ASSERT_EQ(onnxc_run_pointers(&kAddModel, in, out, buffer), ONNXC_OK);
+  EXPECT_EQ(seenWorkspace, buffer);
+  EXPECT_EQ(onnxc_run_pointers(&kAddModel, in, out, buffer + 4),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(RuntimePointersTest, RejectsNull) {
+  float a[6] = {}, y[6] = {};
+  int64_t n = 0;
+  void *in[2] = {a, nullptr}, *out[2] = {y, &n};
+  entryCalls = 0;
+  EXPECT_EQ(onnxc_run_pointers(&kAddModel, in, out, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "input 'b': data is NULL");
+  in[1] = a;
+  out[1] = nullptr;
+  EXPECT_EQ(onnxc_run_pointers(&kAddModel, in, out, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "output 'n': data is NULL");
+  EXPECT_EQ(onnxc_run_pointers(&kAddModel, nullptr, out, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(onnxc_run_pointers(nullptr, in, out, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(entryCalls, 0);
+}
+
+TEST(RuntimeManyTensorsTest, RunsBeyondTheStackArray) {
+  ManyModel model;
+  std::vector<float> values(kManyInputs);
+  std::vector<void *> in(kManyInputs);
+  std::vector<onnxc_tensor> tensors(kManyInputs);
+  for (int i = 0; i < kManyInputs; ++i) {
+    values[i] = static_cast<float>(i);
+    in[i] = &values[i];
+    tensors[i] = {&values[i], ONNXC_FLOAT, 1, kShape1};
+  }
+  float sum = -1;
+  void *out[1] = {&sum};
+  seenWorkspace = &sum;
+  ASSERT_EQ(onnxc_run_pointers(&model.desc, in.data(), out, nullptr), ONNXC_OK)
+      << onnxc_last_error();
+  EXPECT_EQ(sum, kManyInputs * (kManyInputs - 1) / 2.0f);
+  EXPECT_EQ(seenWorkspace, nullptr); // workspace_bytes == 0
+
+  onnxc_session *session = nullptr;
+  ASSERT_EQ(onnxc_session_create(&model.desc, nullptr, &session), ONNXC_OK);
+  sum = -1;
+  onnxc_tensor output = {&sum, ONNXC_FLOAT, 1, kShape1};
+  ASSERT_EQ(onnxc_run(session, tensors.data(), kManyInputs, &output, 1),
+            ONNXC_OK)
+      << onnxc_last_error();
+  EXPECT_EQ(sum, kManyInputs * (kManyInputs - 1) / 2.0f);
+
+  tensors[65].shape = kShape23;
+  EXPECT_EQ(onnxc_run(session, tensors.data(), kManyInputs, &output, 1),
+            ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_STREQ(onnxc_last_error(),
+               "input 'x65': expected shape [1] (float32), got [2]");
+  onnxc_session_destroy(session);
+}
+
+TEST(RuntimeThreadsTest, SessionsRunConcurrently) {
+  constexpr int kIterations = 2000;
+  std::atomic<int> failures{0};
+  void *workspaces[2] = {nullptr, nullptr};
+  auto worker = [&](int id) {
+    onnxc_session *session = nullptr;
+    if (onnxc_session_create(&kAddModel, nullptr, &session) != ONNXC_OK) {
+      ++failures;
+      return;
+    }
+    float a[6], b[6], y[6];
+    int64_t n;
+    onnxc_tensor in[2] = {{a, ONNXC_FLOAT, 2, kShape23},
+                          {b, ONNXC_FLOAT, 2, kShape23}};
+    onnxc_tensor out[2] = {{y, ONNXC_FLOAT, 2, kShape23},
+                           {&n, ONNXC_INT64, 0, nullptr}};
+    for (int it = 0; it < kIterations; ++it) {
+      for (int i = 0; i < 6; ++i) {
+        a[i] = static_cast<float>(id * 1000 + it % 100 + i);
+        b[i] = static_cast<float>(i);
+      }
+      if (onnxc_run(session, in, 2, out, 2) != ONNXC_OK)
+        ++failures;
+      for (int i = 0; i < 6; ++i)
+        if (y[i] != a[i] + b[i])
+          ++failures;
+      if (it == 0)
+        workspaces[id] = seenWorkspace;
+      else if (seenWorkspace != workspaces[id])
+        ++failures;
+    }
+    // A failing run on one thread leaves the other thread's message alone.
+    if (id == 1 && onnxc_run(session, in, 1, out, 2) == ONNXC_OK)
+      ++failures;
+    onnxc_session_destroy(session);
+  };
+  std::thread t0(worker, 0), t1(worker, 1);
+  t0.join();
+  t1.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_NE(workspaces[0], nullptr);
+  EXPECT_NE(workspaces[0], workspaces[1]);
+
+  std::string threadError = "unset";
+  std::thread([&] {
+    onnxc_run(nullptr, nullptr, 0, nullptr, 0);
+    threadError = onnxc_last_error();
+  }).join();
+  EXPECT_EQ(threadError, "session is NULL");
+  onnxc_session *session = nullptr;
+  ASSERT_EQ(onnxc_session_create(&kAddModel, nullptr, &session), ONNXC_OK);
+  EXPECT_STREQ(onnxc_last_error(), "");
+  onnxc_session_destroy(session);
+}
+
+TEST(RuntimeHelpersTest, Lookups) {
+  EXPECT_EQ(onnxc_find_input(&kAddModel, "a"), 0);
+  EXPECT_EQ(onnxc_find_input(&kAddModel, "b"), 1);
+  EXPECT_EQ(onnxc_find_input(&kAddModel, "y"), -1);
+  EXPECT_EQ(onnxc_find_output(&kAddModel, "n"), 1);
+  EXPECT_EQ(onnxc_find_output(&kAddModel, "zz"), -1);
+  EXPECT_EQ(onnxc_find_input(nullptr, "a"), -1);
+  EXPECT_EQ(onnxc_find_input(&kAddModel, nullptr), -1);
+
+  EXPECT_EQ(onnxc_tensor_desc_elements(&kAddInputs[0]), 6);
+  EXPECT_EQ(onnxc_tensor_desc_elements(&kAddOutputs[1]), 1);
+  EXPECT_EQ(onnxc_tensor_desc_elements(nullptr), -1);
+}
+
+TEST(RuntimeHelpersTest, Dtypes) {
+  struct {
+    int32_t dtype;
+    const char *name;
+    size_t size;
+  } cases[] = {
+      {ONNXC_FLOAT, "float32", 4},  {ONNXC_UINT8, "uint8", 1},
+      {ONNXC_INT8, "int8", 1},      {ONNXC_UINT16, "uint16", 2},
+      {ONNXC_INT16, "int16", 2},    {ONNXC_INT32, "int32", 4},
+      {ONNXC_INT64, "int64", 8},    {ONNXC_BOOL, "bool", 1},
+      {ONNXC_FLOAT16, "float16", 2}, {ONNXC_DOUBLE, "float64", 8},
+      {ONNXC_UINT32, "uint32", 4},  {ONNXC_UINT64, "uint64", 8},
+      {ONNXC_BFLOAT16, "bfloat16", 2},
+  };
+  for (const auto &c : cases) {
+    EXPECT_STREQ(onnxc_dtype_name(c.dtype), c.name);
+    EXPECT_EQ(onnxc_dtype_size(c.dtype), c.size) << c.name;
+  }
+  for (int32_t unknown : {0, 8, 14, 17, -1}) {
+    EXPECT_STREQ(onnxc_dtype_name(unknown), "unknown");
+    EXPECT_EQ(onnxc_dtype_size(unknown), 0u);
+  }
+}
+
+} // namespace
