@@ -59,6 +59,57 @@ def Bufferize : Pass<"onnxc-bufferize", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
+  let summary = "Store multi-dimensional constant globals as 1-D arrays";
+  let description = [{
+    Weights become `memref.global` constants; LLVM represents an N-D global
+    as nested arrays, one uniqued constant per innermost row, which makes
+    translation and object emission of a convolution's weights (innermost
+    dimension 3 or 7) take seconds. Each static N-D global becomes a 1-D
+    global with the same data, and each `memref.get_global` of it a
+    `memref.expand_shape` of the flat one.
+
+    Before:
+
+    ```mlir
+    memref.global "private" constant @w : memref<8x3x3x3xf32> = dense_resource<w>
+    %0 = memref.get_global @w : memref<8x3x3x3xf32>
+    ```
+
+    After:
+
+    ```mlir
+    memref.global "private" constant @w : memref<216xf32> = dense_resource<w>
+    %flat = memref.get_global @w : memref<216xf32>
+    %0 = memref.expand_shape %flat [[0, 1, 2, 3]] output_shape [8, 3, 3, 3]
+        : memref<216xf32> into memref<8x3x3x3xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def OutlineKernels : Pass<"onnxc-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Move each top-level computation of a graph into its own function";
+  let description = [{
+    Runs on bufferized graph functions (after `--onnxc-plan-memory`). Each
+    top-level op with memory effects and no results (a linalg op, a loop)
+    moves into a private function `@<graph>_kernel<N>` that takes the graph
+    arguments it reads or writes; the views, casts, globals and constants
+    that address its buffers are cloned into it. The graph function becomes
+    a sequence of calls.
+
+    One function per computation keeps LLVM's optimizations linear in the
+    model size (one function holding a whole DenseNet makes dominator and
+    scalar-evolution updates take minutes) and gives later passes a unit to
+    schedule and parallelize.
+  }];
+  let options = [
+    Option<"graphFunction", "graph-function", "std::string",
+           /*default=*/"\"main_graph\"", "The graph function to split">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
   let summary = "Place every intermediate buffer in one workspace argument";
   let description = [{

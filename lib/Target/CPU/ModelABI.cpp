@@ -183,7 +183,12 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
         << " pointers (inputs, outputs, workspace)";
     return nullptr;
   }
-  kernel->setName(signature.name + "_kernel");
+  kernel->setName(signature.name + "_graph");
+  // The graph's computations stay separate functions: inlining them back
+  // would make one function as large as the model.
+  for (llvm::Function &function : *llvmModule)
+    if (function.getName().starts_with(kGraphFunction) && !function.isDeclaration())
+      function.addFnAttr(llvm::Attribute::NoInline);
   ABIBuilder(*llvmModule, signature).build(kernel, sharedLibrary);
   return llvmModule;
 }

@@ -20,6 +20,8 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
   pm.nest<func::FuncOp>().addPass(createPlanMemory());
+  pm.addPass(createFlattenGlobals());
+  pm.addPass(createOutlineKernels());
 
   // Loops over buffers.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();

@@ -1,19 +1,14 @@
-# The linalg lowerings compute what onnxruntime computes. Each case is a
-# small model built with onnx.helper; onnx-compile --emit=linalg lowers it,
-# a wrapper embeds the inputs and prints the outputs, and MLIR's upstream
-# bufferization, LLVM lowering and mlir-runner execute it. This checks the
-# conversion patterns numerically until the CPU backend runs models itself.
+# Compiled models compute what onnxruntime computes, op by op. Each case is
+# a small model built with onnx.helper, compiled by onnx-compile into a
+# shared library, run through the runtime's C API and compared with
+# onnxruntime (utils/e2e.py: tolerances per element type).
 #
-# RUN: %python %s %t %llvm_lib_dir %onnxc_src/utils
-import os
+# RUN: %python %s %t %onnxc_src/utils
 import sys
 
 import numpy as np
-import onnx
-
-sys.path.insert(0, sys.argv[3])
-import run_linalg  # noqa: E402
-import onnxruntime as ort
+sys.path.insert(0, sys.argv[2])
+import e2e  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper
 
 CASES = []
@@ -152,47 +147,10 @@ case("RNN-bidirectional", [helper.make_node("RNN", ["x", "w", "r", "b", "", "h0"
       const("b", rand(2, 2 * H, low=-0.5, high=0.5)), const("h0", rand(2, 2, H))])
 
 
-def build(name, nodes, inputs, outputs, inits, opset):
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info(k, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape) for k, v in inputs.items()],
-        [helper.ValueInfoProto(name=o) for o in outputs], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
-    return model
-
-
-def run_case(workdir, libdir, spec):
-    name, nodes, inputs, outputs, inits, opset = spec
-    model = build(*spec)
-    path = os.path.join(workdir, name + ".onnx")
-    onnx.save(model, path)
-    want = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, inputs)
-    try:
-        blocks = run_linalg.run(path, inputs, libdir)
-    except RuntimeError as e:
-        return str(e)
-    if len(blocks) != len(want):
-        return f"expected {len(want)} printed outputs, got {len(blocks)}"
-    for got, expected in zip(blocks, want):
-        expected = np.asarray(expected, dtype=np.float64).reshape(-1)
-        if got.shape != expected.shape or not np.allclose(got, expected, rtol=1e-4, atol=1e-5):
-            err = np.max(np.abs(got - expected)) if got.shape == expected.shape else "shape"
-            return f"mismatch (max abs err {err})"
-    return None
-
-
 def main():
-    workdir, libdir = sys.argv[1], sys.argv[2]
-    os.makedirs(workdir, exist_ok=True)
-    failures = 0
-    for spec in CASES:
-        problem = run_case(workdir, libdir, spec)
-        if problem:
-            failures += 1
-            print(f"FAIL {spec[0]}: {problem}")
-    print(f"{len(CASES) - failures} passed, {failures} failed")
-    return 1 if failures else 0
+    cases = [(name, e2e.make_model(name, nodes, inputs, outputs, inits, opset), inputs)
+             for name, nodes, inputs, outputs, inits, opset in CASES]
+    return e2e.run_cases(sys.argv[1], cases)
 
 
 if __name__ == "__main__":

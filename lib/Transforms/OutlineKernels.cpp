@@ -1,0 +1,120 @@
+//===- OutlineKernels.cpp - --onnxc-outline-kernels -----------------------===//
+
+#include "onnxc/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace onnxc {
+#define GEN_PASS_DEF_OUTLINEKERNELS
+#include "onnxc/Transforms/Passes.h.inc"
+} // namespace onnxc
+
+using namespace mlir;
+
+namespace onnxc {
+namespace {
+
+/// Ops that only address memory or make constants: cloned into every kernel
+/// that uses them.
+static bool isAddressing(Operation *op) {
+  return op->getNumRegions() == 0 && isMemoryEffectFree(op) &&
+         !op->hasTrait<OpTrait::IsTerminator>();
+}
+
+struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
+  using Base::Base;
+
+  /// The values `op` reads that are defined outside it.
+  static SetVector<Value> getCapturedValues(Operation *op) {
+    SetVector<Value> captured(op->operand_begin(), op->operand_end());
+    for (Region &region : op->getRegions())
+      getUsedValuesDefinedAbove(region, captured);
+    return captured;
+  }
+
+  /// Collects, in program order, the addressing ops `op` depends on and the
+  /// graph arguments they start from; fails if `op` reads a value another
+  /// computation produced.
+  static LogicalResult
+  collectClosure(Operation *op, SetVector<Operation *> &addressing,
+                 SetVector<BlockArgument> &arguments) {
+    SmallVector<Value> worklist(getCapturedValues(op).takeVector());
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      if (auto arg = dyn_cast<BlockArgument>(value)) {
+        arguments.insert(arg);
+        continue;
+      }
+      Operation *def = value.getDefiningOp();
+      if (!isAddressing(def))
+        return failure();
+      if (addressing.insert(def))
+        worklist.append(def->operand_begin(), def->operand_end());
+    }
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto graph = module.lookupSymbol<func::FuncOp>(graphFunction);
+    if (!graph || graph.isExternal() || !graph.getBody().hasOneBlock())
+      return;
+    SymbolTable symbols(module);
+    Block &body = graph.getBody().front();
+    unsigned count = 0;
+    for (Operation &op : llvm::make_early_inc_range(body)) {
+      if (isAddressing(&op) || op.getNumResults() != 0 ||
+          op.hasTrait<OpTrait::IsTerminator>())
+        continue;
+      SetVector<Operation *> addressing;
+      SetVector<BlockArgument> arguments;
+      if (failed(collectClosure(&op, addressing, arguments)))
+        continue;
+      // Arguments in graph order, clones in program order.
+      SmallVector<BlockArgument> params(arguments.begin(), arguments.end());
+      llvm::sort(params, [](BlockArgument a, BlockArgument b) {
+        return a.getArgNumber() < b.getArgNumber();
+      });
+      SmallVector<Operation *> clones(addressing.begin(), addressing.end());
+      llvm::sort(clones, [](Operation *a, Operation *b) {
+        return a->isBeforeInBlock(b);
+      });
+
+      OpBuilder builder(module.getContext());
+      builder.setInsertionPoint(graph);
+      SmallVector<Type> types;
+      for (BlockArgument arg : params)
+        types.push_back(arg.getType());
+      auto kernel = func::FuncOp::create(
+          builder, op.getLoc(),
+          (graphFunction + "_kernel" + Twine(count++)).str(),
+          builder.getFunctionType(types, {}));
+      kernel.setPrivate();
+      symbols.insert(kernel);
+      Block *entry = kernel.addEntryBlock();
+      builder.setInsertionPointToStart(entry);
+      IRMapping mapping;
+      for (auto [arg, param] : llvm::zip(params, entry->getArguments()))
+        mapping.map(arg, param);
+      for (Operation *clone : clones)
+        builder.clone(*clone, mapping);
+      builder.clone(op, mapping);
+      func::ReturnOp::create(builder, op.getLoc());
+
+      builder.setInsertionPoint(&op);
+      SmallVector<Value> callArgs(params.begin(), params.end());
+      func::CallOp::create(builder, op.getLoc(), kernel, callArgs);
+      op.erase();
+    }
+    // Addressing ops left without users.
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+      if (isAddressing(&op) && op.use_empty())
+        op.erase();
+  }
+};
+
+} // namespace
+} // namespace onnxc
