@@ -88,6 +88,39 @@ def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def ContiguousInnerLoop : Pass<"onnxc-contiguous-inner-loop", "::mlir::func::FuncOp"> {
+  let summary = "Order linalg loops so the innermost one walks the output contiguously";
+  let description = [{
+    Named linalg ops loop in the order of their definition: a convolution's
+    innermost loop runs over the 3 or 7 taps of the kernel width, a matmul's
+    over the reduction. Neither vectorizes. This pass generalizes each
+    linalg op whose output's last dimension is a parallel loop that is not
+    innermost and moves that loop innermost, keeping the others in order, so
+    that loads and stores of the innermost loop are unit-stride and LLVM's
+    loop vectorizer can use the full vector width. Every output element
+    still accumulates its reduction in the same order: results are
+    bit-identical.
+
+    Before (linalg.matmul as loops m, n, k):
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x128xf32>)
+                  outs(%c : memref<64x128xf32>)
+    ```
+
+    After (loops m, k, n):
+
+    ```mlir
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>,
+                                     affine_map<(d0, d1, d2) -> (d1, d2)>,
+                                     affine_map<(d0, d1, d2) -> (d0, d2)>],
+                    iterator_types = ["parallel", "reduction", "parallel"]}
+        ins(%a, %b : ...) outs(%c : ...) { ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def OutlineKernels : Pass<"onnxc-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each top-level computation of a graph into its own function";
   let description = [{

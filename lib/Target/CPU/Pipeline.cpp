@@ -25,6 +25,7 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
 
   // Loops over buffers.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createContiguousInnerLoop());
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createLowerAffinePass());
   funcPm.addPass(createSCFToControlFlowPass());
