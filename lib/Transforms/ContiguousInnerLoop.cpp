@@ -16,8 +16,21 @@ using namespace mlir;
 namespace onnxc {
 namespace {
 
+/// Whether `loop` indexes only the last dimension of every operand that uses
+/// it, so that running it innermost walks each operand with unit stride.
+static bool isUnitStrideEverywhere(linalg::LinalgOp op, unsigned loop) {
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    ArrayRef<AffineExpr> results = map.getResults();
+    for (AffineExpr expr : results.drop_back())
+      if (expr.isFunctionOfDim(loop))
+        return false;
+  }
+  return true;
+}
+
 /// The loop that indexes the last dimension of the op's (single) output, if
-/// it is a parallel loop other than the innermost one.
+/// it is a parallel loop other than the innermost one and no operand would
+/// be walked with a stride by it.
 static std::optional<unsigned> getOutputInnerLoop(linalg::LinalgOp op) {
   if (op.getNumDpsInits() != 1 || op.getNumLoops() < 2)
     return std::nullopt;
@@ -29,7 +42,8 @@ static std::optional<unsigned> getOutputInnerLoop(linalg::LinalgOp op) {
     return std::nullopt;
   unsigned loop = dim.getPosition();
   if (loop == op.getNumLoops() - 1 ||
-      !linalg::isParallelIterator(op.getIteratorTypesArray()[loop]))
+      !linalg::isParallelIterator(op.getIteratorTypesArray()[loop]) ||
+      !isUnitStrideEverywhere(op, loop))
     return std::nullopt;
   return loop;
 }

@@ -4,7 +4,9 @@
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -13,7 +15,8 @@ int main(int argc, char **argv) {
   registry.insert<onnxc::onnx_ir::ONNXDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::scf::SCFDialect,
-                  mlir::tensor::TensorDialect>();
+                  mlir::tensor::TensorDialect, mlir::memref::MemRefDialect,
+                  mlir::bufferization::BufferizationDialect>();
   mlir::registerTransformsPasses();
   onnxc::registerONNXCPasses();
   onnxc::registerONNXCConversionPasses();

@@ -95,7 +95,8 @@ def ContiguousInnerLoop : Pass<"onnxc-contiguous-inner-loop", "::mlir::func::Fun
     innermost loop runs over the 3 or 7 taps of the kernel width, a matmul's
     over the reduction. Neither vectorizes. This pass generalizes each
     linalg op whose output's last dimension is a parallel loop that is not
-    innermost and moves that loop innermost, keeping the others in order, so
+    innermost, and indexes no other dimension of any operand, and moves that
+    loop innermost, keeping the others in order, so
     that loads and stores of the innermost loop are unit-stride and LLVM's
     loop vectorizer can use the full vector width. Every output element
     still accumulates its reduction in the same order: results are
