@@ -187,14 +187,9 @@ static LogicalResult writeFile(MLIRContext &context, StringRef path,
 
 /// Lowers the linalg module to native code and writes the artifact.
 static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
-                                const CompileOptions &options, EmitKind emit) {
-  FailureOr<std::string> name = getModelName(context, options);
-  if (failed(name))
-    return failure();
+                                const CompileOptions &options, EmitKind emit,
+                                FailureOr<ModelSignature> signature) {
   auto graph = module.lookupSymbol<func::FuncOp>("main_graph");
-  FailureOr<ModelSignature> signature = getModelSignature(graph, *name);
-  if (failed(signature))
-    return failure();
   // The names live on in the descriptor; LLVM has no use for them.
   StringAttr nameAttr = StringAttr::get(&context, "onnx.name");
   for (unsigned i = 0; i < graph.getNumArguments(); ++i)
@@ -306,10 +301,22 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     if (options.outputPath == "-" && emit <= EmitKind::Linalg)
       return success();
   }
+  // Native code needs static shapes: say so, naming the input, before the
+  // conversion trips over a dynamic dim.
+  FailureOr<ModelSignature> signature = failure();
+  if (emit > EmitKind::Linalg) {
+    FailureOr<std::string> name = getModelName(context, options);
+    if (failed(name))
+      return failure();
+    signature = getModelSignature(
+        module->lookupSymbol<func::FuncOp>("main_graph"), *name);
+    if (failed(signature))
+      return failure();
+  }
   if (failed(conversionPm.run(*module)))
     return failure();
   if (emit > EmitKind::Linalg)
-    return emitNative(context, *module, options, emit);
+    return emitNative(context, *module, options, emit, std::move(signature));
   OpPrintingFlags flags;
   if (!options.printWeights)
     flags.elideLargeResourceString(64);

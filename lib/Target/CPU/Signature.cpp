@@ -49,7 +49,10 @@ static FailureOr<TensorSignature> getTensorSignature(Location loc, Type type,
     return emitError(loc) << kind << " '" << tensor.name << "' has type "
                           << type
                           << "; the CPU back end needs every dimension known "
-                             "at compile time";
+                             "at compile time"
+                          << (kind == "input" ? " (fix them with --input-shape="
+                                                "NAME=DxDx...)"
+                                              : "");
   tensor.elementType = ranked.getElementType();
   tensor.dtype = getONNXDataType(tensor.elementType);
   if (!tensor.dtype)
