@@ -93,6 +93,7 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
           (graphFunction + "_kernel" + Twine(count++)).str(),
           builder.getFunctionType(types, {}));
       kernel.setPrivate();
+      kernel->setAttr("onnxc.kernel", builder.getUnitAttr());
       symbols.insert(kernel);
       Block *entry = kernel.addEntryBlock();
       builder.setInsertionPointToStart(entry);

@@ -7,25 +7,13 @@
  *
  *===----------------------------------------------------------------------===*/
 
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* posix_memalign */
-#endif
-
-#include "onnxc/runtime.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Every compiled model object (.o, .a) carries this runtime; weak
- * definitions let several models link into one program, sharing one copy. */
-#if defined(__GNUC__)
-#define ONNXC_API __attribute__((weak, visibility("default")))
-#else
-#define ONNXC_API
-#endif
 
 #define ONNXC_ALIGNMENT 64
 /* onnxc_run_pointers() builds its argument array on the stack up to this

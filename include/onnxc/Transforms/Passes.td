@@ -127,7 +127,8 @@ def OutlineKernels : Pass<"onnxc-outline-kernels", "::mlir::ModuleOp"> {
   let description = [{
     Runs on bufferized graph functions (after `--onnxc-plan-memory`). Each
     top-level op with memory effects and no results (a linalg op, a loop)
-    moves into a private function `@<graph>_kernel<N>` that takes the graph
+    moves into a private function `@<graph>_kernel<N>` (marked
+    `onnxc.kernel`) that takes the graph
     arguments it reads or writes; the views, casts, globals and constants
     that address its buffers are cloned into it. The graph function becomes
     a sequence of calls.
@@ -142,6 +143,46 @@ def OutlineKernels : Pass<"onnxc-outline-kernels", "::mlir::ModuleOp"> {
            /*default=*/"\"main_graph\"", "The graph function to split">,
   ];
   let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def ParallelizeKernels : Pass<"onnxc-parallelize-kernels", "::mlir::ModuleOp"> {
+  let summary = "Give each kernel whose outer loop is parallel a range form";
+  let description = [{
+    Runs after `--onnxc-outline-kernels` and
+    `--convert-linalg-to-parallel-loops`. For a kernel (`onnxc.kernel`)
+    whose one computation is an `scf.parallel` with constant bounds, the
+    parallel iteration space is linearized: a new function `@<kernel>_range`
+    takes the kernel's arguments and a `[begin, end)` range of linear
+    iterations and runs them as an `scf.for` that delinearizes the indices.
+    The kernel itself becomes a call of its range function over the whole
+    space. Iterations of an `scf.parallel` write disjoint elements, so any
+    split of the range may run on different threads: the CPU target turns
+    that call into `onnxc_parallel_for` of the runtime's thread pool.
+
+    ```mlir
+    func.func private @main_graph_kernel0(%x: memref<4x8xf32>, %y: memref<4x8xf32>)
+        attributes {onnxc.kernel} {
+      call @main_graph_kernel0_range(%x, %y, %c0, %c32) : ...
+      return
+    }
+    func.func private @main_graph_kernel0_range(%x: memref<4x8xf32>, %y: memref<4x8xf32>,
+                                                %begin: index, %end: index) {
+      scf.for %i = %begin to %end step %c1 {
+        %i0 = arith.divui %i, %c8 : index
+        %i1 = arith.remui %i, %c8 : index
+        ...
+      }
+      return
+    }
+    ```
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"2",
+           "Kernels with fewer parallel iterations stay serial">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {

@@ -14,6 +14,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
 
 using namespace mlir;
 
@@ -43,6 +44,7 @@ public:
 
   void build(llvm::Function *kernel, bool sharedLibrary) {
     kernel->setLinkage(llvm::GlobalValue::InternalLinkage);
+    dispatchParallelKernels();
     llvm::Function *entry = buildEntry(kernel);
     llvm::GlobalVariable *desc = buildModelDesc(entry);
     buildTypedRun(desc);
@@ -52,6 +54,55 @@ public:
   }
 
 private:
+  /// A kernel that calls its range form over [0, total) (see
+  /// --onnxc-parallelize-kernels) calls onnxc_parallel_for instead, with a
+  /// trampoline that unpacks the kernel's pointers for each chunk.
+  void dispatchParallelKernels() {
+    llvm::FunctionCallee parallelFor = module.getOrInsertFunction(
+        "onnxc_parallel_for",
+        llvm::FunctionType::get(llvm::Type::getVoidTy(context),
+                                {ptrType, ptrType, i64Type}, false));
+    std::vector<llvm::CallInst *> calls;
+    for (llvm::Function &function : module)
+      for (llvm::Instruction &inst : llvm::instructions(function))
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
+          if (llvm::Function *callee = call->getCalledFunction())
+            if (callee->getName() == (function.getName() + "_range").str())
+              calls.push_back(call);
+    for (llvm::CallInst *call : calls) {
+      llvm::Function *range = call->getCalledFunction();
+      unsigned numArgs = call->arg_size() - 2;
+      auto *begin = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(numArgs));
+      auto *total = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(numArgs + 1));
+      if (!begin || !begin->isZero() || !total)
+        continue;
+
+      auto *trampolineType = llvm::FunctionType::get(
+          llvm::Type::getVoidTy(context), {ptrType, i64Type, i64Type}, false);
+      auto *trampoline = llvm::Function::Create(
+          trampolineType, llvm::GlobalValue::InternalLinkage,
+          range->getName() + ".chunk", module);
+      llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", trampoline));
+      std::vector<llvm::Value *> args;
+      for (unsigned i = 0; i < numArgs; ++i)
+        args.push_back(builder.CreateLoad(
+            ptrType, builder.CreateConstGEP1_64(ptrType, trampoline->getArg(0), i)));
+      args.push_back(trampoline->getArg(1));
+      args.push_back(trampoline->getArg(2));
+      builder.CreateCall(range, args);
+      builder.CreateRetVoid();
+
+      builder.SetInsertPoint(call);
+      auto *arrayType = llvm::ArrayType::get(ptrType, std::max(numArgs, 1u));
+      llvm::Value *array = builder.CreateAlloca(arrayType);
+      for (unsigned i = 0; i < numArgs; ++i)
+        builder.CreateStore(call->getArgOperand(i),
+                            builder.CreateConstGEP2_64(arrayType, array, 0, i));
+      builder.CreateCall(parallelFor, {trampoline, array, total});
+      call->eraseFromParent();
+    }
+  }
+
   llvm::Constant *string(const std::string &value, const llvm::Twine &name) {
     auto *init = llvm::ConstantDataArray::getString(context, value);
     return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,

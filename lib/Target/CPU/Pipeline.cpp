@@ -23,14 +23,17 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   pm.addPass(createFlattenGlobals());
   pm.addPass(createOutlineKernels());
 
-  // Loops over buffers.
+  // Loops over buffers; kernels whose outer loops are parallel get a range
+  // form that the thread pool splits.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createContiguousInnerLoop());
-  funcPm.addPass(createConvertLinalgToLoopsPass());
-  funcPm.addPass(createLowerAffinePass());
-  funcPm.addPass(createSCFToControlFlowPass());
-  funcPm.addPass(createCanonicalizerPass());
-  funcPm.addPass(createCSEPass());
+  funcPm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createParallelizeKernels());
+  OpPassManager &loopsPm = pm.nest<func::FuncOp>();
+  loopsPm.addPass(createLowerAffinePass());
+  loopsPm.addPass(createSCFToControlFlowPass());
+  loopsPm.addPass(createCanonicalizerPass());
+  loopsPm.addPass(createCSEPass());
 
   // To the LLVM dialect. Arguments are bare pointers: shapes are static and
   // the runtime checked them against the descriptor. bf16 conversions are

@@ -128,6 +128,18 @@ size_t onnxc_dtype_size(int32_t dtype);
  * for NULL or a negative dim). */
 int64_t onnxc_tensor_desc_elements(const onnxc_tensor_desc *desc);
 
+/* Threads that one run uses for its parallel loops (the calling thread
+ * included): `n` >= 1, or 0 for the default, ONNXC_NUM_THREADS from the
+ * environment if set, else the number of online CPUs. Applies to every
+ * model of the process; runs that find the pool busy run serially. */
+void onnxc_set_num_threads(int n);
+int onnxc_get_num_threads(void);
+
+/* For generated code: runs fn(args, begin, end) over disjoint ranges that
+ * cover [0, total), on the thread pool, and returns when all are done. */
+typedef void (*onnxc_range_fn)(void **args, int64_t begin, int64_t end);
+void onnxc_parallel_for(onnxc_range_fn fn, void **args, int64_t total);
+
 #ifdef __cplusplus
 }
 #endif
