@@ -1,7 +1,7 @@
 //===- onnx-run.cpp - Load a compiled model and run it --------------------===//
 //
 // onnx-run MODEL.so --input NAME=FILE ... [--output-dir DIR]
-// onnx-run MODEL.so --random [--seed S] [--bench N [--warmup W]]
+// onnx-run MODEL.so --random [--seed S] [--bench N [--warmup W]] [--threads T]
 // onnx-run MODEL.so --info
 //
 // Loads a shared library built by onnx-compile through the generic C API of
@@ -44,7 +44,7 @@ onnxc_get_model), runs it once on the given inputs and writes its outputs as
 
   onnx-run model.so --input NAME=FILE [--input NAME=FILE ...] [--output-dir DIR]
   onnx-run model.so --random [--seed S] [--output-dir DIR]
-  onnx-run model.so --random --bench N [--warmup W]
+  onnx-run model.so --random --bench N [--warmup W] [--threads T]
   onnx-run model.so --info
 
 OPTIONS:
@@ -77,6 +77,9 @@ OPTIONS:
                       call, std::chrono::steady_clock) and print the median,
                       minimum and mean latency in milliseconds.
   --warmup W          Warm-up runs before --bench (default 3).
+  --threads T         Threads of the model's parallel loops, the calling
+                      thread included (default: ONNXC_NUM_THREADS if set,
+                      else every online CPU; 1 runs serially).
   --info              Print the model's inputs and outputs (name, element
                       type, shape) and workspace size, then exit.
   -h, --help          Print this help.
@@ -108,6 +111,7 @@ struct Options {
   int64_t warmup = 3;
   bool haveWarmup = false;
   bool info = false;
+  int threads = 0; // 0: the runtime's default.
 };
 
 uint64_t parseUnsigned(const std::string &flag, const std::string &text,
@@ -197,6 +201,10 @@ Options parseArgs(int argc, char **argv) {
     } else if (flag == "--warmup") {
       opts.warmup = static_cast<int64_t>(parseUnsigned(flag, takeValue(), 1u << 30));
       opts.haveWarmup = true;
+    } else if (flag == "--threads") {
+      opts.threads = static_cast<int>(parseUnsigned(flag, takeValue(), 256));
+      if (opts.threads == 0)
+        die("--threads expects a positive number of threads");
     } else if (flag == "--info") {
       noValue();
       opts.info = true;
@@ -227,6 +235,8 @@ struct ModelLibrary {
   onnxc_status (*run)(onnxc_session *, const onnxc_tensor *, size_t,
                       const onnxc_tensor *, size_t) = nullptr;
   const char *(*lastError)(void) = nullptr;
+  void (*setNumThreads)(int) = nullptr;
+  int (*getNumThreads)(void) = nullptr;
 
   std::string lastErrorOr(onnxc_status status) const;
 };
@@ -292,6 +302,8 @@ ModelLibrary loadModel(const std::string &modelPath) {
   lookUp(handle, "onnxc_session_destroy", lib.sessionDestroy, missing);
   lookUp(handle, "onnxc_run", lib.run, missing);
   lookUp(handle, "onnxc_last_error", lib.lastError, missing);
+  lookUp(handle, "onnxc_set_num_threads", lib.setNumThreads, missing);
+  lookUp(handle, "onnxc_get_num_threads", lib.getNumThreads, missing);
   if (!missing.empty()) {
     std::string list;
     for (const std::string &name : missing)
@@ -558,6 +570,8 @@ int main(int argc, char **argv) {
   std::vector<onnxc_tensor> inputTensors = toTensors(inputs);
   std::vector<onnxc_tensor> outputTensors = toTensors(outputs);
 
+  if (opts.threads)
+    lib.setNumThreads(opts.threads);
   onnxc_session *session = nullptr;
   onnxc_status status = lib.sessionCreate(desc, nullptr, &session);
   if (status != ONNXC_OK || !session)
@@ -603,9 +617,9 @@ int main(int argc, char **argv) {
     std::sort(ms.begin(), ms.end());
     size_t n = ms.size();
     double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
-    std::printf("latency over %" PRId64 " runs: median %s ms, min %s ms, "
-                "mean %s ms\n",
-                opts.bench, formatMs(median).c_str(),
+    std::printf("latency over %" PRId64 " runs (%d threads): median %s ms, "
+                "min %s ms, mean %s ms\n",
+                opts.bench, lib.getNumThreads(), formatMs(median).c_str(),
                 formatMs(ms.front()).c_str(), formatMs(sum / n).c_str());
     std::fflush(stdout);
   } else {
