@@ -19,6 +19,8 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/Path.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -244,6 +246,17 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   llvm::SmallVector<char, 0> object;
   if (failed(emitObject(&context, *llvmModule, **machine, object)))
     return failure();
+  // The runtime shipped with the compiler is built for the host.
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  const llvm::Triple &target = (*machine)->getTargetTriple();
+  if (options.runtimeLibrary.empty() &&
+      (target.getArch() != host.getArch() || target.getOS() != host.getOS()))
+    return emitError(module.getLoc())
+           << "the runtime library beside onnx-compile is built for "
+           << host.str() << ", not " << target.str()
+           << "; build runtime/src/*.c into an archive with that target's C "
+              "compiler and pass it with --runtime-lib=PATH (or use "
+              "--emit=llvm)";
   std::string runtime = findRuntimeLibrary(options.runtimeLibrary);
   LogicalResult written =
       emit == EmitKind::SharedLibrary

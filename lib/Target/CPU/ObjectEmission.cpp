@@ -49,6 +49,12 @@ createTargetMachine(MLIRContext *context, const CPUTargetOptions &options) {
       hostFeatures.AddFeature(feature, enabled);
     features = hostFeatures.getString();
   }
+  // Checked first: LLVM would only print a warning and use a generic CPU.
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (subtarget && !subtarget->isCPUStringValid(cpu))
+    return emitError(UnknownLoc::get(context))
+           << "unknown CPU '" << cpu << "' for " << tripleName;
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
@@ -58,9 +64,6 @@ createTargetMachine(MLIRContext *context, const CPUTargetOptions &options) {
   if (!machine)
     return emitError(UnknownLoc::get(context))
            << "cannot create a target machine for " << tripleName;
-  if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
-    return emitError(UnknownLoc::get(context))
-           << "unknown CPU '" << cpu << "' for " << tripleName;
   return machine;
 }
 
