@@ -19,8 +19,7 @@
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/Path.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
+
 #include "llvm/Support/Format.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -161,10 +160,11 @@ static LogicalResult applyInputShapes(ModuleOp module,
     if (type && type.getRank() != static_cast<int64_t>(shape.size()))
       return error() << "input '" << name << "' has rank " << type.getRank();
     if (type)
-      for (auto [have, want] : llvm::zip(type.getShape(), shape))
+      for (auto [dim, have, want] : llvm::enumerate(type.getShape(), shape))
         if (!ShapedType::isDynamic(have) && have != want)
-          return error() << "input '" << name << "' has the fixed shape "
-                         << type;
+          return error() << "dim " << dim << " of input '" << name
+                         << "' is fixed to " << have << " by the model ("
+                         << type << "), not " << want;
     Type elementType = cast<TensorType>(graph.getArgument(*index).getType())
                            .getElementType();
     graph.getArgument(*index).setType(RankedTensorType::get(shape, elementType));
@@ -240,24 +240,13 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
     return writeFile(context, outputPath,
                      [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
 
-  if (outputPath == "-")
-    return emitError(module.getLoc())
-           << "binary output needs a file: pass -o model.so, .a or .o";
   llvm::SmallVector<char, 0> object;
   if (failed(emitObject(&context, *llvmModule, **machine, object)))
     return failure();
-  // The runtime shipped with the compiler is built for the host.
-  llvm::Triple host(llvm::sys::getProcessTriple());
-  const llvm::Triple &target = (*machine)->getTargetTriple();
-  if (options.runtimeLibrary.empty() &&
-      (target.getArch() != host.getArch() || target.getOS() != host.getOS()))
-    return emitError(module.getLoc())
-           << "the runtime library beside onnx-compile is built for "
-           << host.str() << ", not " << target.str()
-           << "; build runtime/src/*.c into an archive with that target's C "
-              "compiler and pass it with --runtime-lib=PATH (or use "
-              "--emit=llvm)";
   std::string runtime = findRuntimeLibrary(options.runtimeLibrary);
+  if (failed(checkRuntimeLibrary(&context, runtime,
+                                 (*machine)->getTargetTriple())))
+    return failure();
   LogicalResult written =
       emit == EmitKind::SharedLibrary
           ? linkSharedLibrary(&context, object, runtime, outputPath)
@@ -314,6 +303,10 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     if (options.outputPath == "-" && emit <= EmitKind::Linalg)
       return success();
   }
+  if (options.outputPath == "-" && emit != EmitKind::LLVMIR &&
+      emit != EmitKind::Header && emit > EmitKind::Linalg)
+    return emitError(module->getLoc())
+           << "binary output needs a file: pass -o model.so, .a or .o";
   // Native code needs static shapes: say so, naming the input, before the
   // conversion trips over a dynamic dim.
   FailureOr<ModelSignature> signature = failure();

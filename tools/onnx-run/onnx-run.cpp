@@ -302,8 +302,11 @@ ModelLibrary loadModel(const std::string &modelPath) {
   lookUp(handle, "onnxc_session_destroy", lib.sessionDestroy, missing);
   lookUp(handle, "onnxc_run", lib.run, missing);
   lookUp(handle, "onnxc_last_error", lib.lastError, missing);
-  lookUp(handle, "onnxc_set_num_threads", lib.setNumThreads, missing);
-  lookUp(handle, "onnxc_get_num_threads", lib.getNumThreads, missing);
+
+  // The thread pool came with a later runtime: only --threads needs it.
+  std::vector<std::string> optional;
+  lookUp(handle, "onnxc_set_num_threads", lib.setNumThreads, optional);
+  lookUp(handle, "onnxc_get_num_threads", lib.getNumThreads, optional);
   if (!missing.empty()) {
     std::string list;
     for (const std::string &name : missing)
@@ -570,8 +573,12 @@ int main(int argc, char **argv) {
   std::vector<onnxc_tensor> inputTensors = toTensors(inputs);
   std::vector<onnxc_tensor> outputTensors = toTensors(outputs);
 
-  if (opts.threads)
+  if (opts.threads) {
+    if (!lib.setNumThreads)
+      die("--threads: '" + opts.modelPath +
+          "' was compiled without a thread pool (onnxc_set_num_threads)");
     lib.setNumThreads(opts.threads);
+  }
   onnxc_session *session = nullptr;
   onnxc_status status = lib.sessionCreate(desc, nullptr, &session);
   if (status != ONNXC_OK || !session)
@@ -617,9 +624,11 @@ int main(int argc, char **argv) {
     std::sort(ms.begin(), ms.end());
     size_t n = ms.size();
     double median = n % 2 ? ms[n / 2] : (ms[n / 2 - 1] + ms[n / 2]) / 2;
-    std::printf("latency over %" PRId64 " runs (%d threads): median %s ms, "
+    int threads = lib.getNumThreads ? lib.getNumThreads() : 1;
+    std::printf("latency over %" PRId64 " runs (%d thread%s): median %s ms, "
                 "min %s ms, mean %s ms\n",
-                opts.bench, lib.getNumThreads(), formatMs(median).c_str(),
+                opts.bench, threads, threads == 1 ? "" : "s",
+                formatMs(median).c_str(),
                 formatMs(ms.front()).c_str(), formatMs(sum / n).c_str());
     std::fflush(stdout);
   } else {

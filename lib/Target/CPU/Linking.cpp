@@ -5,6 +5,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ArchiveWriter.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -86,11 +87,44 @@ static LogicalResult runCompilerDriver(MLIRContext *context,
   return success();
 }
 
-static LogicalResult checkRuntime(MLIRContext *context,
-                                  llvm::StringRef runtimeLibrary) {
-  if (!llvm::sys::fs::exists(runtimeLibrary))
+LogicalResult checkRuntimeLibrary(MLIRContext *context,
+                                  llvm::StringRef runtimeLibrary,
+                                  const llvm::Triple &target) {
+  auto buffer = llvm::MemoryBuffer::getFile(runtimeLibrary);
+  if (!buffer)
+    return error(context) << "cannot read the runtime library '"
+                          << runtimeLibrary << "': "
+                          << buffer.getError().message()
+                          << " (pass --runtime-lib=PATH)";
+  auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+  if (!archive)
     return error(context) << "the runtime library '" << runtimeLibrary
-                          << "' does not exist (pass --runtime-lib=PATH)";
+                          << "' is not an archive: "
+                          << llvm::toString(archive.takeError());
+  llvm::Error err = llvm::Error::success();
+  for (const llvm::object::Archive::Child &child : (*archive)->children(err)) {
+    auto memberBuffer = child.getMemoryBufferRef();
+    if (!memberBuffer) {
+      llvm::consumeError(memberBuffer.takeError());
+      continue;
+    }
+    auto object = llvm::object::ObjectFile::createObjectFile(*memberBuffer);
+    if (!object) {
+      llvm::consumeError(object.takeError());
+      continue;
+    }
+    if ((*object)->getArch() != target.getArch())
+      return error(context)
+             << "the runtime library '" << runtimeLibrary << "' holds "
+             << llvm::Triple::getArchTypeName((*object)->getArch())
+             << " code, not " << target.getArchName()
+             << "; build runtime/src/*.c with that target's C compiler into "
+                "an archive and pass it with --runtime-lib=PATH (or use "
+                "--emit=llvm)";
+  }
+  if (err)
+    return error(context) << "cannot read " << runtimeLibrary << ": "
+                          << llvm::toString(std::move(err));
   return success();
 }
 
@@ -99,15 +133,17 @@ LogicalResult linkSharedLibrary(MLIRContext *context,
                                 llvm::StringRef runtimeLibrary,
                                 llvm::StringRef outputPath) {
   TempFile objectFile;
-  if (failed(checkRuntime(context, runtimeLibrary)) ||
-      failed(writeTemp(context, object, "o", objectFile)))
+  if (failed(writeTemp(context, object, "o", objectFile)))
     return failure();
   // The runtime's whole archive: dlopen users call its API.
+  // The runtime's whole archive: dlopen users call its API. nodelete: the
+  // thread pool's workers outlive a dlclose, so the library must stay
+  // mapped.
   return runCompilerDriver(
       context, {"-shared", "-o", outputPath.str(), objectFile.path.str().str(),
                 "-Wl,--whole-archive", runtimeLibrary.str(),
-                "-Wl,--no-whole-archive", "-Wl,-z,noexecstack", "-lm",
-                "-lpthread"});
+                "-Wl,--no-whole-archive", "-Wl,-z,noexecstack",
+                "-Wl,-z,nodelete", "-lm", "-lpthread"});
 }
 
 LogicalResult writeRelocatableObject(MLIRContext *context,
@@ -115,8 +151,7 @@ LogicalResult writeRelocatableObject(MLIRContext *context,
                                      llvm::StringRef runtimeLibrary,
                                      llvm::StringRef outputPath) {
   TempFile objectFile;
-  if (failed(checkRuntime(context, runtimeLibrary)) ||
-      failed(writeTemp(context, object, "o", objectFile)))
+  if (failed(writeTemp(context, object, "o", objectFile)))
     return failure();
   return runCompilerDriver(
       context, {"-r", "-nostdlib", "-o", outputPath.str(),
@@ -128,8 +163,6 @@ LogicalResult writeStaticLibrary(MLIRContext *context,
                                  llvm::ArrayRef<char> object,
                                  llvm::StringRef runtimeLibrary,
                                  llvm::StringRef outputPath) {
-  if (failed(checkRuntime(context, runtimeLibrary)))
-    return failure();
   auto runtimeBuffer = llvm::MemoryBuffer::getFile(runtimeLibrary);
   if (!runtimeBuffer)
     return error(context) << "cannot read " << runtimeLibrary << ": "

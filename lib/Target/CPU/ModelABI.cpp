@@ -235,11 +235,17 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
     return nullptr;
   }
   kernel->setName(signature.name + "_graph");
-  // The graph's computations stay separate functions: inlining them back
-  // would make one function as large as the model.
-  for (llvm::Function &function : *llvmModule)
-    if (function.getName().starts_with(kGraphFunction) && !function.isDeclaration())
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    // Every model has kernels of the same names: keep them out of the
+    // symbol table, or two models would clash in one program.
+    function.setLinkage(llvm::GlobalValue::InternalLinkage);
+    // The graph's computations stay separate functions: inlining them back
+    // would make one function as large as the model.
+    if (function.getName().starts_with(kGraphFunction))
       function.addFnAttr(llvm::Attribute::NoInline);
+  }
   ABIBuilder(*llvmModule, signature).build(kernel, sharedLibrary);
   return llvmModule;
 }

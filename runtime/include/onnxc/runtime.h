@@ -131,7 +131,9 @@ int64_t onnxc_tensor_desc_elements(const onnxc_tensor_desc *desc);
 /* Threads that one run uses for its parallel loops (the calling thread
  * included): `n` >= 1, or 0 for the default, ONNXC_NUM_THREADS from the
  * environment if set, else the number of online CPUs. Applies to every
- * model of the process; runs that find the pool busy run serially. */
+ * model linked with this copy of the runtime (all the .a/.o models of a
+ * program; each .so has its own). Runs that find the pool busy run
+ * serially. */
 void onnxc_set_num_threads(int n);
 int onnxc_get_num_threads(void);
 

@@ -15,6 +15,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <memory>
 #include <string>
@@ -82,6 +83,12 @@ std::string generateHeader(const ModelSignature &signature);
 /// The runtime archive shipped with the compiler (lib/libonnxc_runtime.a next
 /// to the bin/ folder of the running executable), or `override` if set.
 std::string findRuntimeLibrary(llvm::StringRef override);
+
+/// Checks that the runtime archive exists and holds code for `target`'s
+/// architecture (the one beside the compiler is built for the host).
+mlir::LogicalResult checkRuntimeLibrary(mlir::MLIRContext *context,
+                                        llvm::StringRef runtimeLibrary,
+                                        const llvm::Triple &target);
 
 /// Links the model object and the runtime into a shared library with the
 /// system C compiler driver (`cc`, or $CC).
