@@ -69,6 +69,15 @@ class CompiledModel:
         shape = (ctypes.c_int64 * max(array.ndim, 1))(*array.shape)
         return Tensor(array.ctypes.data, dtype_code, array.ndim, shape), shape
 
+    def _input_code(self, index, array):
+        """The element type to report for `array` as input `index`: the
+        declared one when the array holds it (bfloat16 arrives as uint16 bit
+        patterns), else the array's own, for the runtime to reject."""
+        declared = self.inputs[index][1] if index < len(self.inputs) else None
+        if declared in DTYPES and DTYPES[declared] == array.dtype.type:
+            return declared
+        return next(c for c, t in DTYPES.items() if t == array.dtype.type and c != 16)
+
     def run(self, feeds, dtype_codes=None):
         """Runs with `feeds` (name -> array, in any order, or a list in the
         model's order); `dtype_codes` overrides the element type reported
@@ -77,12 +86,11 @@ class CompiledModel:
             arrays = [feeds[name] for name, _, _ in self.inputs]
         else:
             arrays = list(feeds)
-        arrays = [np.ascontiguousarray(a) for a in arrays]
+        arrays = [np.asarray(a, order="C") for a in arrays]  # keeps rank 0
         keep = []
         inputs = (Tensor * max(len(arrays), 1))()
         for i, a in enumerate(arrays):
-            code = (dtype_codes[i] if dtype_codes else
-                    next(c for c, t in DTYPES.items() if t == a.dtype.type and c != 16))
+            code = dtype_codes[i] if dtype_codes else self._input_code(i, a)
             inputs[i], shape = self._tensor(a, code)
             keep.append(shape)
         results = [np.empty(shape, DTYPES[code]) for _, code, shape in self.outputs]

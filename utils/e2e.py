@@ -4,6 +4,13 @@ generic API (compiled_model.py) and compared with onnxruntime, output by
 output, with a tolerance per element type.
 
     problem = e2e.check(workdir, name, model, inputs)   # None when it matches
+
+numpy has no bfloat16: a bfloat16 input is given as e2e.bfloat16(values)
+(uint16 bit patterns that make_model declares BFLOAT16), and bfloat16
+outputs come back as bit patterns. Where onnxruntime has no kernel for an
+(op, type) pair, `reference` names an equivalent model it can run (the same
+graph computed in a wider type, say) and `tolerance` the (rtol, atol) that
+comparison allows.
 """
 import os
 import subprocess
@@ -20,13 +27,34 @@ TOLERANCES = {np.float32: (1e-4, 1e-5), np.float16: (1e-2, 1e-3), np.float64: (1
 BFLOAT16_TOLERANCE = (2e-2, 1e-2)
 
 
+class BFloat16Bits(np.ndarray):
+    """The uint16 bit patterns of a bfloat16 tensor."""
+
+
+def bfloat16(values):
+    """`values` rounded to the nearest bfloat16 (ties to even)."""
+    bits = np.asarray(values, np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return np.asarray(rounded.astype(np.uint16)).view(BFloat16Bits)
+
+
+def bfloat16_to_float(bits):
+    return (np.asarray(bits).astype(np.uint32) << 16).view(np.float32)
+
+
+def tensor_type(array):
+    """The ONNX element type of an input array."""
+    if isinstance(array, BFloat16Bits):
+        return onnx.TensorProto.BFLOAT16
+    return helper.np_dtype_to_tensor_dtype(array.dtype)
+
+
 def make_model(name, nodes, inputs, outputs, inits=(), opset=17):
     """A model whose graph inputs take the dtypes and shapes of `inputs`
     (name -> array) and whose outputs are inferred."""
     graph = helper.make_graph(
         nodes, name,
-        [helper.make_tensor_value_info(k, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape)
-         for k, v in inputs.items()],
+        [helper.make_tensor_value_info(k, tensor_type(v), v.shape) for k, v in inputs.items()],
         [helper.ValueInfoProto(name=o) for o in outputs], list(inits))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     model.ir_version = 8
@@ -40,18 +68,18 @@ def compile_model(path, output, extra=()):
         raise RuntimeError(out.stderr.strip())
 
 
-def compare(got, want, bfloat16=False):
-    """None if `got` matches onnxruntime's `want`, else what differs."""
+def compare(got, want, bfloat16=False, tolerance=None):
+    """None if `got` matches onnxruntime's `want`, else what differs.
+    `tolerance` overrides the (rtol, atol) of float outputs."""
     want = np.asarray(want)
     if got.shape != want.shape:
         return f"shape {got.shape}, expected {want.shape}"
     if bfloat16:
-        rtol, atol = BFLOAT16_TOLERANCE
-        got = (got.astype(np.uint32) << 16).view(np.float32)
-        want = (want.view(np.uint16).astype(np.uint32) << 16).view(np.float32) \
-            if want.dtype == np.uint16 else want.astype(np.float32)
+        rtol, atol = tolerance or BFLOAT16_TOLERANCE
+        got = bfloat16_to_float(got)
+        want = bfloat16_to_float(want) if want.dtype == np.uint16 else want.astype(np.float32)
     elif want.dtype.type in TOLERANCES:
-        rtol, atol = TOLERANCES[want.dtype.type]
+        rtol, atol = tolerance or TOLERANCES[want.dtype.type]
     else:
         if got.dtype != want.dtype:
             return f"element type {got.dtype}, expected {want.dtype}"
@@ -68,36 +96,67 @@ def compare(got, want, bfloat16=False):
     return None
 
 
-def check(workdir, name, model, inputs, extra_flags=()):
+def _output_types(model):
+    inferred = onnx.shape_inference.infer_shapes(model)
+    return [o.type.tensor_type.elem_type for o in inferred.graph.output]
+
+
+def run_onnxruntime(model, inputs):
+    """`model`'s outputs from onnxruntime, bfloat16 ones as float32 (which
+    holds every bfloat16 exactly): onnxruntime hands no bfloat16 to numpy."""
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    graph = model.graph
+    for i, elem_type in enumerate(_output_types(model)):
+        if elem_type == onnx.TensorProto.BFLOAT16:
+            name = graph.output[i].name
+            graph.node.append(helper.make_node("Cast", [name], [name + "_as_float"],
+                                               to=onnx.TensorProto.FLOAT))
+            graph.output[i].CopyFrom(helper.ValueInfoProto(name=name + "_as_float"))
+    feeds = {k: ort.OrtValue.ortvalue_from_numpy_with_onnx_type(np.asarray(v), tensor_type(v))
+             for k, v in inputs.items()}
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(None, feeds)
+
+
+def check(workdir, name, model, inputs, extra_flags=(), reference=None, tolerance=None):
     """Compiles and runs `model` on `inputs`; None if every output matches
-    onnxruntime, else a one-line description of the first problem."""
+    onnxruntime running `reference` (default: `model`), else a one-line
+    description of the first problem."""
     path = os.path.join(workdir, name + ".onnx")
     library = os.path.join(workdir, name + ".so")
     onnx.save(model, path)
-    want = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, inputs)
+    reference = reference or model
+    try:
+        want = run_onnxruntime(reference, inputs)
+    except Exception as e:  # onnxruntime raises its own exception types
+        return "onnxruntime: " + str(e).splitlines()[0]
+    want_bf16 = [t == onnx.TensorProto.BFLOAT16 for t in _output_types(reference)]
     try:
         compile_model(path, library, extra_flags)
         compiled = CompiledModel(library)
         got = compiled.run(inputs)
-    except RuntimeError as e:
+    except (RuntimeError, OSError) as e:  # OSError: the library does not load
         return str(e).splitlines()[0] if str(e) else "failed"
     if len(got) != len(want):
         return f"{len(got)} outputs, expected {len(want)}"
-    bf16 = [code == 16 for _, code, _ in compiled.outputs]
-    for (out_name, _, _), g, w, is_bf16 in zip(compiled.outputs, got, want, bf16):
-        problem = compare(g, w, is_bf16)
+    for (out_name, code, _), g, w, is_bf16 in zip(compiled.outputs, got, want, want_bf16):
+        if (code == 16) != is_bf16:
+            return f"output '{out_name}': element type code {code}, expected " + \
+                ("bfloat16" if is_bf16 else str(w.dtype))
+        problem = compare(g, w, is_bf16, tolerance)
         if problem:
             return f"output '{out_name}': {problem}"
     return None
 
 
 def run_cases(workdir, cases):
-    """Checks every (name, model, inputs) case; prints failures and a
+    """Checks every (name, model, inputs) or (name, model, inputs, options)
+    case, options being check()'s keyword arguments; prints failures and a
     summary and returns the process exit code."""
     os.makedirs(workdir, exist_ok=True)
     failures = 0
-    for name, model, inputs in cases:
-        problem = check(workdir, name, model, inputs)
+    for name, model, inputs, *options in cases:
+        problem = check(workdir, name, model, inputs, **(options[0] if options else {}))
         if problem:
             failures += 1
             print(f"FAIL {name}: {problem}")

@@ -401,6 +401,29 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
                            : noValue(loc));
   }
   if (opType == "Resize" && version < 11) {
+    // Resize-10 maps coordinates as "asymmetric" and, in nearest mode,
+    // truncates them when upsampling and rounds them up when downsampling
+    // (onnxruntime's reading): floor or ceil for the whole op.
+    attrs["coordinate_transformation_mode"] =
+        builder.getStringAttr("asymmetric");
+    auto modeIt = attrs.find("mode");
+    auto mode = modeIt == attrs.end() ? StringAttr()
+                                      : dyn_cast<StringAttr>(modeIt->second);
+    if (!mode || mode.getValue() == "nearest") {
+      bool down = false, up = false;
+      if (inputs.size() == 2)
+        if (DenseElementsAttr scales = onnx_ir::getConstantElements(inputs[1]))
+          for (const APFloat &scale : scales.getValues<APFloat>()) {
+            down |= scale.convertToDouble() < 1.0;
+            up |= scale.convertToDouble() > 1.0;
+          }
+      if (down && up)
+        return error(loc) << where
+                          << ": nearest Resize-10 that both up- and "
+                             "downsamples is not supported",
+               failure();
+      attrs["nearest_mode"] = builder.getStringAttr(down ? "ceil" : "floor");
+    }
     // (X, scales) -> (X, roi, scales, sizes)
     if (inputs.size() == 2)
       inputs.insert(inputs.begin() + 1, noValue(loc));

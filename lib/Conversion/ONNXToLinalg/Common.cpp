@@ -2,6 +2,10 @@
 
 #include "Common.h"
 
+#include "ComputeTypes.h"
+
+#include <limits>
+
 using namespace mlir;
 
 namespace onnxc::linalg_lowering {
@@ -63,30 +67,46 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
 }
 
 bool isSupportedElement(Type t) {
-  return isa<FloatType>(t) || (t.isSignlessInteger() && !t.isInteger(1));
+  return isa<FloatType>(t) || (isa<IntegerType>(t) && !t.isInteger(1));
 }
 
-Type accumulatorType(OpBuilder &b, Type element) {
-  return element.isF16() || element.isBF16() ? b.getF32Type() : element;
+Type accumulatorType(OpBuilder &, Type element) {
+  return getComputeType(element);
+}
+
+TypedAttr getMaxMinIdentity(Type element, bool forMax) {
+  Type type = getComputeType(element);
+  if (isa<FloatType>(type)) {
+    double inf = std::numeric_limits<double>::infinity();
+    return FloatAttr::get(type, forMax ? -inf : inf);
+  }
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt bound = element.isUnsignedInteger()
+                    ? (forMax ? APInt::getMinValue(width)
+                              : APInt::getMaxValue(width))
+                    : (forMax ? APInt::getSignedMinValue(width)
+                              : APInt::getSignedMaxValue(width));
+  return IntegerAttr::get(type, bound);
+}
+
+Value maxScalar(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MaximumFOp::create(b, loc, x, y);
+  if (isUnsigned)
+    return arith::MaxUIOp::create(b, loc, x, y);
+  return arith::MaxSIOp::create(b, loc, x, y);
+}
+
+Value minScalar(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MinimumFOp::create(b, loc, x, y);
+  if (isUnsigned)
+    return arith::MinUIOp::create(b, loc, x, y);
+  return arith::MinSIOp::create(b, loc, x, y);
 }
 
 Value castTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType type) {
-  auto accType = cast<RankedTensorType>(acc.getType());
-  if (accType.getElementType() == type.getElementType())
-    return acc;
-  int64_t rank = type.getRank();
-  Value init = emptyLike(b, loc, type, acc);
-  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, type, acc, init, maps, iterators,
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value v = arith::TruncFOp::create(nb, nl, type.getElementType(),
-                                                 args[0]);
-               linalg::YieldOp::create(nb, nl, v);
-             })
-      .getResult(0);
+  return fromComputeTensor(b, loc, acc, type);
 }
 
 Value zeroAccumulator(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,

@@ -37,22 +37,65 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value input, llvm::ArrayRef<int64_t> pads,
                        mlir::Value value);
 
-/// Element types the contraction lowerings handle: floats and signless
-/// integers other than i1.
+/// Element types the contraction lowerings handle: floats and integers other
+/// than i1 (unsigned ones are computed in the signless type of their width).
 bool isSupportedElement(mlir::Type t);
 
-/// The type contractions accumulate in: f32 for f16/bf16, else the type.
+/// The type contractions accumulate in: f32 for f16/bf16, the signless
+/// integer of the same width for unsigned integers, else the type.
 mlir::Type accumulatorType(mlir::OpBuilder &b, mlir::Type element);
 
-/// Rounds an accumulator tensor to `type`'s element type when they differ.
+/// Converts an accumulator tensor to `type`'s element type when they differ:
+/// floats are rounded, unsigned integers take the accumulator's bits.
 mlir::Value castTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
                        mlir::RankedTensorType type);
+
+/// The identity of a running maximum (`forMax`) or minimum over elements of
+/// type `element`, in its accumulator type: -inf/+inf for floats, the
+/// smallest/largest value of the signed or unsigned integer type.
+mlir::TypedAttr getMaxMinIdentity(mlir::Type element, bool forMax);
+
+/// The maximum/minimum of two scalars of an accumulator type; integers
+/// compare unsigned when `isUnsigned`, floats propagate NaN.
+mlir::Value maxScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y, bool isUnsigned);
+mlir::Value minScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value y, bool isUnsigned);
 
 /// A zero-filled tensor of `shape` x `type`; dynamic sizes from `sizes`.
 mlir::Value zeroAccumulator(mlir::OpBuilder &b, mlir::Location loc,
                             llvm::ArrayRef<int64_t> shape, mlir::Type type,
                             mlir::ValueRange sizes);
 
+/// Patterns lowering the gathers, scatters, slicing and index-generating
+/// ops (Indexing.cpp, Slicing.cpp, Generators.cpp).
+void populateONNXIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace onnxc::linalg_lowering
+
+namespace onnxc {
+
+/// Patterns lowering ArgMax/ArgMin, TopK (constant K) and Hardmax.
+void populateONNXSelectionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering Einsum to one contraction linalg.generic.
+void populateONNXEinsumToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering 1-D and 2-D ConvTranspose to a convolution of the
+/// dilated, padded input with the flipped kernel.
+void populateONNXConvTransposeToLinalgPatterns(
+    mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering Resize (nearest and linear, constant scales or sizes).
+void populateONNXResizeToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering InstanceNormalization, MeanVarianceNormalization,
+/// LpNormalization, LRN, LpPool and GlobalLpPool.
+void populateONNXNormsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns lowering BitShift and BitwiseAnd/Or/Xor/Not.
+void populateONNXBitwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace onnxc
 
 #endif // ONNXC_LIB_CONVERSION_ONNXTOLINALG_COMMON_H

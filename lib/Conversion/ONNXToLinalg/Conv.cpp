@@ -4,7 +4,9 @@
 // linalg.depthwise_conv_2d_nchw_chw (one filter per channel) or
 // linalg.conv_2d_ngchw_gfchw (other groups), on an input padded with
 // tensor.pad; the bias is added by an elementwise generic. MaxPool becomes
-// linalg.pooling_nchw_max over a -inf padded input. AveragePool sums with
+// linalg.pooling_nchw_max over a -inf padded input (for int8/uint8, a
+// generic of the same form, padded with the type's minimum and comparing
+// unsigned for uint8). AveragePool sums with
 // linalg.pooling_nchw_sum and divides by the kernel size (count_include_pad)
 // or by the count of input elements per window, pooled from a tensor of ones.
 // Global pools reduce the spatial dims with a generic.
@@ -12,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "ComputeTypes.h"
 
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
@@ -199,8 +202,7 @@ template <typename PoolOp>
 FailureOr<Window> getPoolWindow(PoolOp op, RankedTensorType xType,
                                 RankedTensorType resultType) {
   if (!xType || !resultType || xType.getRank() != 4 ||
-      !xType.hasStaticShape() || !resultType.hasStaticShape() ||
-      !isa<FloatType>(xType.getElementType()))
+      !xType.hasStaticShape() || !resultType.hasStaticShape())
     return failure();
   FailureOr<Window> window =
       getWindow(xType.getShape().drop_front(2), op.getKernelShape(),
@@ -211,6 +213,47 @@ FailureOr<Window> getPoolWindow(PoolOp op, RankedTensorType xType,
   padForOutput(*window, xType.getShape().drop_front(2),
                resultType.getShape().drop_front(2));
   return window;
+}
+
+/// MaxPool of integers: linalg.pooling_nchw_max's loops as a generic, which
+/// compares unsigned types unsigned (the named op reads them as signed).
+Value buildIntegerMaxPool(OpBuilder &b, Location loc, Value x,
+                          const Window &window, RankedTensorType resultType) {
+  Type element = resultType.getElementType();
+  Type computeType = getComputeType(element);
+  bool isUnsigned = element.isUnsignedInteger();
+  Value lowest = arith::ConstantOp::create(
+      b, loc, getMaxMinIdentity(element, /*forMax=*/true));
+  Value padded = padSpatial(b, loc, x, window.pads,
+                            fromComputeType(b, loc, lowest, element));
+  Value kernel = tensor::EmptyOp::create(b, loc, window.kernel, element);
+  auto accType = RankedTensorType::get(resultType.getShape(), computeType);
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       computeType);
+  Value acc = linalg::FillOp::create(b, loc, lowest, init).getResult(0);
+  // Loops: n, c, oh, ow (parallel), kh, kw (reduction).
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(6, 0,
+                     {d(0), d(1),
+                      d(2) * window.strides[0] + d(4) * window.dilations[0],
+                      d(3) * window.strides[1] + d(5) * window.dilations[1]},
+                     ctx),
+      AffineMap::get(6, 0, {d(4), d(5)}, ctx),
+      AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  iterators.append(2, utils::IteratorType::reduction);
+  Value pooled =
+      linalg::GenericOp::create(
+          b, loc, accType, ValueRange{padded, kernel}, acc, maps, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value v = toComputeType(nb, nl, args[0], computeType);
+            linalg::YieldOp::create(
+                nb, nl, maxScalar(nb, nl, args[2], v, isUnsigned));
+          })
+          .getResult(0);
+  return castTensor(b, loc, pooled, resultType);
 }
 
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
@@ -224,9 +267,15 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     if (!isa<NoneType>(op.getIndices().getType()))
       return rewriter.notifyMatchFailure(op, "Indices output not lowered yet");
     FailureOr<Window> window = getPoolWindow(op, xType, resultType);
-    if (failed(window))
-      return rewriter.notifyMatchFailure(op, "only static 2-D float pools");
+    if (failed(window) || !isSupportedElement(xType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "only static 2-D pools");
     Type element = xType.getElementType();
+    if (!isa<FloatType>(element)) {
+      rewriter.replaceOp(op, {buildIntegerMaxPool(rewriter, loc, adaptor.getX(),
+                                                  *window, resultType),
+                              Value()});
+      return success();
+    }
     Value lowest = scalarConstant(rewriter, loc, element,
                                   -std::numeric_limits<double>::infinity());
     Value padded = padSpatial(rewriter, loc, adaptor.getX(), window->pads, lowest);
@@ -252,7 +301,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     FailureOr<Window> explicitWindow = getPoolWindow(op, xType, resultType);
-    if (failed(explicitWindow))
+    if (failed(explicitWindow) || !isa<FloatType>(xType.getElementType()))
       return rewriter.notifyMatchFailure(op, "only static 2-D float pools");
     Window window = *explicitWindow;
     Type element = xType.getElementType();

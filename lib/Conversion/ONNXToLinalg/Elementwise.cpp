@@ -4,11 +4,15 @@
 // Operands broadcast by ONNX's multidirectional rule: trailing dimensions
 // align, and an operand dimension that is statically 1 where the result's is
 // not is read at index 0. Dynamic dimensions are assumed not to broadcast.
-// f16 and bf16 are computed in f32 and rounded once at the end.
+// Each element is computed in its compute type (ComputeTypes.h): f16 and
+// bf16 in f32, rounded once at the end; unsigned integers in the signless
+// type of their width, with unsigned division, remainder, comparisons and
+// conversions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "ComputeTypes.h"
 
 #include "onnxc/Conversion/Passes.h"
 
@@ -26,11 +30,30 @@ using namespace onnxc::linalg_lowering;
 namespace onnxc {
 namespace {
 
-/// Builds the scalar computation of one elementwise op.
+/// The unsigned form of a signed integer predicate.
+arith::CmpIPredicate toUnsignedPredicate(arith::CmpIPredicate predicate) {
+  using IP = arith::CmpIPredicate;
+  switch (predicate) {
+  case IP::slt:
+    return IP::ult;
+  case IP::sle:
+    return IP::ule;
+  case IP::sgt:
+    return IP::ugt;
+  case IP::sge:
+    return IP::uge;
+  default:
+    return predicate;
+  }
+}
+
+/// Builds the scalar computation of one elementwise op in `computeType`;
+/// integers of an unsigned ONNX type divide, compare and take max/min
+/// unsigned.
 class ScalarBuilder {
 public:
-  ScalarBuilder(OpBuilder &b, Location loc, Type computeType)
-      : b(b), loc(loc), type(computeType) {}
+  ScalarBuilder(OpBuilder &b, Location loc, Type computeType, bool isUnsigned)
+      : b(b), loc(loc), type(computeType), isUnsigned(isUnsigned) {}
 
   bool isFloat() const { return isa<FloatType>(type); }
 
@@ -52,22 +75,32 @@ public:
     return isFloat() ? Value(arith::MulFOp::create(b, loc, x, y))
                      : Value(arith::MulIOp::create(b, loc, x, y));
   }
+  /// Integer division truncates toward zero, as ONNX and onnxruntime do.
   Value div(Value x, Value y) {
-    return isFloat() ? Value(arith::DivFOp::create(b, loc, x, y))
-                     : Value(arith::DivSIOp::create(b, loc, x, y));
+    if (isFloat())
+      return arith::DivFOp::create(b, loc, x, y);
+    if (isUnsigned)
+      return arith::DivUIOp::create(b, loc, x, y);
+    return arith::DivSIOp::create(b, loc, x, y);
   }
-  Value max(Value x, Value y) {
-    return isFloat() ? Value(arith::MaximumFOp::create(b, loc, x, y))
-                     : Value(arith::MaxSIOp::create(b, loc, x, y));
+  /// The remainder of truncating division: it takes the dividend's sign.
+  Value rem(Value x, Value y) {
+    if (isFloat())
+      return arith::RemFOp::create(b, loc, x, y);
+    if (isUnsigned)
+      return arith::RemUIOp::create(b, loc, x, y);
+    return arith::RemSIOp::create(b, loc, x, y);
   }
-  Value min(Value x, Value y) {
-    return isFloat() ? Value(arith::MinimumFOp::create(b, loc, x, y))
-                     : Value(arith::MinSIOp::create(b, loc, x, y));
-  }
+  Value max(Value x, Value y) { return maxScalar(b, loc, x, y, isUnsigned); }
+  Value min(Value x, Value y) { return minScalar(b, loc, x, y, isUnsigned); }
+  /// Compares with `fp` on floats and `ip` (a signed predicate, made
+  /// unsigned for unsigned types) on integers.
   Value cmp(arith::CmpFPredicate fp, arith::CmpIPredicate ip, Value x,
             Value y) {
-    return isFloat() ? Value(arith::CmpFOp::create(b, loc, fp, x, y))
-                     : Value(arith::CmpIOp::create(b, loc, ip, x, y));
+    if (isFloat())
+      return arith::CmpFOp::create(b, loc, fp, x, y);
+    return arith::CmpIOp::create(
+        b, loc, isUnsigned ? toUnsignedPredicate(ip) : ip, x, y);
   }
   Value select(Value c, Value x, Value y) {
     return arith::SelectOp::create(b, loc, c, x, y);
@@ -84,6 +117,7 @@ public:
   OpBuilder &b;
   Location loc;
   Type type;
+  bool isUnsigned;
 };
 
 float getF32(FloatAttr attr) { return attr.getValueAsDouble(); }
@@ -104,14 +138,23 @@ Value buildScalarOp(Operation *op, ScalarBuilder &s, ValueRange args) {
       .Case([&](SubOp) { return s.sub(args[0], args[1]); })
       .Case([&](MulOp) { return s.mul(args[0], args[1]); })
       .Case([&](DivOp) { return s.div(args[0], args[1]); })
-      .Case([&](PowOp) {
-        return floatOnly([&] { return math::PowFOp::create(b, loc, args[0], args[1]); });
+      .Case([&](PowOp) -> Value {
+        // The exponent arrives in the base's float type (see
+        // getOperandType); integer bases are raised in f64 and truncated.
+        if (s.isFloat())
+          return math::PowFOp::create(b, loc, args[0], args[1]);
+        Type f64 = args[1].getType();
+        Value base = s.isUnsigned
+                         ? Value(arith::UIToFPOp::create(b, loc, f64, args[0]))
+                         : Value(arith::SIToFPOp::create(b, loc, f64, args[0]));
+        Value power = math::PowFOp::create(b, loc, base, args[1]);
+        return s.isUnsigned
+                   ? Value(arith::FPToUIOp::create(b, loc, s.type, power))
+                   : Value(arith::FPToSIOp::create(b, loc, s.type, power));
       })
       .Case([&](ModOp mod) -> Value {
-        if (s.isFloat())
-          return arith::RemFOp::create(b, loc, args[0], args[1]);
-        Value rem = arith::RemSIOp::create(b, loc, args[0], args[1]);
-        if (mod.getFmod())
+        Value rem = s.rem(args[0], args[1]);
+        if (s.isFloat() || s.isUnsigned || mod.getFmod())
           return rem;
         // Python-style: the remainder takes the divisor's sign.
         Value zero = s.constant(0);
@@ -158,9 +201,10 @@ Value buildScalarOp(Operation *op, ScalarBuilder &s, ValueRange args) {
       .Case([&](GreaterOp) { return s.cmp(FP::OGT, IP::sgt, args[0], args[1]); })
       .Case([&](GreaterOrEqualOp) { return s.cmp(FP::OGE, IP::sge, args[0], args[1]); })
       .Case([&](WhereOp) { return s.select(args[0], args[1], args[2]); })
-      .Case([&](AbsOp) {
-        return s.isFloat() ? Value(math::AbsFOp::create(b, loc, x))
-                           : Value(math::AbsIOp::create(b, loc, x));
+      .Case([&](AbsOp) -> Value {
+        if (s.isFloat())
+          return math::AbsFOp::create(b, loc, x);
+        return s.isUnsigned ? x : Value(math::AbsIOp::create(b, loc, x));
       })
       .Case([&](NegOp) {
         return s.isFloat() ? Value(arith::NegFOp::create(b, loc, x))
@@ -292,40 +336,62 @@ Value buildScalarOp(Operation *op, ScalarBuilder &s, ValueRange args) {
       .Default([](Operation *) { return Value(); });
 }
 
-/// Converts `v` of scalar type `from` to `to` with ONNX Cast semantics
-/// (float to int truncates; anything to bool is "!= 0").
-Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
-  Type from = v.getType();
+/// Converts `v`, an element of ONNX type `from` in its compute type, to the
+/// compute type of ONNX type `to` with Cast semantics: float to integer
+/// truncates toward zero, anything to bool is "!= 0", integers extend by the
+/// signedness of `from` and wrap when narrowed. f16 and bf16 are f32 here,
+/// so conversions to them round once, from f32 (as onnxruntime's do).
+Value convertElement(OpBuilder &b, Location loc, Value v, Type from, Type to) {
   if (from == to)
     return v;
-  auto fromFloat = dyn_cast<FloatType>(from), toFloat = dyn_cast<FloatType>(to);
+  Type toCompute = getComputeType(to);
   if (to.isInteger(1)) {
-    if (fromFloat)
+    Type type = v.getType();
+    if (isa<FloatType>(type))
       return arith::CmpFOp::create(
           b, loc, arith::CmpFPredicate::UNE, v,
-          arith::ConstantOp::create(b, loc, b.getFloatAttr(from, 0.0)));
+          arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0)));
     return arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ne, v,
-        arith::ConstantOp::create(b, loc, b.getIntegerAttr(from, 0)));
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, 0)));
   }
+  Type fromCompute = v.getType();
+  if (fromCompute == toCompute)
+    return v;
+  bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
+  auto fromFloat = dyn_cast<FloatType>(fromCompute);
+  auto toFloat = dyn_cast<FloatType>(toCompute);
   if (fromFloat && toFloat)
     return fromFloat.getWidth() < toFloat.getWidth()
-               ? Value(arith::ExtFOp::create(b, loc, to, v))
-               : Value(arith::TruncFOp::create(b, loc, to, v));
+               ? Value(arith::ExtFOp::create(b, loc, toCompute, v))
+               : Value(arith::TruncFOp::create(b, loc, toCompute, v));
   if (fromFloat)
-    return arith::FPToSIOp::create(b, loc, to, v);
+    return to.isUnsignedInteger()
+               ? Value(arith::FPToUIOp::create(b, loc, toCompute, v))
+               : Value(arith::FPToSIOp::create(b, loc, toCompute, v));
   if (toFloat)
-    return from.isInteger(1) ? Value(arith::UIToFPOp::create(b, loc, to, v))
-                             : Value(arith::SIToFPOp::create(b, loc, to, v));
-  unsigned fromWidth = from.getIntOrFloatBitWidth();
-  unsigned toWidth = to.getIntOrFloatBitWidth();
+    return fromUnsigned ? Value(arith::UIToFPOp::create(b, loc, toCompute, v))
+                        : Value(arith::SIToFPOp::create(b, loc, toCompute, v));
+  unsigned fromWidth = fromCompute.getIntOrFloatBitWidth();
+  unsigned toWidth = toCompute.getIntOrFloatBitWidth();
   if (fromWidth < toWidth)
-    return from.isInteger(1) ? Value(arith::ExtUIOp::create(b, loc, to, v))
-                             : Value(arith::ExtSIOp::create(b, loc, to, v));
-  return arith::TruncIOp::create(b, loc, to, v);
+    return fromUnsigned ? Value(arith::ExtUIOp::create(b, loc, toCompute, v))
+                        : Value(arith::ExtSIOp::create(b, loc, toCompute, v));
+  return arith::TruncIOp::create(b, loc, toCompute, v);
 }
 
-bool isLowPrecisionFloat(Type t) { return t.isF16() || t.isBF16(); }
+/// The ONNX type operand `index` of `op` (of element type `element`) is read
+/// as, `operandElement` being the element type the op computes on: its own,
+/// except Pow's exponent, which takes the base's float type, or f64 for an
+/// integer base.
+Type getOperandType(Operation *op, unsigned index, Type element,
+                    Type operandElement) {
+  if (isa<PowOp>(op) && index == 1)
+    return isa<FloatType>(operandElement)
+               ? operandElement
+               : Float64Type::get(op->getContext());
+  return element;
+}
 
 /// Lowers any elementwise onnx op (those buildScalarOp knows, and Cast).
 struct ElementwiseToGeneric : ConversionPattern {
@@ -345,37 +411,39 @@ struct ElementwiseToGeneric : ConversionPattern {
     for (Value v : operands)
       if (!isa<NoneType>(v.getType()))
         inputs.push_back(v);
+    SmallVector<Type> elements;
     for (Value v : inputs) {
       auto type = dyn_cast<RankedTensorType>(v.getType());
-      if (!type || type.getRank() > resultType.getRank() ||
-          type.getElementType().isUnsignedInteger() ||
-          type.getElementType().isSignedInteger())
+      if (!type || type.getRank() > resultType.getRank())
         return rewriter.notifyMatchFailure(op, "unsupported operand type");
+      elements.push_back(type.getElementType());
     }
+    if (inputs.empty())
+      return rewriter.notifyMatchFailure(op, "no operands");
     Type resultElement = resultType.getElementType();
-    if (resultElement.isUnsignedInteger() || resultElement.isSignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned result type");
-    // The type the scalar math runs in: the first operand's (bool for
-    // Where's condition does not count), widened from f16/bf16 to f32.
-    Type operandElement =
-        cast<RankedTensorType>(inputs[isa<WhereOp>(op) ? 1 : 0].getType())
-            .getElementType();
-    bool widen = isLowPrecisionFloat(operandElement);
-    Type computeType = widen ? rewriter.getF32Type() : operandElement;
+    // The scalar math runs in the compute type of the first operand's
+    // element type (Where's bool condition does not count); every operand
+    // is read in the compute type of its own.
+    Type operandElement = elements[isa<WhereOp>(op) ? 1 : 0];
+    Type computeType = getComputeType(operandElement);
+    bool isUnsigned = operandElement.isUnsignedInteger();
     if (!isa<CastOp, CastLikeOp>(op)) {
       // Check that the op has a lowering before creating anything.
       OpBuilder probe(op->getContext());
       Block scratch;
       probe.setInsertionPointToStart(&scratch);
-      ScalarBuilder probeBuilder(probe, op->getLoc(), computeType);
+      ScalarBuilder probeBuilder(probe, op->getLoc(), computeType, isUnsigned);
       SmallVector<Value> probeArgs;
-      for (Value v : inputs) {
-        Type t = cast<RankedTensorType>(v.getType()).getElementType();
-        Type argType = isa<FloatType>(t) && widen ? computeType : t;
-        probeArgs.push_back(scratch.addArgument(argType, op->getLoc()));
-      }
-      if (!buildScalarOp(op, probeBuilder, probeArgs))
+      for (auto [index, element] : llvm::enumerate(elements))
+        probeArgs.push_back(scratch.addArgument(
+            getComputeType(
+                getOperandType(op, index, element, operandElement)),
+            op->getLoc()));
+      Value probed = buildScalarOp(op, probeBuilder, probeArgs);
+      if (!probed)
         return rewriter.notifyMatchFailure(op, "no scalar lowering");
+      if (probed.getType() != getComputeType(resultElement))
+        return rewriter.notifyMatchFailure(op, "result type differs");
     }
 
     Location loc = op->getLoc();
@@ -412,23 +480,27 @@ struct ElementwiseToGeneric : ConversionPattern {
         rewriter, loc, resultType, inputs, init, maps, iterators,
         [&](OpBuilder &b, Location nested, ValueRange args) {
           SmallVector<Value> scalars;
-          for (Value a : args.drop_back())
-            scalars.push_back(widen && isa<FloatType>(a.getType())
-                                  ? castScalar(b, nested, a, computeType)
-                                  : a);
+          for (auto [index, element] : llvm::enumerate(elements)) {
+            Value scalar = toComputeType(b, nested, args[index],
+                                         getComputeType(element));
+            scalars.push_back(convertElement(
+                b, nested, scalar, element,
+                getOperandType(op, index, element, operandElement)));
+          }
           Value result;
           if (isa<CastOp, CastLikeOp>(op)) {
-            result = castScalar(b, nested, args[0], resultElement);
+            result = convertElement(b, nested, scalars[0], operandElement,
+                                    resultElement);
           } else {
-            ScalarBuilder builder(b, nested, computeType);
+            ScalarBuilder builder(b, nested, computeType, isUnsigned);
             result = buildScalarOp(op, builder, scalars);
             if (!result) {
               failedBody = true;
-              result = args.back();
+              result = scalars.back();
             }
-            result = castScalar(b, nested, result, resultElement);
           }
-          linalg::YieldOp::create(b, nested, result);
+          linalg::YieldOp::create(
+              b, nested, fromComputeType(b, nested, result, resultElement));
         });
     if (failedBody)
       return failure();

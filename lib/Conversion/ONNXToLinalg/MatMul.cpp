@@ -4,11 +4,14 @@
 // other ranks (numpy broadcasting of batch dims, 1-D operands) become one
 // contraction linalg.generic. Gemm's transposes are folded into the
 // contraction's indexing maps, then alpha and beta * C are applied in one
-// elementwise epilogue. f16/bf16 accumulate in f32.
+// elementwise epilogue. f16/bf16 accumulate in f32, unsigned integers in the
+// signless type of their width (as a generic: the named ops would read them
+// as signed).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "ComputeTypes.h"
 
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
@@ -24,11 +27,8 @@ namespace {
 /// Adds `lhs * rhs` into the block's accumulator argument.
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
   Type accType = args[2].getType();
-  auto widen = [&](Value v) -> Value {
-    return v.getType() == accType ? v
-                                  : Value(arith::ExtFOp::create(b, loc, accType, v));
-  };
-  Value lhs = widen(args[0]), rhs = widen(args[1]);
+  Value lhs = toComputeType(b, loc, args[0], accType);
+  Value rhs = toComputeType(b, loc, args[1], accType);
   Value sum = isa<FloatType>(accType)
                   ? Value(arith::AddFOp::create(
                         b, loc, args[2], arith::MulFOp::create(b, loc, lhs, rhs)))
@@ -93,13 +93,14 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     Value acc = zeroAccumulator(rewriter, loc, shape, accType, sizes);
 
     Value product;
-    if (aType.getRank() == 2 && bType.getRank() == 2) {
+    bool isUnsigned = resultType.getElementType().isUnsignedInteger();
+    if (aType.getRank() == 2 && bType.getRank() == 2 && !isUnsigned) {
       product = linalg::MatmulOp::create(rewriter, loc, TypeRange{fullType},
                                          ValueRange{a, b}, ValueRange{acc})
                     .getResult(0);
     } else if (aType.getRank() == 3 && bType.getRank() == 3 &&
                aType.getDimSize(0) == bType.getDimSize(0) &&
-               !aType.isDynamicDim(0)) {
+               !aType.isDynamicDim(0) && !isUnsigned) {
       product = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{fullType},
                                               ValueRange{a, b}, ValueRange{acc})
                     .getResult(0);
@@ -218,17 +219,13 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
               if (alpha != 1.0f)
                 v = mul(scalarConstant(b, l, accType, alpha), v);
               if (hasC) {
-                Value cv = args[1];
-                if (cv.getType() != accType)
-                  cv = arith::ExtFOp::create(b, l, accType, cv);
+                Value cv = toComputeType(b, l, args[1], accType);
                 if (beta != 1.0f)
                   cv = mul(scalarConstant(b, l, accType, beta), cv);
                 v = isFloat ? Value(arith::AddFOp::create(b, l, v, cv))
                             : Value(arith::AddIOp::create(b, l, v, cv));
               }
-              if (v.getType() != element)
-                v = arith::TruncFOp::create(b, l, element, v);
-              linalg::YieldOp::create(b, l, v);
+              linalg::YieldOp::create(b, l, fromComputeType(b, l, v, element));
             })
             .getResult(0);
     rewriter.replaceOp(op, result);

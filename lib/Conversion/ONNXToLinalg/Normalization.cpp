@@ -1,7 +1,9 @@
 //===- Normalization.cpp - BatchNormalization to linalg -------------------===//
 //
 // Inference-mode BatchNormalization is one elementwise generic over NC...:
-// y = (x - mean[c]) * scale[c] / sqrt(var[c] + epsilon) + B[c].
+// y = (x - mean[c]) * scale[c] / sqrt(var[c] + epsilon) + B[c], in the
+// compute type of x (f32 for f16/bf16); the per-channel operands may have
+// other float types (opset 15) and are converted to it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,9 +48,12 @@ struct BatchNormalizationLowering : OpConversionPattern<BatchNormalizationOp> {
             SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
               auto widen = [&](Value v) -> Value {
-                return v.getType() == computeType
-                           ? v
-                           : Value(arith::ExtFOp::create(b, l, computeType, v));
+                auto type = cast<FloatType>(v.getType());
+                if (type == computeType)
+                  return v;
+                if (type.getWidth() < computeType.getIntOrFloatBitWidth())
+                  return arith::ExtFOp::create(b, l, computeType, v);
+                return arith::TruncFOp::create(b, l, computeType, v);
               };
               Value x = widen(args[0]), scale = widen(args[1]),
                     bias = widen(args[2]), mean = widen(args[3]),

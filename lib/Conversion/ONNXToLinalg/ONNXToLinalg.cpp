@@ -1,5 +1,7 @@
 //===- ONNXToLinalg.cpp - --convert-onnx-to-linalg ------------------------===//
 
+#include "Common.h"
+
 #include "onnxc/Conversion/Passes.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
@@ -27,10 +29,10 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
     std::optional<ElementsAttr> value = op.getValue();
     if (!value)
       return failure();
-    // arith.constant takes signless element types only.
+    // Tensor constants of unsigned integers are fine too: arith.constant
+    // requires signless types of scalars only.
     auto typed = dyn_cast<TypedAttr>(*value);
-    auto type = typed ? dyn_cast<TensorType>(typed.getType()) : nullptr;
-    if (!type || type.getElementType().isUnsignedInteger())
+    if (!typed || !isa<TensorType>(typed.getType()))
       return failure();
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, typed);
     return success();
@@ -50,6 +52,9 @@ struct ConvertONNXToLinalgPass
     // those it has patterns for and keeps the rest, which are listed below
     // (marking them illegal would roll back everything on the first one).
     target.addLegalOp<NoValueOp>();
+    // Lowerings view unsigned elements as signless through these casts
+    // (ComputeTypes.h); the LLVM lowering reconciles them.
+    target.addLegalOp<UnrealizedConversionCastOp>();
     RewritePatternSet patterns(ctx);
     patterns.add<ConstantToArith>(ctx);
     populateONNXElementwiseToLinalgPatterns(patterns);
@@ -59,6 +64,13 @@ struct ConvertONNXToLinalgPass
     populateONNXNormalizationToLinalgPatterns(patterns);
     populateONNXReductionToLinalgPatterns(patterns);
     populateONNXRecurrentToLinalgPatterns(patterns);
+    linalg_lowering::populateONNXIndexingToLinalgPatterns(patterns);
+    populateONNXSelectionToLinalgPatterns(patterns);
+    populateONNXResizeToLinalgPatterns(patterns);
+    populateONNXConvTransposeToLinalgPatterns(patterns);
+    populateONNXEinsumToLinalgPatterns(patterns);
+    populateONNXNormsToLinalgPatterns(patterns);
+    populateONNXBitwiseToLinalgPatterns(patterns);
 
     // Lower what can be lowered, then list every op that could not.
     ConversionConfig config;

@@ -3,19 +3,21 @@
 // All reductions go through one helper that builds a linalg.generic reducing
 // a set of dimensions into a tensor with those dimensions kept as size 1;
 // the size-1 form broadcasts straight back in Softmax and LayerNorm, and
-// keepdims = 0 collapses it afterwards. Floats accumulate in f32 at least.
+// keepdims = 0 collapses it afterwards. Floats accumulate in f32 at least,
+// integers in the signless type of their width (unsigned ones compare and
+// divide unsigned); the integer forms of ReduceL2, ReduceLogSum and
+// ReduceLogSumExp take the square root or logarithm in f64 and truncate.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "ComputeTypes.h"
 
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
 #include "llvm/ADT/TypeSwitch.h"
-
-#include <limits>
 
 using namespace mlir;
 using namespace onnxc::onnx_ir;
@@ -28,10 +30,10 @@ using Combiner = function_ref<Value(OpBuilder &, Location, Value acc, Value x)>;
 using Mapper = function_ref<Value(OpBuilder &, Location, Value x)>;
 
 /// Reduces the dims of `input` marked in `reduced` (kept with size 1),
-/// starting from `init`; each element is mapped by `map` (after widening to
-/// `accType`) before `combine`.
+/// starting from `init` (of `accType`); each element is mapped by `map`
+/// (after conversion to `accType`) before `combine`.
 Value reduceKeepDims(OpBuilder &b, Location loc, Value input,
-                     ArrayRef<bool> reduced, Type accType, double init,
+                     ArrayRef<bool> reduced, Type accType, TypedAttr init,
                      Mapper map, Combiner combine) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
@@ -50,16 +52,14 @@ Value reduceKeepDims(OpBuilder &b, Location loc, Value input,
                                    : utils::IteratorType::parallel);
   }
   Value empty = tensor::EmptyOp::create(b, loc, shape, accType, sizes);
-  Value initValue = scalarConstant(b, loc, accType, init);
+  Value initValue = arith::ConstantOp::create(b, loc, init);
   Value acc = linalg::FillOp::create(b, loc, initValue, empty).getResult(0);
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
                                  AffineMap::get(rank, 0, outExprs, ctx)};
   return linalg::GenericOp::create(
              b, loc, acc.getType(), input, acc, maps, iterators,
              [&](OpBuilder &nb, Location nl, ValueRange args) {
-               Value x = args[0];
-               if (x.getType() != accType)
-                 x = arith::ExtFOp::create(nb, nl, accType, x);
+               Value x = toComputeType(nb, nl, args[0], accType);
                if (map)
                  x = map(nb, nl, x);
                linalg::YieldOp::create(nb, nl, combine(nb, nl, args[1], x));
@@ -123,7 +123,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Type element = type.getElementType();
     Type acc = accumulatorType(rewriter, element);
     Value max = reduceKeepDims(rewriter, loc, x, reduced, acc,
-                               -std::numeric_limits<double>::infinity(),
+                               getMaxMinIdentity(element, /*forMax=*/true),
                                nullptr, maxF);
     auto accType = RankedTensorType::get(type.getShape(), acc);
     Value shifted = broadcastGeneric(
@@ -132,7 +132,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
           return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), args[1]);
         });
     Value expSum = reduceKeepDims(
-        rewriter, loc, shifted, reduced, acc, 0.0,
+        rewriter, loc, shifted, reduced, acc, rewriter.getFloatAttr(acc, 0.0),
         [](OpBuilder &b, Location l, Value v) -> Value {
           return math::ExpOp::create(b, l, v);
         },
@@ -175,7 +175,8 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
     Type acc = rewriter.getF32Type();
     if (element.isF64())
       acc = element;
-    Value sum = reduceKeepDims(rewriter, loc, x, reduced, acc, 0.0, nullptr, addF);
+    Value sum = reduceKeepDims(rewriter, loc, x, reduced, acc,
+                               rewriter.getFloatAttr(acc, 0.0), nullptr, addF);
     auto accType = RankedTensorType::get(type.getShape(), acc);
     double invCount = 1.0 / static_cast<double>(count);
     Value centered = broadcastGeneric(
@@ -186,7 +187,7 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
           return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), mean);
         });
     Value squares = reduceKeepDims(
-        rewriter, loc, centered, reduced, acc, 0.0,
+        rewriter, loc, centered, reduced, acc, rewriter.getFloatAttr(acc, 0.0),
         [](OpBuilder &b, Location l, Value v) -> Value {
           return arith::MulFOp::create(b, l, v, v);
         },
@@ -230,8 +231,8 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
     Value x = adaptor.getData();
     auto type = dyn_cast<RankedTensorType>(x.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!type || !resultType || !isa<FloatType>(type.getElementType()))
-      return rewriter.notifyMatchFailure(op, "float reductions only");
+    if (!type || !resultType || !isSupportedElement(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "float or integer elements only");
     int64_t rank = type.getRank();
     SmallVector<bool> reduced(rank, false);
     if (isNone(op.getAxes())) {
@@ -256,72 +257,126 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
     Location loc = op.getLoc();
     Type element = type.getElementType();
     Type acc = accumulatorType(rewriter, element);
-    double count = 1;
+    bool isFloat = isa<FloatType>(acc);
+    bool isUnsigned = element.isUnsignedInteger();
+    int64_t count = 1;
     for (int64_t d = 0; d < rank; ++d)
       if (reduced[d])
         count *= type.getDimSize(d);
-    auto mul = [](OpBuilder &b, Location l, Value a, Value v) -> Value {
-      return arith::MulFOp::create(b, l, a, v);
+    TypedAttr zero = rewriter.getZeroAttr(acc);
+    TypedAttr one = isFloat ? TypedAttr(rewriter.getFloatAttr(acc, 1.0))
+                            : TypedAttr(rewriter.getIntegerAttr(acc, 1));
+    auto add = [&](OpBuilder &b, Location l, Value a, Value v) -> Value {
+      return isFloat ? Value(arith::AddFOp::create(b, l, a, v))
+                     : Value(arith::AddIOp::create(b, l, a, v));
     };
-    auto minF = [](OpBuilder &b, Location l, Value a, Value v) -> Value {
-      return arith::MinimumFOp::create(b, l, a, v);
+    auto mul = [&](OpBuilder &b, Location l, Value a, Value v) -> Value {
+      return isFloat ? Value(arith::MulFOp::create(b, l, a, v))
+                     : Value(arith::MulIOp::create(b, l, a, v));
     };
-    auto square = [](OpBuilder &b, Location l, Value v) -> Value {
-      return arith::MulFOp::create(b, l, v, v);
+    auto max = [&](OpBuilder &b, Location l, Value a, Value v) -> Value {
+      return maxScalar(b, l, a, v, isUnsigned);
     };
-    auto abs = [](OpBuilder &b, Location l, Value v) -> Value {
-      return math::AbsFOp::create(b, l, v);
+    auto min = [&](OpBuilder &b, Location l, Value a, Value v) -> Value {
+      return minScalar(b, l, a, v, isUnsigned);
+    };
+    auto square = [&](OpBuilder &b, Location l, Value v) -> Value {
+      return mul(b, l, v, v);
+    };
+    auto abs = [&](OpBuilder &b, Location l, Value v) -> Value {
+      if (isFloat)
+        return math::AbsFOp::create(b, l, v);
+      return isUnsigned ? v : Value(math::AbsIOp::create(b, l, v));
     };
     auto exp = [](OpBuilder &b, Location l, Value v) -> Value {
       return math::ExpOp::create(b, l, v);
     };
-    double inf = std::numeric_limits<double>::infinity();
+    // Square roots and logarithms of integers are taken in f64 and
+    // truncated toward zero, as onnxruntime does.
+    Type f64 = rewriter.getF64Type();
+    auto toFloat = [&](OpBuilder &b, Location l, Value v) -> Value {
+      if (isa<FloatType>(v.getType()))
+        return v;
+      return isUnsigned ? Value(arith::UIToFPOp::create(b, l, f64, v))
+                        : Value(arith::SIToFPOp::create(b, l, f64, v));
+    };
+    auto fromFloat = [&](OpBuilder &b, Location l, Value v) -> Value {
+      if (isFloat)
+        return v;
+      return isUnsigned ? Value(arith::FPToUIOp::create(b, l, acc, v))
+                        : Value(arith::FPToSIOp::create(b, l, acc, v));
+    };
+    auto inFloat = [&](auto function) {
+      return [=](OpBuilder &b, Location l, Value v) -> Value {
+        return fromFloat(b, l, function(b, l, toFloat(b, l, v)));
+      };
+    };
+    auto sqrt = [](OpBuilder &b, Location l, Value v) -> Value {
+      return math::SqrtOp::create(b, l, v);
+    };
+    auto log = [](OpBuilder &b, Location l, Value v) -> Value {
+      return math::LogOp::create(b, l, v);
+    };
     Value r;
-    // Post-processing of the reduced value, per op.
+    // Post-processing of the reduced value, per op, in the accumulator type.
     std::function<Value(OpBuilder &, Location, Value)> finish;
     Operation *raw = op.getOperation();
     if (isa<ReduceSumOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, nullptr, addF);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, zero, nullptr, add);
     } else if (isa<ReduceMeanOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, nullptr, addF);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, zero, nullptr, add);
+      // Integer means truncate toward zero, as onnxruntime's do.
       finish = [&](OpBuilder &b, Location l, Value v) -> Value {
-        return arith::DivFOp::create(b, l, v, scalarConstant(b, l, acc, count));
+        Value n = scalarConstant(b, l, acc, count);
+        if (isFloat)
+          return arith::DivFOp::create(b, l, v, n);
+        return isUnsigned ? Value(arith::DivUIOp::create(b, l, v, n))
+                          : Value(arith::DivSIOp::create(b, l, v, n));
       };
     } else if (isa<ReduceMaxOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, -inf, nullptr, maxF);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc,
+                         getMaxMinIdentity(element, /*forMax=*/true), nullptr,
+                         max);
     } else if (isa<ReduceMinOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, inf, nullptr, minF);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc,
+                         getMaxMinIdentity(element, /*forMax=*/false), nullptr,
+                         min);
     } else if (isa<ReduceProdOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 1, nullptr, mul);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, one, nullptr, mul);
     } else if (isa<ReduceL1Op>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, abs, addF);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, zero, abs, add);
     } else if (isa<ReduceSumSquareOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, square, addF);
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, zero, square, add);
     } else if (isa<ReduceL2Op>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, square, addF);
-      finish = [](OpBuilder &b, Location l, Value v) -> Value {
-        return math::SqrtOp::create(b, l, v);
-      };
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, zero, square, add);
+      finish = inFloat(sqrt);
     } else if (isa<ReduceLogSumOp>(raw)) {
-      r = reduceKeepDims(rewriter, loc, x, reduced, acc, 0, nullptr, addF);
-      finish = [](OpBuilder &b, Location l, Value v) -> Value {
-        return math::LogOp::create(b, l, v);
-      };
+      r = reduceKeepDims(rewriter, loc, x, reduced, acc, zero, nullptr, add);
+      finish = inFloat(log);
     } else {
-      // ReduceLogSumExp, stabilized by the maximum.
-      Value max = reduceKeepDims(rewriter, loc, x, reduced, acc, -inf, nullptr, maxF);
-      auto accType = RankedTensorType::get(type.getShape(), acc);
+      // ReduceLogSumExp, stabilized by the maximum; integers go through f64
+      // from the start (exp of an integer is not one).
+      Type wide = isFloat ? acc : f64;
+      Value maximum = reduceKeepDims(
+          rewriter, loc, x, reduced, acc,
+          getMaxMinIdentity(element, /*forMax=*/true), nullptr, max);
+      auto wideType = RankedTensorType::get(type.getShape(), wide);
       Value shifted = broadcastGeneric(
-          rewriter, loc, accType, ValueRange{x, max}, x,
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), args[1]);
+          rewriter, loc, wideType, ValueRange{x, maximum}, x,
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Value v = toFloat(b, l, toComputeType(b, l, args[0], acc));
+            return arith::SubFOp::create(b, l, v, toFloat(b, l, args[1]));
           });
-      Value sum = reduceKeepDims(rewriter, loc, shifted, reduced, acc, 0, exp, addF);
-      auto keptType = cast<RankedTensorType>(sum.getType());
-      r = broadcastGeneric(rewriter, loc, keptType, ValueRange{sum, max}, sum,
+      Value sum = reduceKeepDims(rewriter, loc, shifted, reduced, wide,
+                                 rewriter.getFloatAttr(wide, 0.0), exp, addF);
+      auto keptType = cast<RankedTensorType>(maximum.getType());
+      r = broadcastGeneric(rewriter, loc, keptType, ValueRange{sum, maximum},
+                           maximum,
                            [&](OpBuilder &b, Location l, ValueRange args) {
-                             return arith::AddFOp::create(
-                                 b, l, math::LogOp::create(b, l, args[0]), args[1]);
+                             Value v = arith::AddFOp::create(
+                                 b, l, math::LogOp::create(b, l, args[0]),
+                                 toFloat(b, l, args[1]));
+                             return fromFloat(b, l, v);
                            });
     }
     auto keptType = cast<RankedTensorType>(r.getType());
@@ -330,7 +385,7 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
       r = broadcastGeneric(rewriter, loc, keptResult, ValueRange{r}, r,
                            [&](OpBuilder &b, Location l, ValueRange args) {
                              Value v = finish ? finish(b, l, args[0]) : args[0];
-                             return roundTo(b, l, v, element);
+                             return fromComputeType(b, l, v, element);
                            });
     if (!op.getKeepdims()) {
       SmallVector<ReassociationIndices> groups;

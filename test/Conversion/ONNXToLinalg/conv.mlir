@@ -71,3 +71,31 @@ func.func @global_average_pool(%x: tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32> {
   %0 = "onnx.GlobalAveragePool"(%x) : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
   return %0 : tensor<1x8x1x1xf32>
 }
+
+// -----
+
+// Integer MaxPool: a generic over the padded input, padded with the type's
+// minimum (0 for uint8) and comparing unsigned.
+// CHECK-DAG: #[[$WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+// CHECK-DAG: #[[$KER:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-LABEL: func.func @maxpool_u8
+// CHECK: %[[LOW:.*]] = arith.constant 0 : i8
+// CHECK: %[[PAD:.*]] = builtin.unrealized_conversion_cast %[[LOW]] : i8 to ui8
+// CHECK: tensor.pad
+// CHECK: tensor.yield %[[PAD]] : ui8
+// CHECK: linalg.generic {indexing_maps = [#[[$WIN]], #[[$KER]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: arith.maxui
+func.func @maxpool_u8(%x: tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8> {
+  %y, %i = "onnx.MaxPool"(%x) {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xui8>) -> (tensor<1x1x2x2xui8>, none)
+  return %y : tensor<1x1x2x2xui8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @maxpool_i8
+// CHECK: arith.constant -128 : i8
+// CHECK: arith.maxsi
+func.func @maxpool_i8(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8> {
+  %y, %i = "onnx.MaxPool"(%x) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xi8>) -> (tensor<1x1x2x2xi8>, none)
+  return %y : tensor<1x1x2x2xi8>
+}

@@ -39,6 +39,21 @@ func.func @batch_norm(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>, %b: tensor<4xf
 
 // -----
 
+// f16 data computes in f32: f16 parameters widen, f64 ones round.
+// CHECK-LABEL: func.func @batch_norm_mixed_types
+// CHECK: ^bb0(%[[X:.*]]: f16, %[[S:.*]]: f16, %[[B:.*]]: f16, %[[M:.*]]: f64, %[[V:.*]]: f64, %{{.*}}: f16):
+// CHECK-DAG: arith.extf %[[X]] : f16 to f32
+// CHECK-DAG: arith.extf %[[S]] : f16 to f32
+// CHECK-DAG: arith.truncf %[[M]] : f64 to f32
+// CHECK-DAG: arith.truncf %[[V]] : f64 to f32
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @batch_norm_mixed_types(%x: tensor<1x4x2x2xf16>, %s: tensor<4xf16>, %b: tensor<4xf16>, %m: tensor<4xf64>, %v: tensor<4xf64>) -> tensor<1x4x2x2xf16> {
+  %y, %rm, %rv = "onnx.BatchNormalization"(%x, %s, %b, %m, %v) {epsilon = 1.0e-5 : f32} : (tensor<1x4x2x2xf16>, tensor<4xf16>, tensor<4xf16>, tensor<4xf64>, tensor<4xf64>) -> (tensor<1x4x2x2xf16>, none, none)
+  return %y : tensor<1x4x2x2xf16>
+}
+
+// -----
+
 // CHECK-DAG: #[[$IDX:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @gather_embedding
 // CHECK: linalg.generic {indexing_maps = [#[[$IDX]], #{{.*}}]

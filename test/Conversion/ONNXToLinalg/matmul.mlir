@@ -71,3 +71,45 @@ func.func @gemm(%a: tensor<3x4xf32>, %b: tensor<5x4xf32>, %c: tensor<5xf32>) -> 
   %0 = "onnx.Gemm"(%a, %b, %c) {alpha = 2.0 : f32, transB = 1 : i64} : (tensor<3x4xf32>, tensor<5x4xf32>, tensor<5xf32>) -> tensor<3x5xf32>
   return %0 : tensor<3x5xf32>
 }
+
+// -----
+
+// Unsigned operands accumulate in the signless type through a generic (the
+// named ops would read them as signed); the result takes its bits back.
+// CHECK-LABEL: func.func @matmul_u32
+// CHECK-NOT: linalg.matmul
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4xui32>, tensor<4x5xui32>) outs(%{{.*}} : tensor<2x5xi32>)
+// CHECK: ^bb0(%[[A:.*]]: ui32, %[[B:.*]]: ui32, %[[ACC:.*]]: i32):
+// CHECK: %[[A32:.*]] = builtin.unrealized_conversion_cast %[[A]] : ui32 to i32
+// CHECK: %[[B32:.*]] = builtin.unrealized_conversion_cast %[[B]] : ui32 to i32
+// CHECK: %[[P:.*]] = arith.muli %[[A32]], %[[B32]] : i32
+// CHECK: arith.addi %[[ACC]], %[[P]] : i32
+// CHECK: linalg.generic
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} : i32 to ui32
+func.func @matmul_u32(%a: tensor<2x4xui32>, %b: tensor<4x5xui32>) -> tensor<2x5xui32> {
+  %0 = "onnx.MatMul"(%a, %b) : (tensor<2x4xui32>, tensor<4x5xui32>) -> tensor<2x5xui32>
+  return %0 : tensor<2x5xui32>
+}
+
+// -----
+
+// f64 accumulates and applies beta in f64.
+// CHECK-LABEL: func.func @gemm_f64
+// CHECK: linalg.fill ins(%{{.*}} : f64) outs(%{{.*}} : tensor<3x5xf64>)
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : f64
+// CHECK: %[[BETA:.*]] = arith.constant 5.000000e-01 : f64
+// CHECK: arith.mulf %[[BETA]], %{{.*}} : f64
+func.func @gemm_f64(%a: tensor<3x4xf64>, %b: tensor<4x5xf64>, %c: tensor<5xf64>) -> tensor<3x5xf64> {
+  %0 = "onnx.Gemm"(%a, %b, %c) {beta = 0.5 : f32} : (tensor<3x4xf64>, tensor<4x5xf64>, tensor<5xf64>) -> tensor<3x5xf64>
+  return %0 : tensor<3x5xf64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gemm_i64
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK: arith.addi %{{.*}}, %{{.*}} : i64
+func.func @gemm_i64(%a: tensor<3x4xi64>, %b: tensor<4x5xi64>, %c: tensor<5xi64>) -> tensor<3x5xi64> {
+  %0 = "onnx.Gemm"(%a, %b, %c) : (tensor<3x4xi64>, tensor<4x5xi64>, tensor<5xi64>) -> tensor<3x5xi64>
+  return %0 : tensor<3x5xi64>
+}

@@ -1,0 +1,526 @@
+//===- Indexing.cpp - Gathers, scatters and OneHot to linalg/tensor/scf ---===//
+//
+// Ops whose element positions come from a run-time index tensor:
+//
+//   GatherElements,  a linalg.generic over the output that reads the index
+//   GatherND         tensor and tensor.extracts the data element it names.
+//   ScatterElements  an scf.for nest over the indices carrying the output
+//                    (initially `data`) and tensor.inserting each update.
+//   ScatterND        an scf.for nest over the index tuples carrying the
+//                    output and tensor.insert_slicing each update slice.
+//   OneHot           a linalg.generic comparing each index with the
+//                    position along the new axis.
+//   Compress         with a constant condition and an axis, a gather of the
+//                    selected positions; otherwise, like NonZero, an error:
+//                    the output's size depends on run-time values.
+//
+// Negative indices count from the end of their dimension. Out-of-range
+// indices are undefined behaviour, as in ONNX (onnxruntime rejects them).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+#include "ComputeTypes.h"
+#include "IndexingUtils.h"
+
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace onnxc::onnx_ir;
+
+namespace onnxc::linalg_lowering {
+
+Value buildParallelGeneric(
+    OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+    ValueRange dynamicSizes) {
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                       type.getElementType(), dynamicSizes);
+  return linalg::GenericOp::create(
+             b, loc, type, inputs, init, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+SmallVector<Value> loopIndices(OpBuilder &b, Location loc, int64_t n) {
+  SmallVector<Value> indices;
+  for (int64_t d = 0; d < n; ++d)
+    indices.push_back(linalg::IndexOp::create(b, loc, d));
+  return indices;
+}
+
+Value wrapIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  if (!index.getType().isIndex())
+    index = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = arith::AddIOp::create(
+      b, loc, index, arith::ConstantIndexOp::create(b, loc, size));
+  return arith::SelectOp::create(b, loc, negative, wrapped, index);
+}
+
+Value clampedIndex(OpBuilder &b, Location loc, Value index, Value size) {
+  if (!index.getType().isIndex())
+    index = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = arith::SelectOp::create(
+      b, loc, negative, arith::AddIOp::create(b, loc, index, size), index);
+  // Out-of-range indices are invalid ONNX input (onnxruntime reports an
+  // error); a kernel cannot raise one yet, so clamp to stay in bounds.
+  Value last = arith::SubIOp::create(
+      b, loc, size, arith::ConstantIndexOp::create(b, loc, 1));
+  return arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, wrapped, zero), last);
+}
+
+Value clampedIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  return clampedIndex(b, loc, index,
+                      arith::ConstantIndexOp::create(b, loc, size));
+}
+
+LogicalResult failOutOfBoundsShapes(Operation *op, const Twine &why,
+                                    PatternRewriter &rewriter) {
+  op->emitOpError() << why
+                    << ": every run would access memory out of bounds";
+  return rewriter.notifyMatchFailure(op, "out-of-bounds shapes");
+}
+
+Value elementConstant(OpBuilder &b, Location loc, TypedAttr value) {
+  Type element = value.getType();
+  if (!element.isUnsignedInteger())
+    return arith::ConstantOp::create(b, loc, value);
+  auto type = RankedTensorType::get({}, element);
+  Value tensor =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, value));
+  return tensor::ExtractOp::create(b, loc, tensor, ValueRange{});
+}
+
+TypedAttr elementAttr(Type element, double value) {
+  if (isa<FloatType>(element))
+    return FloatAttr::get(element, value);
+  return IntegerAttr::get(element, static_cast<int64_t>(value));
+}
+
+Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  SmallVector<Value> zeros;
+  if (rank != 0)
+    zeros.assign(rank, arith::ConstantIndexOp::create(b, loc, 0));
+  return tensor::ExtractOp::create(b, loc, tensor, zeros);
+}
+
+namespace {
+
+/// Static ranked types for every value, or null.
+SmallVector<RankedTensorType> getStaticTypes(ValueRange values) {
+  SmallVector<RankedTensorType> types;
+  for (Value v : values) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.hasStaticShape())
+      return {};
+    types.push_back(type);
+  }
+  return types;
+}
+
+/// `current` combined with `update` by a Scatter* reduction (add, mul, max,
+/// min), computed in the element's compute type; on bool, add/max are `or`
+/// and mul/min are `and`.
+Value combineScatter(OpBuilder &b, Location loc, StringRef reduction,
+                     Value current, Value update) {
+  Type element = current.getType();
+  if (element.isInteger(1))
+    return reduction == "add" || reduction == "max"
+               ? Value(arith::OrIOp::create(b, loc, current, update))
+               : Value(arith::AndIOp::create(b, loc, current, update));
+  Type compute = getComputeType(element);
+  current = toComputeType(b, loc, current, compute);
+  update = toComputeType(b, loc, update, compute);
+  bool isFloat = isa<FloatType>(compute);
+  bool isUnsigned = element.isUnsignedInteger();
+  Value result;
+  if (reduction == "add")
+    result = isFloat ? Value(arith::AddFOp::create(b, loc, current, update))
+                     : Value(arith::AddIOp::create(b, loc, current, update));
+  else if (reduction == "mul")
+    result = isFloat ? Value(arith::MulFOp::create(b, loc, current, update))
+                     : Value(arith::MulIOp::create(b, loc, current, update));
+  else if (reduction == "max")
+    result = maxScalar(b, loc, current, update, isUnsigned);
+  else
+    result = minScalar(b, loc, current, update, isUnsigned);
+  return fromComputeType(b, loc, result, element);
+}
+
+/// Checks a Scatter* reduction attribute.
+LogicalResult matchReduction(Operation *op, StringRef reduction,
+                             ConversionPatternRewriter &rewriter) {
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction))
+    return rewriter.notifyMatchFailure(op, "unknown reduction");
+  return success();
+}
+
+/// Index constants 0 and `sizes` and 1: the bounds of a loop nest over
+/// `sizes`.
+void loopBounds(OpBuilder &b, Location loc, ArrayRef<int64_t> sizes,
+                SmallVector<Value> &lbs, SmallVector<Value> &ubs,
+                SmallVector<Value> &steps) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t size : sizes) {
+    lbs.push_back(zero);
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, size));
+    steps.push_back(one);
+  }
+}
+
+struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    SmallVector<RankedTensorType> types =
+        getStaticTypes({data, indices, op.getResult()});
+    if (types.empty())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    RankedTensorType dataType = types[0], resultType = types[2];
+    int64_t rank = resultType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    Value result = buildParallelGeneric(
+        rewriter, op.getLoc(), resultType, indices,
+        rewriter.getMultiDimIdentityMap(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          SmallVector<Value> coords = loopIndices(b, l, rank);
+          coords[axis] = wrapIndex(b, l, args[0], dataType.getDimSize(axis));
+          return tensor::ExtractOp::create(b, l, data, coords);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// GatherND: output dims are the index tuples' dims followed by the data
+/// dims the tuples do not address; the first batch_dims of both are shared.
+struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    SmallVector<RankedTensorType> types =
+        getStaticTypes({data, indices, op.getResult()});
+    if (types.empty())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    RankedTensorType dataType = types[0], indicesType = types[1],
+                     resultType = types[2];
+    int64_t batchDims = op.getBatchDims();
+    int64_t tupleRank = indicesType.getRank() - 1;
+    int64_t tupleSize = indicesType.getDimSize(tupleRank);
+    int64_t resultRank = resultType.getRank();
+    if (resultRank != tupleRank + dataType.getRank() - batchDims - tupleSize)
+      return rewriter.notifyMatchFailure(op,
+                                         "result rank disagrees with indices");
+    Value result = buildParallelGeneric(
+        rewriter, op.getLoc(), resultType, {}, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> loops = loopIndices(b, l, resultRank);
+          SmallVector<Value> coords(loops.begin(), loops.begin() + batchDims);
+          SmallVector<Value> tuple(loops.begin(), loops.begin() + tupleRank);
+          tuple.push_back(Value());
+          for (int64_t j = 0; j < tupleSize; ++j) {
+            tuple.back() = arith::ConstantIndexOp::create(b, l, j);
+            Value index = tensor::ExtractOp::create(b, l, indices, tuple);
+            coords.push_back(
+                wrapIndex(b, l, index, dataType.getDimSize(batchDims + j)));
+          }
+          coords.append(loops.begin() + tupleRank, loops.end());
+          return tensor::ExtractOp::create(b, l, data, coords);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices(),
+          updates = adaptor.getUpdates();
+    SmallVector<RankedTensorType> types =
+        getStaticTypes({data, indices, updates});
+    if (types.empty() || types[1].getShape() != types[2].getShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    RankedTensorType dataType = types[0], indicesType = types[1];
+    StringRef reduction = op.getReduction();
+    if (failed(matchReduction(op, reduction, rewriter)))
+      return failure();
+    int64_t rank = dataType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    Location loc = op.getLoc();
+    SmallVector<Value> lbs, ubs, steps;
+    loopBounds(rewriter, loc, indicesType.getShape(), lbs, ubs, steps);
+    // Updates apply in index order, so with reduction "none" the last of
+    // duplicate indices wins.
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{data},
+        [&](OpBuilder &b, Location l, ValueRange ivs,
+            ValueRange carried) -> scf::ValueVector {
+          Value index = tensor::ExtractOp::create(b, l, indices, ivs);
+          Value update = tensor::ExtractOp::create(b, l, updates, ivs);
+          SmallVector<Value> coords(ivs.begin(), ivs.end());
+          coords[axis] = wrapIndex(b, l, index, dataType.getDimSize(axis));
+          if (reduction != "none")
+            update = combineScatter(
+                b, l, reduction,
+                tensor::ExtractOp::create(b, l, carried[0], coords), update);
+          return {tensor::InsertOp::create(b, l, update, carried[0], coords)};
+        });
+    rewriter.replaceOp(op, nest.results.front());
+    return success();
+  }
+};
+
+/// ScatterND: indices [..., k] address slices data[i0, ..., ik-1, :, ...];
+/// updates hold one such slice per index tuple.
+struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices(),
+          updates = adaptor.getUpdates();
+    SmallVector<RankedTensorType> types =
+        getStaticTypes({data, indices, updates});
+    if (types.empty())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    RankedTensorType dataType = types[0], indicesType = types[1],
+                     updatesType = types[2];
+    Type element = dataType.getElementType();
+    StringRef reduction = op.getReduction();
+    if (failed(matchReduction(op, reduction, rewriter)))
+      return failure();
+    int64_t tupleRank = indicesType.getRank() - 1;
+    int64_t tupleSize = indicesType.getDimSize(tupleRank);
+    ArrayRef<int64_t> tupleShape = indicesType.getShape().drop_back();
+    ArrayRef<int64_t> sliceShape = dataType.getShape().drop_front(tupleSize);
+    SmallVector<int64_t> expectedUpdates(tupleShape);
+    expectedUpdates.append(sliceShape.begin(), sliceShape.end());
+    if (updatesType.getShape() != ArrayRef<int64_t>(expectedUpdates))
+      return rewriter.notifyMatchFailure(
+          op, "updates shape disagrees with indices");
+
+    Location loc = op.getLoc();
+    auto sliceType = RankedTensorType::get(sliceShape, element);
+    OpFoldResult zero = rewriter.getIndexAttr(0),
+                 one = rewriter.getIndexAttr(1);
+    SmallVector<OpFoldResult> sliceSizes(tupleSize, one);
+    for (int64_t size : sliceShape)
+      sliceSizes.push_back(rewriter.getIndexAttr(size));
+    SmallVector<OpFoldResult> dataStrides(dataType.getRank(), one);
+    SmallVector<OpFoldResult> updateSizes(tupleRank, one);
+    updateSizes.append(sliceSizes.begin() + tupleSize, sliceSizes.end());
+    SmallVector<OpFoldResult> updateStrides(updatesType.getRank(), one);
+
+    SmallVector<Value> lbs, ubs, steps;
+    loopBounds(rewriter, loc, tupleShape, lbs, ubs, steps);
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{data},
+        [&](OpBuilder &b, Location l, ValueRange ivs,
+            ValueRange carried) -> scf::ValueVector {
+          SmallVector<OpFoldResult> offsets;
+          SmallVector<Value> tuple(ivs.begin(), ivs.end());
+          tuple.push_back(Value());
+          for (int64_t j = 0; j < tupleSize; ++j) {
+            tuple.back() = arith::ConstantIndexOp::create(b, l, j);
+            Value index = tensor::ExtractOp::create(b, l, indices, tuple);
+            offsets.push_back(wrapIndex(b, l, index, dataType.getDimSize(j)));
+          }
+          offsets.append(sliceShape.size(), zero);
+          SmallVector<OpFoldResult> updateOffsets(ivs.begin(), ivs.end());
+          updateOffsets.append(sliceShape.size(), zero);
+          Value update = tensor::ExtractSliceOp::create(
+              b, l, sliceType, updates, updateOffsets, updateSizes,
+              updateStrides);
+          if (reduction != "none") {
+            // Combine in place into the addressed slice of the output.
+            Value current = tensor::ExtractSliceOp::create(
+                b, l, sliceType, carried[0], offsets, sliceSizes, dataStrides);
+            int64_t rank = sliceType.getRank();
+            SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+            update =
+                linalg::GenericOp::create(
+                    b, l, sliceType, update, current, maps,
+                    SmallVector<utils::IteratorType>(
+                        rank, utils::IteratorType::parallel),
+                    [&](OpBuilder &nb, Location nl, ValueRange args) {
+                      linalg::YieldOp::create(
+                          nb, nl,
+                          combineScatter(nb, nl, reduction, args[1], args[0]));
+                    })
+                    .getResult(0);
+          }
+          return {tensor::InsertSliceOp::create(
+              b, l, update, carried[0], offsets, sliceSizes, dataStrides)};
+        });
+    rewriter.replaceOp(op, nest.results.front());
+    return success();
+  }
+};
+
+/// OneHot: output[..., d, ...] (d along `axis`) is values[1] where the index
+/// at the other coordinates is d (or d - depth), else values[0].
+struct OneHotLowering : OpConversionPattern<OneHotOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OneHotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value indices = adaptor.getIndices(), values = adaptor.getValues();
+    auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!indicesType || !resultType || !indicesType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    if (!resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "depth must be a constant");
+    Type indexElement = indicesType.getElementType();
+    int64_t rank = resultType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t depth = resultType.getDimSize(axis);
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value off = tensor::ExtractOp::create(
+        rewriter, loc, values,
+        ValueRange{arith::ConstantIndexOp::create(rewriter, loc, 0)});
+    Value on = tensor::ExtractOp::create(
+        rewriter, loc, values,
+        ValueRange{arith::ConstantIndexOp::create(rewriter, loc, 1)});
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        indexExprs.push_back(getAffineDimExpr(d, ctx));
+    Value result = buildParallelGeneric(
+        rewriter, loc, resultType, indices,
+        AffineMap::get(rank, 0, indexExprs, ctx),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          // Float indices are cast to int64 (truncated) as the spec says;
+          // unsigned ones are never negative.
+          Value index =
+              toComputeType(b, l, args[0], getComputeType(indexElement));
+          if (isa<FloatType>(index.getType()))
+            index = arith::FPToSIOp::create(b, l, b.getI64Type(), index);
+          if (indexElement.isUnsignedInteger())
+            index = arith::IndexCastUIOp::create(b, l, b.getIndexType(), index);
+          else
+            index = wrapIndex(b, l, index, depth);
+          Value hot =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
+                                    linalg::IndexOp::create(b, l, axis));
+          return arith::SelectOp::create(b, l, hot, on, off);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Reports an op whose output size depends on run-time values, which a
+/// static-shape compilation cannot allocate. Emits an error naming the node
+/// (the conversion then lists it among the ops without a lowering).
+LogicalResult failDataDependentShape(Operation *op, StringRef what,
+                                     ConversionPatternRewriter &rewriter) {
+  op->emitOpError() << "output shape depends on the values of " << what
+                    << "; data-dependent shapes cannot be compiled ahead of "
+                       "time";
+  return rewriter.notifyMatchFailure(op, "data-dependent output shape");
+}
+
+struct NonZeroIsDataDependent : OpConversionPattern<NonZeroOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(NonZeroOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    return failDataDependentShape(op, "its input (the count of non-zeros)",
+                                  rewriter);
+  }
+};
+
+/// Compress along an axis with a constant condition: a gather of the
+/// selected positions. Any other Compress has a data-dependent shape.
+struct CompressLowering : OpConversionPattern<CompressOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CompressOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    std::optional<SmallVector<int64_t>> condition =
+        getConstantInts(op.getCondition());
+    if (!condition || !op.getAxis())
+      return failDataDependentShape(
+          op,
+          "'condition' (only a constant condition with an axis is supported)",
+          rewriter);
+    if (!inputType || !resultType || !inputType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    int64_t rank = inputType.getRank();
+    int64_t axis = *op.getAxis() < 0 ? *op.getAxis() + rank : *op.getAxis();
+    // The condition may be shorter than the axis: the rest is dropped.
+    SmallVector<int64_t> positions;
+    int64_t length =
+        std::min<int64_t>(condition->size(), inputType.getDimSize(axis));
+    for (int64_t i = 0; i < length; ++i)
+      if ((*condition)[i])
+        positions.push_back(i);
+    if (static_cast<int64_t>(positions.size()) != resultType.getDimSize(axis))
+      return rewriter.notifyMatchFailure(
+          op, "result type disagrees with condition");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto positionsType = RankedTensorType::get(
+        {static_cast<int64_t>(positions.size())}, rewriter.getI64Type());
+    Value table = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(positionsType, ArrayRef(positions)));
+    Value result = buildParallelGeneric(
+        rewriter, loc, resultType, table,
+        AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx)),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          SmallVector<Value> coords = loopIndices(b, l, rank);
+          coords[axis] =
+              arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          return tensor::ExtractOp::create(b, l, input, coords);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXIndexingToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<GatherElementsLowering, GatherNDLowering,
+               ScatterElementsLowering, ScatterNDLowering, OneHotLowering,
+               NonZeroIsDataDependent, CompressLowering>(patterns.getContext());
+  populateONNXSlicingToLinalgPatterns(patterns);
+  populateONNXGeneratorsToLinalgPatterns(patterns);
+}
+
+} // namespace onnxc::linalg_lowering

@@ -1,0 +1,523 @@
+//===- Norms.cpp - Instance/MVN/Lp normalization, LRN, Lp pools to linalg -===//
+//
+// The statistics are linalg.generic reductions that keep the reduced dims
+// with size 1, so that an elementwise generic reads them back through
+// broadcasting maps:
+//   InstanceNormalization  per (n, c) over the spatial dims: mean, then the
+//                          mean square of x - mean; y = (x - mean) /
+//                          sqrt(var + epsilon) * scale[c] + B[c].
+//   MeanVarianceNormalization  the same over `axes`, y = (x - mean) /
+//                          (sqrt(var) + 1e-9) as in ONNX's function body.
+//   LpNormalization        x / ||x||_p along one axis (0 where the norm is 0,
+//                          as onnxruntime).
+//   LRN                    a sum of squares over a window of channels: the
+//                          input padded with zeros along C and read at
+//                          c + k by a reduction over k.
+//   LpPool / GlobalLpPool  (sum |x|^p)^(1/p) over windows (through
+//                          linalg.pooling_nchw_sum on |x|^p padded with 0)
+//                          or over all spatial dims.
+// f16 and bf16 compute in f32 and are rounded once at the end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+#include "ComputeTypes.h"
+
+#include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace onnxc::onnx_ir;
+using namespace onnxc::linalg_lowering;
+
+namespace onnxc {
+namespace {
+
+using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
+using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// Static float tensors, the only ones these ops take.
+RankedTensorType getStaticFloatType(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape() || !isa<FloatType>(type.getElementType()))
+    return nullptr;
+  return type;
+}
+
+/// Sums `map(x)` (x widened to `accType`) over the dims of `input` marked in
+/// `reduced`, which the result keeps with size 1.
+Value sumKeepDims(OpBuilder &b, Location loc, Value input,
+                  ArrayRef<bool> reduced, Type accType, ScalarFn map) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    shape.push_back(reduced[d] ? 1 : type.getDimSize(d));
+    outExprs.push_back(reduced[d] ? getAffineConstantExpr(0, ctx)
+                                  : getAffineDimExpr(d, ctx));
+    iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
+  }
+  Value acc = zeroAccumulator(b, loc, shape, accType, {});
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, acc.getType(), input, acc, maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value x = toComputeType(nb, nl, args[0], accType);
+               if (map)
+                 x = map(nb, nl, x);
+               Value sum = arith::AddFOp::create(nb, nl, args[1], x);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
+
+/// An elementwise generic producing `type` from `inputs`, each read through
+/// its map in `maps` (over the result's dims).
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType type,
+                  ValueRange inputs, ArrayRef<AffineMap> maps, BodyFn body) {
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, type, inputs, init, allMaps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, body(nb, nl, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// The map reading `operand` (same rank, dims kept with size 1) with
+/// broadcasting inside loops over `shape`.
+AffineMap broadcastMap(Value operand, ArrayRef<int64_t> shape,
+                       MLIRContext *ctx) {
+  return getBroadcastMap(cast<RankedTensorType>(operand.getType()), shape, ctx);
+}
+
+/// The map reading a per-channel vector [C] inside loops over N, C, ....
+AffineMap channelMap(int64_t rank, MLIRContext *ctx) {
+  return AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+}
+
+Value constant(OpBuilder &b, Location loc, Type type, double value) {
+  return scalarConstant(b, loc, type, value);
+}
+
+/// |x|^p for an integer p >= 1, by multiplication for the common p.
+Value absPow(OpBuilder &b, Location loc, Value x, int64_t p) {
+  if (p == 2)
+    return arith::MulFOp::create(b, loc, x, x);
+  Value magnitude = math::AbsFOp::create(b, loc, x);
+  if (p == 1)
+    return magnitude;
+  return math::PowFOp::create(b, loc, magnitude,
+                              constant(b, loc, x.getType(), p));
+}
+
+/// s^(1/p), the inverse of absPow on sums.
+Value rootP(OpBuilder &b, Location loc, Value s, int64_t p) {
+  if (p == 1)
+    return s;
+  if (p == 2)
+    return math::SqrtOp::create(b, loc, s);
+  return math::PowFOp::create(b, loc, s,
+                              constant(b, loc, s.getType(), 1.0 / p));
+}
+
+/// (x - mean) over the dims marked in `reduced`, in `accType`, and the
+/// variance (kept dims), shared by InstanceNormalization and MVN.
+std::pair<Value, Value> centerAndVariance(OpBuilder &b, Location loc, Value x,
+                                          ArrayRef<bool> reduced,
+                                          Type accType) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *ctx = b.getContext();
+  double count = 1;
+  for (auto [d, isReduced] : llvm::enumerate(reduced))
+    if (isReduced)
+      count *= type.getDimSize(d);
+  Value sum = sumKeepDims(b, loc, x, reduced, accType, nullptr);
+  auto accFull = RankedTensorType::get(type.getShape(), accType);
+  Value centered =
+      elementwise(b, loc, accFull, ValueRange{x, sum},
+                  {b.getMultiDimIdentityMap(type.getRank()),
+                   broadcastMap(sum, type.getShape(), ctx)},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value mean = arith::DivFOp::create(
+                        nb, nl, args[1], constant(nb, nl, accType, count));
+                    return arith::SubFOp::create(
+                        nb, nl, toComputeType(nb, nl, args[0], accType), mean);
+                  });
+  Value squares = sumKeepDims(b, loc, centered, reduced, accType,
+                              [](OpBuilder &nb, Location nl, Value v) -> Value {
+                                return arith::MulFOp::create(nb, nl, v, v);
+                              });
+  Value variance =
+      elementwise(b, loc, cast<RankedTensorType>(squares.getType()), squares,
+                  {b.getMultiDimIdentityMap(type.getRank())},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    return arith::DivFOp::create(
+                        nb, nl, args[0], constant(nb, nl, accType, count));
+                  });
+  return {centered, variance};
+}
+
+struct InstanceNormalizationLowering
+    : OpConversionPattern<InstanceNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(InstanceNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getInput();
+    RankedTensorType type = getStaticFloatType(x);
+    if (!type || type.getRank() < 3)
+      return rewriter.notifyMatchFailure(op, "static float N x C x D...");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    Type accType = getComputeType(element);
+    SmallVector<bool> reduced(rank, true);
+    reduced[0] = reduced[1] = false;
+    auto [centered, variance] =
+        centerAndVariance(rewriter, loc, x, reduced, accType);
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value result = elementwise(
+        rewriter, loc, type,
+        ValueRange{centered, variance, adaptor.getScale(), adaptor.getB()},
+        {rewriter.getMultiDimIdentityMap(rank),
+         broadcastMap(variance, type.getShape(), ctx), channelMap(rank, ctx),
+         channelMap(rank, ctx)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value std = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, args[1],
+                                    constant(b, l, accType, epsilon)));
+          Value normalized = arith::DivFOp::create(b, l, args[0], std);
+          Value scaled = arith::MulFOp::create(
+              b, l, normalized, toComputeType(b, l, args[2], accType));
+          Value y = arith::AddFOp::create(
+              b, l, scaled, toComputeType(b, l, args[3], accType));
+          return fromComputeType(b, l, y, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct MeanVarianceNormalizationLowering
+    : OpConversionPattern<MeanVarianceNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MeanVarianceNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    RankedTensorType type = getStaticFloatType(x);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "static float input");
+    int64_t rank = type.getRank();
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t axis : op.getAxes()) {
+      int64_t a = axis < 0 ? axis + rank : axis;
+      if (a < 0 || a >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      reduced[a] = true;
+    }
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Type accType = getComputeType(element);
+    auto [centered, variance] =
+        centerAndVariance(rewriter, loc, x, reduced, accType);
+    Value result = elementwise(
+        rewriter, loc, type, ValueRange{centered, variance},
+        {rewriter.getMultiDimIdentityMap(rank),
+         broadcastMap(variance, type.getShape(), rewriter.getContext())},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value std =
+              arith::AddFOp::create(b, l, math::SqrtOp::create(b, l, args[1]),
+                                    constant(b, l, accType, 1e-9));
+          Value y = arith::DivFOp::create(b, l, args[0], std);
+          return fromComputeType(b, l, y, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LpNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getInput();
+    RankedTensorType type = getStaticFloatType(x);
+    int64_t p = op.getP();
+    if (!type || type.getRank() == 0 || (p != 1 && p != 2))
+      return rewriter.notifyMatchFailure(op, "static float input, p 1 or 2");
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Type accType = getComputeType(element);
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    Value powers = sumKeepDims(
+        rewriter, loc, x, reduced, accType,
+        [&](OpBuilder &b, Location l, Value v) { return absPow(b, l, v, p); });
+    Value result = elementwise(
+        rewriter, loc, type, ValueRange{x, powers},
+        {rewriter.getMultiDimIdentityMap(rank),
+         broadcastMap(powers, type.getShape(), rewriter.getContext())},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value norm = rootP(b, l, args[1], p);
+          Value zero = constant(b, l, accType, 0.0);
+          Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                               norm, zero);
+          Value y = arith::DivFOp::create(
+              b, l, toComputeType(b, l, args[0], accType), norm);
+          y = arith::SelectOp::create(b, l, isZero, zero, y);
+          return fromComputeType(b, l, y, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// LRN: y = x / (bias + alpha / size * sum of x^2 over the channels
+/// [c - floor((size-1)/2), c + ceil((size-1)/2)])^beta.
+struct LRNLowering : OpConversionPattern<LRNOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LRNOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    RankedTensorType type = getStaticFloatType(x);
+    int64_t size = op.getSize();
+    if (!type || type.getRank() < 2 || size < 1)
+      return rewriter.notifyMatchFailure(op, "static float N x C x ...");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    Type accType = getComputeType(element);
+
+    int64_t before = (size - 1) / 2, after = size - 1 - before;
+    SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> high(rank, rewriter.getIndexAttr(0));
+    low[1] = rewriter.getIndexAttr(before);
+    high[1] = rewriter.getIndexAttr(after);
+    SmallVector<int64_t> paddedShape(type.getShape());
+    paddedShape[1] += size - 1;
+    Value padded = tensor::PadOp::create(
+        rewriter, loc, RankedTensorType::get(paddedShape, element), x, low,
+        high, constant(rewriter, loc, element, 0.0));
+
+    // Loops: the output's dims, then k over the window; padded[c + k]. An
+    // empty tensor of the window's size gives the k loop its bound, as the
+    // kernel operand of the pooling ops does.
+    SmallVector<AffineExpr> windowExprs, outExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      AffineExpr dim = getAffineDimExpr(d, ctx);
+      windowExprs.push_back(d == 1 ? dim + getAffineDimExpr(rank, ctx) : dim);
+      outExprs.push_back(dim);
+    }
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank + 1, 0, windowExprs, ctx),
+        AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank, ctx)}, ctx),
+        AffineMap::get(rank + 1, 0, outExprs, ctx)};
+    Value window = tensor::EmptyOp::create(rewriter, loc, {size}, accType);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    Value acc = zeroAccumulator(rewriter, loc, type.getShape(), accType, {});
+    Value squares = linalg::GenericOp::create(
+                        rewriter, loc, acc.getType(),
+                        ValueRange{padded, window}, acc, maps, iterators,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          Value v = toComputeType(b, l, args[0], accType);
+                          Value sum = arith::AddFOp::create(
+                              b, l, args[2], arith::MulFOp::create(b, l, v, v));
+                          linalg::YieldOp::create(b, l, sum);
+                        })
+                        .getResult(0);
+
+    double alphaOverSize = op.getAlpha().convertToDouble() / size;
+    double bias = op.getBias().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value result = elementwise(
+        rewriter, loc, type, ValueRange{x, squares},
+        {rewriter.getMultiDimIdentityMap(rank),
+         rewriter.getMultiDimIdentityMap(rank)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value scale = arith::AddFOp::create(
+              b, l, constant(b, l, accType, bias),
+              arith::MulFOp::create(
+                  b, l, constant(b, l, accType, alphaOverSize), args[1]));
+          Value factor =
+              math::PowFOp::create(b, l, scale, constant(b, l, accType, -beta));
+          Value y = arith::MulFOp::create(
+              b, l, toComputeType(b, l, args[0], accType), factor);
+          return fromComputeType(b, l, y, element);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// GlobalLpPool: (sum over the spatial dims of |x|^p)^(1/p).
+struct GlobalLpPoolLowering : OpConversionPattern<GlobalLpPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GlobalLpPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    RankedTensorType type = getStaticFloatType(x);
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    int64_t p = op.getP();
+    if (!type || !resultType || type.getRank() < 3 || p < 1)
+      return rewriter.notifyMatchFailure(op, "static float N x C x D...");
+    Location loc = op.getLoc();
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    Type accType = getComputeType(element);
+    SmallVector<bool> reduced(rank, true);
+    reduced[0] = reduced[1] = false;
+    Value powers = sumKeepDims(
+        rewriter, loc, x, reduced, accType,
+        [&](OpBuilder &b, Location l, Value v) { return absPow(b, l, v, p); });
+    Value result = elementwise(rewriter, loc, resultType, powers,
+                               {rewriter.getMultiDimIdentityMap(rank)},
+                               [&](OpBuilder &b, Location l, ValueRange args) {
+                                 return fromComputeType(
+                                     b, l, rootP(b, l, args[0], p), element);
+                               });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// LpPool over 1-D or 2-D windows: |x|^p padded with zeros, summed by
+/// linalg.pooling_nchw_sum (1-D over a unit height), then ^(1/p).
+struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LpPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    RankedTensorType type = getStaticFloatType(x);
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    int64_t p = op.getP();
+    if (!type || !resultType || !resultType.hasStaticShape() || p < 1 ||
+        (type.getRank() != 3 && type.getRank() != 4))
+      return rewriter.notifyMatchFailure(op, "static float 1-D/2-D pools");
+    int64_t n = type.getRank() - 2;
+    ArrayRef<int64_t> kernel = op.getKernelShape();
+    auto orDefault = [&](std::optional<ArrayRef<int64_t>> attr, int64_t size,
+                         int64_t value) {
+      return attr ? SmallVector<int64_t>(*attr)
+                  : SmallVector<int64_t>(size, value);
+    };
+    SmallVector<int64_t> strides = orDefault(op.getStrides(), n, 1);
+    SmallVector<int64_t> dilations = orDefault(op.getDilations(), n, 1);
+    SmallVector<int64_t> pads = orDefault(op.getPads(), 2 * n, 0);
+    if (static_cast<int64_t>(kernel.size()) != n ||
+        static_cast<int64_t>(strides.size()) != n ||
+        static_cast<int64_t>(dilations.size()) != n ||
+        static_cast<int64_t>(pads.size()) != 2 * n)
+      return rewriter.notifyMatchFailure(op, "window attributes");
+    StringRef autoPad = op.getAutoPad();
+    ArrayRef<int64_t> inSpatial = type.getShape().drop_front(2);
+    ArrayRef<int64_t> outSpatial = resultType.getShape().drop_front(2);
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t extent = (kernel[i] - 1) * dilations[i] + 1;
+      if (autoPad == "VALID") {
+        pads[i] = pads[i + n] = 0;
+      } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+        int64_t total = std::max<int64_t>(0, (outSpatial[i] - 1) * strides[i] +
+                                                 extent - inSpatial[i]);
+        int64_t small = total / 2, large = total - small;
+        pads[i] = autoPad == "SAME_UPPER" ? small : large;
+        pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
+      }
+      // ceil_mode windows may end past the padding: pad them with zeros too.
+      int64_t needed = (outSpatial[i] - 1) * strides[i] + extent;
+      int64_t have = inSpatial[i] + pads[i] + pads[i + n];
+      if (needed > have)
+        pads[i + n] += needed - have;
+    }
+
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Type accType = getComputeType(element);
+    int64_t rank = type.getRank();
+    auto accFull = RankedTensorType::get(type.getShape(), accType);
+    Value powers = elementwise(
+        rewriter, loc, accFull, x, {rewriter.getMultiDimIdentityMap(rank)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return absPow(b, l, toComputeType(b, l, args[0], accType), p);
+        });
+    SmallVector<int64_t> outShape(resultType.getShape());
+    SmallVector<int64_t> kernel2(kernel);
+    if (n == 1) {
+      // A unit height: kernel 1, stride 1, no padding.
+      auto withUnitHeight = [](RankedTensorType t) {
+        SmallVector<int64_t> shape(t.getShape());
+        shape.insert(shape.begin() + 2, 1);
+        return RankedTensorType::get(shape, t.getElementType());
+      };
+      powers = tensor::ExpandShapeOp::create(
+          rewriter, loc, withUnitHeight(accFull), powers,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      outShape.insert(outShape.begin() + 2, 1);
+      kernel2.insert(kernel2.begin(), 1);
+      strides.insert(strides.begin(), 1);
+      dilations.insert(dilations.begin(), 1);
+      pads = {0, pads[0], 0, pads[1]};
+    }
+    Value padded = padSpatial(rewriter, loc, powers, pads,
+                              constant(rewriter, loc, accType, 0.0));
+    Value acc = zeroAccumulator(rewriter, loc, outShape, accType, {});
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel2, accType);
+    Value sums =
+        linalg::PoolingNchwSumOp::create(
+            rewriter, loc, TypeRange{RankedTensorType::get(outShape, accType)},
+            ValueRange{padded, window}, ValueRange{acc},
+            rewriter.getI64TensorAttr(strides),
+            rewriter.getI64TensorAttr(dilations))
+            .getResult(0);
+    if (n == 1)
+      sums = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get(resultType.getShape(), accType),
+          sums, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    Value result = elementwise(rewriter, loc, resultType, sums,
+                               {rewriter.getMultiDimIdentityMap(rank)},
+                               [&](OpBuilder &b, Location l, ValueRange args) {
+                                 return fromComputeType(
+                                     b, l, rootP(b, l, args[0], p), element);
+                               });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXNormsToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<InstanceNormalizationLowering, MeanVarianceNormalizationLowering,
+               LpNormalizationLowering, LRNLowering, GlobalLpPoolLowering,
+               LpPoolLowering>(patterns.getContext());
+}
+
+} // namespace onnxc

@@ -1,0 +1,331 @@
+//===- Slicing.cpp - Slice, Split, Tile and the block rearrangements ------===//
+//
+// Ops that copy a statically known set of input elements to the output. The
+// parameters that decide which elements (Slice's starts/ends/axes/steps,
+// Split's sizes, Tile's repeats) must be constants so that every shape is
+// static:
+//
+//   Slice          tensor.extract_slice with positive strides; axes with a
+//                  negative step are then reversed by a linalg.generic
+//                  reading `size - 1 - d`.
+//   Split          one tensor.extract_slice per output.
+//   Tile           a linalg.generic broadcasting to [r0, d0, r1, d1, ...]
+//                  and a tensor.collapse_shape to [r0*d0, r1*d1, ...].
+//   DepthToSpace,  tensor.expand_shape, linalg.transpose and
+//   SpaceToDepth   tensor.collapse_shape, exactly the reshape/transpose/
+//                  reshape the ONNX spec defines them by.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Common.h"
+#include "IndexingUtils.h"
+
+#include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace onnxc::onnx_ir;
+
+namespace onnxc::linalg_lowering {
+namespace {
+
+/// Slice's start or end clamped as the ONNX spec defines it: negative values
+/// count from the end, then [0, dim] for positive steps and [-1, dim - 1]
+/// for negative ones.
+int64_t clampSliceIndex(int64_t index, int64_t dim, bool negativeStep) {
+  if (index < 0)
+    index += dim;
+  if (negativeStep)
+    return std::clamp<int64_t>(index, -1, dim - 1);
+  return std::clamp<int64_t>(index, 0, dim);
+}
+
+struct SliceLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData();
+    auto dataType = dyn_cast<RankedTensorType>(data.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !resultType || !dataType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    std::optional<SmallVector<int64_t>> starts =
+        getConstantInts(op.getStarts());
+    std::optional<SmallVector<int64_t>> ends = getConstantInts(op.getEnds());
+    if (!starts || !ends)
+      return rewriter.notifyMatchFailure(op,
+                                         "starts and ends must be constants");
+    int64_t rank = dataType.getRank();
+    SmallVector<int64_t> axes, steps(starts->size(), 1);
+    if (!isNone(op.getAxes())) {
+      std::optional<SmallVector<int64_t>> constant =
+          getConstantInts(op.getAxes());
+      if (!constant)
+        return rewriter.notifyMatchFailure(op, "axes must be a constant");
+      axes = *constant;
+    } else {
+      for (size_t i = 0; i < starts->size(); ++i)
+        axes.push_back(i);
+    }
+    if (!isNone(op.getSteps())) {
+      std::optional<SmallVector<int64_t>> constant =
+          getConstantInts(op.getSteps());
+      if (!constant)
+        return rewriter.notifyMatchFailure(op, "steps must be a constant");
+      steps = *constant;
+    }
+    if (ends->size() != starts->size() || axes.size() != starts->size() ||
+        steps.size() != starts->size())
+      return rewriter.notifyMatchFailure(
+          op, "starts, ends, axes and steps have different lengths");
+
+    SmallVector<int64_t> offsets(rank, 0), sizes(dataType.getShape()),
+        strides(rank, 1);
+    SmallVector<bool> reversed(rank, false);
+    for (size_t i = 0; i < starts->size(); ++i) {
+      int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+      if (axis < 0 || axis >= rank || steps[i] == 0)
+        return rewriter.notifyMatchFailure(op,
+                                           "axis out of range or zero step");
+      int64_t step = steps[i], dim = dataType.getDimSize(axis);
+      int64_t start = clampSliceIndex((*starts)[i], dim, step < 0);
+      int64_t end = clampSliceIndex((*ends)[i], dim, step < 0);
+      int64_t count =
+          step > 0 ? llvm::divideCeil(std::max<int64_t>(end - start, 0), step)
+                   : llvm::divideCeil(std::max<int64_t>(start - end, 0), -step);
+      // A negative step reads start, start + step, ...: slice the same
+      // elements upwards from the last one and reverse them afterwards.
+      sizes[axis] = count;
+      strides[axis] = std::abs(step);
+      offsets[axis] = count == 0 ? 0
+                      : step > 0 ? start
+                                 : start + (count - 1) * step;
+      reversed[axis] = step < 0 && count > 1;
+    }
+    if (ArrayRef<int64_t>(sizes) != resultType.getShape())
+      return rewriter.notifyMatchFailure(
+          op, "result type disagrees with the slice");
+
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value result = tensor::ExtractSliceOp::create(
+        rewriter, loc, resultType, data, getAsIndexOpFoldResult(ctx, offsets),
+        getAsIndexOpFoldResult(ctx, sizes),
+        getAsIndexOpFoldResult(ctx, strides));
+    if (llvm::is_contained(reversed, true)) {
+      SmallVector<AffineExpr> exprs;
+      for (int64_t d = 0; d < rank; ++d) {
+        AffineExpr dim = getAffineDimExpr(d, ctx);
+        exprs.push_back(
+            reversed[d] ? getAffineConstantExpr(sizes[d] - 1, ctx) - dim : dim);
+      }
+      result = buildParallelGeneric(
+          rewriter, loc, resultType, result,
+          AffineMap::get(rank, 0, exprs, ctx),
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SplitLowering : OpConversionPattern<SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    if (!inputType || !inputType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    int64_t rank = inputType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<int64_t> splitSizes;
+    if (!isNone(op.getSplit())) {
+      std::optional<SmallVector<int64_t>> constant =
+          getConstantInts(op.getSplit());
+      if (!constant)
+        return rewriter.notifyMatchFailure(op,
+                                           "split sizes must be a constant");
+      splitSizes = *constant;
+    } else {
+      // Equal parts (the last may be smaller): shape inference sized them.
+      for (Value result : op.getResults()) {
+        auto type = dyn_cast<RankedTensorType>(result.getType());
+        if (!type || type.isDynamicDim(axis))
+          return rewriter.notifyMatchFailure(op, "outputs are not sized");
+        splitSizes.push_back(type.getDimSize(axis));
+      }
+    }
+    if (splitSizes.size() != op.getNumResults())
+      return rewriter.notifyMatchFailure(op, "one split size per output");
+
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (auto [result, size] : llvm::zip(op.getResults(), splitSizes)) {
+      SmallVector<int64_t> offsets(rank, 0), sizes(inputType.getShape());
+      offsets[axis] = offset;
+      sizes[axis] = size;
+      offset += size;
+      auto type = RankedTensorType::get(sizes, inputType.getElementType());
+      if (type != result.getType() || offset > inputType.getDimSize(axis))
+        return rewriter.notifyMatchFailure(
+            op, "split sizes disagree with the outputs");
+      results.push_back(tensor::ExtractSliceOp::create(
+          rewriter, loc, type, input, getAsIndexOpFoldResult(ctx, offsets),
+          getAsIndexOpFoldResult(ctx, sizes),
+          getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(rank, 1))));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct TileLowering : OpConversionPattern<TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!inputType || !resultType || !inputType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "static shapes only");
+    std::optional<SmallVector<int64_t>> repeats =
+        getConstantInts(op.getRepeats());
+    if (!repeats)
+      return rewriter.notifyMatchFailure(op, "repeats must be a constant");
+    int64_t rank = inputType.getRank();
+    if (static_cast<int64_t>(repeats->size()) != rank)
+      return rewriter.notifyMatchFailure(op, "one repeat per input dimension");
+    if (inputType == resultType) {
+      rewriter.replaceOp(op, input);
+      return success();
+    }
+    // Loops over [r0, d0, r1, d1, ...]; the input is read at the d's.
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<int64_t> tiledShape;
+    SmallVector<AffineExpr> inputExprs;
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < rank; ++d) {
+      tiledShape.push_back((*repeats)[d]);
+      tiledShape.push_back(inputType.getDimSize(d));
+      inputExprs.push_back(getAffineDimExpr(2 * d + 1, ctx));
+      groups.push_back({2 * d, 2 * d + 1});
+    }
+    auto tiledType =
+        RankedTensorType::get(tiledShape, inputType.getElementType());
+    Location loc = op.getLoc();
+    Value tiled = buildParallelGeneric(
+        rewriter, loc, tiledType, input,
+        AffineMap::get(2 * rank, 0, inputExprs, ctx),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, resultType, tiled,
+                                                         groups);
+    return success();
+  }
+};
+
+/// expand_shape(`groupsIn`) -> transpose(`perm`) ->
+/// collapse_shape(`groupsOut`).
+Value reshapeTransposeReshape(OpBuilder &b, Location loc, Value input,
+                              ArrayRef<int64_t> expandedShape,
+                              ArrayRef<ReassociationIndices> groupsIn,
+                              ArrayRef<int64_t> perm,
+                              ArrayRef<ReassociationIndices> groupsOut,
+                              RankedTensorType resultType) {
+  Type element = resultType.getElementType();
+  auto expandedType = RankedTensorType::get(expandedShape, element);
+  Value expanded =
+      tensor::ExpandShapeOp::create(b, loc, expandedType, input, groupsIn);
+  SmallVector<int64_t> transposedShape;
+  for (int64_t p : perm)
+    transposedShape.push_back(expandedShape[p]);
+  Value init = tensor::EmptyOp::create(b, loc, transposedShape, element);
+  Value transposed =
+      linalg::TransposeOp::create(b, loc, expanded, init, perm).getResult()[0];
+  return tensor::CollapseShapeOp::create(b, loc, resultType, transposed,
+                                         groupsOut);
+}
+
+/// DepthToSpace and SpaceToDepth: static NCHW input and result.
+template <typename OnnxOp>
+LogicalResult matchBlockRearrangement(OnnxOp op, Value input,
+                                      ConversionPatternRewriter &rewriter) {
+  auto inputType = dyn_cast<RankedTensorType>(input.getType());
+  auto resultType = dyn_cast<RankedTensorType>(op.getType());
+  if (!inputType || !resultType || !inputType.hasStaticShape() ||
+      !resultType.hasStaticShape() || inputType.getRank() != 4)
+    return rewriter.notifyMatchFailure(op, "static 4-D shapes only");
+  return success();
+}
+
+struct DepthToSpaceLowering : OpConversionPattern<DepthToSpaceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DepthToSpaceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    if (failed(matchBlockRearrangement(op, input, rewriter)))
+      return failure();
+    bool crd = op.getMode() == "CRD";
+    if (!crd && op.getMode() != "DCR")
+      return rewriter.notifyMatchFailure(op, "mode must be DCR or CRD");
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    int64_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
+    int64_t b = op.getBlocksize(), depth = c / (b * b);
+    // DCR splits the channels as [b, b, C/b^2], CRD as [C/b^2, b, b]; both
+    // end as [N, C/b^2, H, b, W, b].
+    SmallVector<int64_t> expanded =
+        crd ? SmallVector<int64_t>{n, depth, b, b, h, w}
+            : SmallVector<int64_t>{n, b, b, depth, h, w};
+    SmallVector<int64_t> perm = crd ? SmallVector<int64_t>{0, 1, 4, 2, 5, 3}
+                                    : SmallVector<int64_t>{0, 3, 4, 1, 5, 2};
+    rewriter.replaceOp(
+        op, reshapeTransposeReshape(rewriter, op.getLoc(), input, expanded,
+                                    {{0}, {1, 2, 3}, {4}, {5}}, perm,
+                                    {{0}, {1}, {2, 3}, {4, 5}},
+                                    cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
+struct SpaceToDepthLowering : OpConversionPattern<SpaceToDepthOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SpaceToDepthOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    if (failed(matchBlockRearrangement(op, input, rewriter)))
+      return failure();
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(input.getType()).getShape();
+    int64_t b = op.getBlocksize();
+    // [N, C, H/b, b, W/b, b] -> [N, b, b, C, H/b, W/b].
+    SmallVector<int64_t> expanded = {shape[0], shape[1],     shape[2] / b,
+                                     b,        shape[3] / b, b};
+    rewriter.replaceOp(op, reshapeTransposeReshape(
+                               rewriter, op.getLoc(), input, expanded,
+                               {{0}, {1}, {2, 3}, {4, 5}}, {0, 3, 5, 1, 2, 4},
+                               {{0}, {1, 2, 3}, {4}, {5}},
+                               cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateONNXSlicingToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<SliceLowering, SplitLowering, TileLowering, DepthToSpaceLowering,
+               SpaceToDepthLowering>(patterns.getContext());
+}
+
+} // namespace onnxc::linalg_lowering

@@ -1,0 +1,327 @@
+# Slicing, gathers, scatters and the index-generating ops compute what
+# onnxruntime computes (lib/Conversion/ONNXToLinalg/{Indexing,Slicing,
+# Generators}.cpp): each case is a small model built with onnx.helper,
+# compiled by onnx-compile into a shared library, run through the runtime's
+# C API and compared with onnxruntime (utils/e2e.py), or with numpy where
+# onnxruntime has no kernel for the element type. bfloat16 tensors are
+# uint16 bit patterns (e2e.bfloat16). NonZero and a Compress with a run-time
+# condition must fail to compile, naming the node.
+#
+# RUN: %python %s %t %onnxc_src/utils
+import os
+import sys
+
+import numpy as np
+import onnx
+sys.path.insert(0, sys.argv[2])
+import e2e  # noqa: E402
+from compiled_model import CompiledModel  # noqa: E402
+from onnx import TensorProto, helper, numpy_helper
+
+CASES = []
+RNG = np.random.default_rng(11)
+INT64_MAX = np.iinfo(np.int64).max
+INT64_MIN = np.iinfo(np.int64).min
+
+
+def case(name, nodes, inputs, outputs, inits=(), opset=18):
+    CASES.append((name, nodes, inputs, outputs, list(inits), opset))
+
+
+def rand(*shape, dtype=np.float32, low=-4, high=4):
+    if dtype == np.bool_:
+        return RNG.integers(0, 2, shape).astype(np.bool_)
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        return RNG.integers(max(low * 10, info.min), min(high * 10, info.max), shape).astype(dtype)
+    return RNG.uniform(low, high, shape).astype(dtype)
+
+
+def const(name, array, dtype=None):
+    return numpy_helper.from_array(np.asarray(array, dtype=dtype), name)
+
+
+def i64(*values):
+    return np.array(values, dtype=np.int64)
+
+
+def node(op, inputs, outputs, **attrs):
+    return helper.make_node(op, inputs, outputs, name=f"{op.lower()}_node", **attrs)
+
+
+# Slice: constant starts/ends/axes/steps, clamping, negative axes and steps.
+def slice_case(name, x, starts, ends, axes=None, steps=None):
+    names, inits = ["x", "starts", "ends"], [const("starts", starts, np.int64), const("ends", ends, np.int64)]
+    if axes is not None:
+        names.append("axes")
+        inits.append(const("axes", axes, np.int64))
+    if steps is not None:
+        if axes is None:
+            names.append("")
+        names.append("steps")
+        inits.append(const("steps", steps, np.int64))
+    case(name, [node("Slice", names, ["y"])], {"x": x}, ["y"], inits)
+
+
+slice_case("Slice-steps", rand(5, 7), [1, 0], [4, 7], [0, 1], [1, 2])
+slice_case("Slice-no-axes", rand(5, 7), [1, 2], [-1, 6])
+slice_case("Slice-negative-axis", rand(3, 4, 6), [-4], [INT64_MAX], [-1])
+slice_case("Slice-negative-steps", rand(5, 7), [-1, 5], [INT64_MIN, 1], [1, 0], [-2, -3])
+slice_case("Slice-reverse-all", rand(4, 6), [-1], [-100], [0], [-1])
+slice_case("Slice-clamp", rand(4, 6), [-100, 2], [100, 1000], [0, 1], [1, 3])
+slice_case("Slice-int64", rand(4, 6, dtype=np.int64), [3, -2], [0, -7], [0, 1], [-1, -2])
+slice_case("Slice-float16", rand(4, 6, dtype=np.float16), [1], [4], [1])
+slice_case("Slice-bool", rand(4, 6, dtype=np.bool_), [0, 5], [4, 0], [0, 1], [2, -1])
+slice_case("Slice-uint8", rand(3, 5, dtype=np.uint8, low=0, high=20), [4], [0], [1], [-2])
+slice_case("Slice-empty", rand(3, 4), [2], [1], [0])
+slice_case("Slice-bfloat16", e2e.bfloat16(rand(4, 6)), [3, 5], [0, 0], [0, 1], [-1, -2])
+
+# Split: constant sizes, equal parts (opset 13 and 18's num_outputs).
+case("Split-sizes", [node("Split", ["x", "s"], ["a", "b", "c"], axis=0)],
+     {"x": rand(6, 4)}, ["a", "b", "c"], [const("s", [1, 2, 3], np.int64)])
+case("Split-equal-negative-axis", [node("Split", ["x"], ["a", "b"], axis=-1)],
+     {"x": rand(2, 3, 8, dtype=np.int32)}, ["a", "b"], opset=13)
+case("Split-num-outputs-uneven", [node("Split", ["x"], ["a", "b", "c"], axis=1, num_outputs=3)],
+     {"x": rand(2, 7, dtype=np.float16)}, ["a", "b", "c"])
+case("Split-bool", [node("Split", ["x", "s"], ["a", "b"], axis=1)],
+     {"x": rand(3, 5, dtype=np.bool_)}, ["a", "b"], [const("s", [4, 1], np.int64)])
+
+# Tile.
+case("Tile", [node("Tile", ["x", "r"], ["y"])], {"x": rand(2, 3)}, ["y"], [const("r", [2, 3], np.int64)])
+case("Tile-int64-3d", [node("Tile", ["x", "r"], ["y"])], {"x": rand(2, 1, 3, dtype=np.int64)}, ["y"],
+     [const("r", [1, 4, 2], np.int64)])
+case("Tile-ones", [node("Tile", ["x", "r"], ["y"])], {"x": rand(2, 3)}, ["y"], [const("r", [1, 1], np.int64)])
+case("Tile-bool", [node("Tile", ["x", "r"], ["y"])], {"x": rand(3, dtype=np.bool_)}, ["y"], [const("r", [3], np.int64)])
+
+# DepthToSpace / SpaceToDepth.
+case("DepthToSpace-DCR", [node("DepthToSpace", ["x"], ["y"], blocksize=2)], {"x": rand(2, 8, 2, 3)}, ["y"])
+case("DepthToSpace-CRD", [node("DepthToSpace", ["x"], ["y"], blocksize=2, mode="CRD")], {"x": rand(1, 12, 3, 2)}, ["y"])
+case("DepthToSpace-uint8", [node("DepthToSpace", ["x"], ["y"], blocksize=3)],
+     {"x": rand(1, 9, 2, 2, dtype=np.uint8, low=0, high=20)}, ["y"])
+case("SpaceToDepth", [node("SpaceToDepth", ["x"], ["y"], blocksize=2)], {"x": rand(2, 3, 4, 6)}, ["y"])
+case("SpaceToDepth-float16", [node("SpaceToDepth", ["x"], ["y"], blocksize=3)],
+     {"x": rand(1, 2, 6, 3, dtype=np.float16)}, ["y"])
+
+# GatherElements / GatherND: run-time indices, negative ones included.
+case("GatherElements-axis0", [node("GatherElements", ["x", "i"], ["y"], axis=0)],
+     {"x": rand(4, 3), "i": np.array([[0, -1, 2], [3, 1, -4]], dtype=np.int64)}, ["y"])
+case("GatherElements-axis-neg-int32-indices", [node("GatherElements", ["x", "i"], ["y"], axis=-1)],
+     {"x": rand(2, 3, 5, dtype=np.int64), "i": RNG.integers(-5, 5, (2, 2, 4)).astype(np.int32)}, ["y"])
+case("GatherElements-float16", [node("GatherElements", ["x", "i"], ["y"], axis=1)],
+     {"x": rand(3, 4, dtype=np.float16), "i": RNG.integers(0, 4, (3, 6)).astype(np.int64)}, ["y"])
+case("GatherElements-bfloat16", [node("GatherElements", ["x", "i"], ["y"], axis=1)],
+     {"x": e2e.bfloat16(rand(2, 6)), "i": np.array([[0, 5, -1], [3, -6, 2]], dtype=np.int64)}, ["y"])
+case("GatherND-full-tuples", [node("GatherND", ["x", "i"], ["y"])],
+     {"x": rand(3, 4), "i": np.array([[0, 1], [2, -1], [-3, 3]], dtype=np.int64)}, ["y"])
+case("GatherND-slices", [node("GatherND", ["x", "i"], ["y"])],
+     {"x": rand(4, 3, 2, dtype=np.int32), "i": np.array([[[1], [-1]], [[0], [2]]], dtype=np.int64)}, ["y"])
+case("GatherND-batch-dims", [node("GatherND", ["x", "i"], ["y"], batch_dims=1)],
+     {"x": rand(2, 3, 4), "i": np.array([[[1, 2], [0, -1]], [[2, 3], [1, 0]]], dtype=np.int64)}, ["y"])
+case("GatherND-bool", [node("GatherND", ["x", "i"], ["y"])],
+     {"x": rand(3, 5, dtype=np.bool_), "i": np.array([[2], [0]], dtype=np.int64)}, ["y"])
+
+# ScatterElements / ScatterND: reduction none (unique indices), add/mul/max/min.
+case("ScatterElements-none-axis1", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=1)],
+     {"x": rand(3, 5), "i": np.array([[0, -1], [2, 3], [-2, 1]], dtype=np.int64), "u": rand(3, 2)}, ["y"])
+case("ScatterElements-none-int32-indices-float16",
+     [node("ScatterElements", ["x", "i", "u"], ["y"], axis=0)],
+     {"x": rand(4, 3, dtype=np.float16), "i": np.array([[3, 0, 1]], dtype=np.int32),
+      "u": rand(1, 3, dtype=np.float16)}, ["y"])
+for reduction in ["add", "mul", "max", "min"]:
+    case(f"ScatterElements-{reduction}-duplicates",
+         [node("ScatterElements", ["x", "i", "u"], ["y"], axis=-1, reduction=reduction)],
+         {"x": rand(2, 4), "i": np.array([[1, 1, -1], [0, 2, 0]], dtype=np.int64), "u": rand(2, 3)}, ["y"])
+case("ScatterElements-add-int64", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=0, reduction="add")],
+     {"x": rand(3, 2, dtype=np.int64), "i": np.array([[0, 2], [0, 2]], dtype=np.int64),
+      "u": rand(2, 2, dtype=np.int64)}, ["y"])
+case("ScatterElements-max-uint8", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=1, reduction="max")],
+     {"x": np.array([[1, 200, 3], [4, 5, 6]], np.uint8), "i": np.array([[0, 0], [2, 1]], np.int64),
+      "u": np.array([[250, 7], [1, 9]], np.uint8)}, ["y"])
+case("ScatterElements-none-bool", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=0)],
+     {"x": rand(3, 3, dtype=np.bool_), "i": np.array([[2, 0, 1]], dtype=np.int64),
+      "u": rand(1, 3, dtype=np.bool_)}, ["y"])
+case("ScatterND-none-slices", [node("ScatterND", ["x", "i", "u"], ["y"])],
+     {"x": rand(4, 3, 2), "i": np.array([[0], [-1]], dtype=np.int64), "u": rand(2, 3, 2)}, ["y"])
+case("ScatterND-none-elements", [node("ScatterND", ["x", "i", "u"], ["y"])],
+     {"x": rand(3, 4, dtype=np.int64), "i": np.array([[[0, 1], [2, -1]], [[1, 0], [-3, 2]]], dtype=np.int64),
+      "u": rand(2, 2, dtype=np.int64)}, ["y"])
+case("ScatterND-none-float16", [node("ScatterND", ["x", "i", "u"], ["y"])],
+     {"x": rand(3, 2, dtype=np.float16), "i": np.array([[1]], dtype=np.int64),
+      "u": rand(1, 2, dtype=np.float16)}, ["y"])
+case("ScatterND-none-bool", [node("ScatterND", ["x", "i", "u"], ["y"])],
+     {"x": rand(2, 3, dtype=np.bool_), "i": np.array([[1, 2], [0, 0]], dtype=np.int64),
+      "u": np.array([True, True])}, ["y"])
+case("ScatterND-none-bfloat16", [node("ScatterND", ["x", "i", "u"], ["y"])],
+     {"x": e2e.bfloat16(rand(4, 6)), "i": np.array([[2], [-1]], dtype=np.int64),
+      "u": e2e.bfloat16(rand(2, 6))}, ["y"])
+case("ScatterND-add-duplicates", [node("ScatterND", ["x", "i", "u"], ["y"], reduction="add")],
+     {"x": rand(3, 2), "i": np.array([[1], [1], [0]], dtype=np.int64), "u": rand(3, 2)}, ["y"])
+case("ScatterND-add-elements-duplicates", [node("ScatterND", ["x", "i", "u"], ["y"], reduction="add")],
+     {"x": rand(2, 3, dtype=np.int64), "i": np.array([[1, 2], [-1, -1], [0, 0]], dtype=np.int64),
+      "u": rand(3, dtype=np.int64)}, ["y"])
+case("ScatterND-mul-int32", [node("ScatterND", ["x", "i", "u"], ["y"], reduction="mul")],
+     {"x": rand(3, 2, dtype=np.int32), "i": np.array([[2], [2]], dtype=np.int64), "u": rand(2, 2, dtype=np.int32)},
+     ["y"])
+
+# Trilu, EyeLike, OneHot.
+case("Trilu-upper", [node("Trilu", ["x"], ["y"])], {"x": rand(4, 5)}, ["y"])
+case("Trilu-lower-k", [node("Trilu", ["x", "k"], ["y"], upper=0)], {"x": rand(2, 4, 3), "k": np.array(-1, np.int64)},
+     ["y"])
+case("Trilu-upper-k-int64", [node("Trilu", ["x", "k"], ["y"], upper=1)],
+     {"x": rand(3, 5, dtype=np.int64)}, ["y"], [const("k", 2, np.int64)])
+case("Trilu-bool", [node("Trilu", ["x"], ["y"], upper=0)], {"x": rand(4, 4, dtype=np.bool_)}, ["y"])
+case("EyeLike", [node("EyeLike", ["x"], ["y"], k=1)], {"x": rand(3, 4)}, ["y"])
+case("EyeLike-int64-negative-k", [node("EyeLike", ["x"], ["y"], k=-1, dtype=TensorProto.INT64)],
+     {"x": rand(4, 3)}, ["y"])
+case("EyeLike-float64", [node("EyeLike", ["x"], ["y"])], {"x": rand(3, 3, dtype=np.int32)}, ["y"])
+case("OneHot-negative-indices", [node("OneHot", ["i", "d", "v"], ["y"], axis=-1)],
+     {"i": np.array([[0, -1, 3], [4, -5, 7]], dtype=np.int64)}, ["y"],
+     [const("d", 5, np.int64), const("v", [0.0, 1.0], np.float32)])
+# Float indices are integral here: the spec casts them to int64 (2.7 -> 2),
+# onnxruntime compares them as floats (2.7 matches nothing).
+case("OneHot-axis0-float-indices", [node("OneHot", ["i", "d", "v"], ["y"], axis=0)],
+     {"i": np.array([1.0, 3.0, -1.0], dtype=np.float32)}, ["y"],
+     [const("d", 4.0, np.float32), const("v", [-2, 5], np.float32)])
+case("OneHot-int32-middle-axis", [node("OneHot", ["i", "d", "v"], ["y"], axis=1)],
+     {"i": np.array([[0, 2], [1, -1]], dtype=np.int32)}, ["y"],
+     [const("d", [3], np.int32), const("v", [1, 9], np.float32)])
+case("OneHot-int32-values", [node("OneHot", ["i", "d", "v"], ["y"])],
+     {"i": np.array([2, 0, 5], dtype=np.int64)}, ["y"],
+     [const("d", 3.0, np.float32), const("v", [4, -6], np.int32)])
+
+# Range (over 4096 elements it is not folded), ConstantOfShape, Shape, Size.
+case("Range-float-lowered", [node("Range", ["s", "l", "d"], ["y"])], {}, ["y"],
+     [const("s", 0.5, np.float32), const("l", 1250.5, np.float32), const("d", 0.25, np.float32)])
+case("Range-int64-negative-delta-lowered", [node("Range", ["s", "l", "d"], ["y"])], {}, ["y"],
+     [const("s", 7, np.int64), const("l", -10000, np.int64), const("d", -3, np.int64)])
+case("Range-int32-folded", [node("Range", ["s", "l", "d"], ["y"])], {}, ["y"],
+     [const("s", 2, np.int32), const("l", 11, np.int32), const("d", 2, np.int32)])
+case("Range-plus-input", [node("Range", ["s", "l", "d"], ["r"]), helper.make_node("Add", ["r", "x"], ["y"])],
+     {"x": rand(5000, dtype=np.float64)}, ["y"],
+     [const("s", -3.0, np.float64), const("l", 2.0, np.float64), const("d", 0.001, np.float64)])
+case("ConstantOfShape-int64", [node("ConstantOfShape", ["s"], ["y"], value=helper.make_tensor("v", TensorProto.INT64, [1], [7]))],
+     {}, ["y"], [const("s", [2, 3], np.int64)])
+case("ConstantOfShape-default", [node("ConstantOfShape", ["s"], ["c"]), helper.make_node("Add", ["c", "x"], ["y"])],
+     {"x": rand(3, 2)}, ["y"], [const("s", [3, 2], np.int64)])
+case("ConstantOfShape-shape-of-input-bool",
+     [node("Shape", ["x"], ["s"]),
+      node("ConstantOfShape", ["s"], ["y"], value=helper.make_tensor("v", TensorProto.BOOL, [1], [True]))],
+     {"x": rand(2, 5)}, ["y"])
+case("Shape-start-end", [node("Shape", ["x"], ["y"], start=-2, end=3)], {"x": rand(2, 3, 4, 5)}, ["y"], opset=15)
+case("Size", [node("Size", ["x"], ["y"])], {"x": rand(2, 3, 4, dtype=np.uint8, low=0, high=2)}, ["y"])
+
+# Dropout at inference: identity, all-true mask.
+case("Dropout-mask", [node("Dropout", ["x", "r"], ["y", "m"])], {"x": rand(3, 4)}, ["y", "m"],
+     [const("r", 0.4, np.float32)])
+case("Dropout-training-false-float16", [node("Dropout", ["x", "r", "t"], ["y"])],
+     {"x": rand(2, 3, dtype=np.float16)}, ["y"], [const("r", 0.5, np.float32), const("t", False, np.bool_)])
+
+# CumSum: exclusive/reverse, negative and 1-D axis, several element types.
+for exclusive in [0, 1]:
+    for reverse in [0, 1]:
+        case(f"CumSum-exclusive{exclusive}-reverse{reverse}",
+             [node("CumSum", ["x", "a"], ["y"], exclusive=exclusive, reverse=reverse)],
+             {"x": rand(3, 5, 2)}, ["y"], [const("a", 1, np.int64)])
+case("CumSum-negative-axis-int64", [node("CumSum", ["x", "a"], ["y"], reverse=1)],
+     {"x": rand(2, 6, dtype=np.int64)}, ["y"], [const("a", -1, np.int32)])
+case("CumSum-1d-axis-int32", [node("CumSum", ["x", "a"], ["y"], exclusive=1)],
+     {"x": rand(5, 3, dtype=np.int32)}, ["y"], [const("a", [0], np.int64)])
+case("CumSum-float64", [node("CumSum", ["x", "a"], ["y"])], {"x": rand(7, dtype=np.float64)}, ["y"],
+     [const("a", 0, np.int64)])
+
+# Compress with a constant condition along an axis: a static gather.
+case("Compress-constant-condition", [node("Compress", ["x", "c"], ["y"], axis=1)], {"x": rand(3, 5)}, ["y"],
+     [const("c", [True, False, True, True], np.bool_)])
+
+# Types onnxruntime has no kernel for, checked against numpy instead.
+X_F16 = rand(4, 3, dtype=np.float16)
+X_U32 = np.array([[1, 2, 4000000000], [3, 4, 5]], dtype=np.uint32)
+ONEHOT_U8 = np.array([0, 3, 200], dtype=np.uint8)
+X_BF16 = e2e.bfloat16(rand(3, 5))
+NUMPY_CASES = [
+    ("CumSum-bfloat16-reverse", [node("CumSum", ["x", "a"], ["y"], reverse=1)], {"x": X_BF16}, ["y"],
+     [const("a", 1, np.int64)],
+     [e2e.bfloat16(np.flip(np.cumsum(np.flip(e2e.bfloat16_to_float(X_BF16), 1), 1), 1))]),
+    ("Trilu-bfloat16", [node("Trilu", ["x"], ["y"], upper=0)], {"x": X_BF16}, ["y"], [],
+     [e2e.bfloat16(np.tril(e2e.bfloat16_to_float(X_BF16)))]),
+    ("CumSum-float16-exclusive", [node("CumSum", ["x", "a"], ["y"], exclusive=1)], {"x": X_F16}, ["y"],
+     [const("a", 0, np.int64)],
+     [np.concatenate([np.zeros((1, 3)), np.cumsum(X_F16.astype(np.float32), 0)[:-1]]).astype(np.float16)]),
+    ("CumSum-uint32-reverse", [node("CumSum", ["x", "a"], ["y"], reverse=1)], {"x": X_U32}, ["y"],
+     [const("a", 1, np.int64)], [np.flip(np.cumsum(np.flip(X_U32, 1), 1, dtype=np.uint32), 1)]),
+    ("OneHot-uint8-indices", [node("OneHot", ["i", "d", "v"], ["y"])], {"i": ONEHOT_U8}, ["y"],
+     [const("d", 4, np.int64), const("v", [0, 1], np.int64)],
+     [(ONEHOT_U8[:, None] == np.arange(4)[None, :]).astype(np.int64)]),
+]
+
+
+# Data-dependent output shapes: compilation fails and names the node. A
+# graph output of unknown size is rejected before the conversion (by the
+# output's name), so these feed a Shape, whose result has a static size.
+FAILURES = [
+    ("NonZero", [node("NonZero", ["x"], ["n"]), helper.make_node("Shape", ["n"], ["y"])],
+     {"x": rand(3, 4)}, ["y"], [], "node 'nonzero_node'"),
+    ("Compress-runtime-condition", [node("Compress", ["x", "c"], ["p"], axis=0),
+                                    helper.make_node("Shape", ["p"], ["y"])],
+     {"x": rand(3, 4), "c": np.array([True, False, True])}, ["y"], [], "node 'compress_node'"),
+    ("Compress-constant-condition-no-axis", [node("Compress", ["x", "c"], ["p"]),
+                                             helper.make_node("Shape", ["p"], ["y"])],
+     {"x": rand(3, 4)}, ["y"], [const("c", [True, False, True], np.bool_)], "node 'compress_node'"),
+]
+
+
+def check_failure(workdir, name, model, expected_node):
+    """None if compiling `model` fails with the data-dependent-shape error
+    naming `expected_node`, else what happened."""
+    path = os.path.join(workdir, name + ".onnx")
+    onnx.save(model, path)
+    try:
+        e2e.compile_model(path, os.path.join(workdir, name + ".so"))
+    except RuntimeError as e:
+        message = str(e)
+        if expected_node in message and "depends on the values of" in message:
+            return None
+        return "unexpected error: " + message.splitlines()[0]
+    return "compiled, expected a data-dependent shape error"
+
+
+def check_numpy(workdir, name, model, inputs, expected):
+    """None if the compiled `model` computes `expected` on `inputs`."""
+    path = os.path.join(workdir, name + ".onnx")
+    library = os.path.join(workdir, name + ".so")
+    onnx.save(model, path)
+    try:
+        e2e.compile_model(path, library)
+        got = CompiledModel(library).run(inputs)
+    except (RuntimeError, OSError) as e:
+        return str(e).splitlines()[0]
+    for g, w in zip(got, expected):
+        problem = e2e.compare(g, w, bfloat16=isinstance(w, e2e.BFloat16Bits))
+        if problem:
+            return problem
+    return None
+
+
+def main():
+    cases = [(name, e2e.make_model(name, nodes, inputs, outputs, inits, opset), inputs)
+             for name, nodes, inputs, outputs, inits, opset in CASES]
+    status = e2e.run_cases(sys.argv[1], cases)
+    failed = 0
+    for name, nodes, inputs, outputs, inits, expected in NUMPY_CASES:
+        problem = check_numpy(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 18),
+                              inputs, expected)
+        if problem:
+            failed += 1
+            print(f"FAIL {name}: {problem}")
+    for name, nodes, inputs, outputs, inits, expected in FAILURES:
+        problem = check_failure(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 18), expected)
+        if problem:
+            failed += 1
+            print(f"FAIL {name}: {problem}")
+    total = len(NUMPY_CASES) + len(FAILURES)
+    print(f"{total - failed} numpy-checked and expected-error cases passed, {failed} failed")
+    return 1 if status or failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
