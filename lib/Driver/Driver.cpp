@@ -212,7 +212,8 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
               : IntegerAttr();
   if (!workspace)
     return emitError(module.getLoc())
-           << "internal error: the memory plan left no workspace size";
+           << "internal error: the graph function was not lowered to the "
+              "LLVM dialect with its workspace size";
   signature->workspaceBytes = workspace.getInt();
 
   std::string outputPath = options.outputPath;
