@@ -1,5 +1,6 @@
 //===- onnx-compile.cpp - The onnx-compile command line -------------------===//
 
+#include "onnxc/Conversion/Passes.h"
 #include "onnxc/Driver/Driver.h"
 #include "onnxc/Transforms/Passes.h"
 
@@ -19,7 +20,7 @@ namespace cl = llvm::cl;
 static cl::OptionCategory category("onnx-compile options");
 
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required, cl::cat(category));
+                                      cl::cat(category));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout)"),
                                        cl::value_desc("file"), cl::init("-"),
                                        cl::cat(category));
@@ -73,6 +74,10 @@ static cl::list<std::string> inputShapes(
     cl::desc("Fix the dynamic dims of an input, e.g. --input-shape=image="
              "1x3x224x224 (repeatable)"),
     cl::value_desc("name=DxD..."), cl::cat(category));
+static cl::opt<bool> printLoweredOps(
+    "print-lowered-ops",
+    cl::desc("Print the onnx ops that have a lowering to native code and exit"),
+    cl::cat(category));
 static cl::opt<bool> printPipeline(
     "print-pipeline", cl::desc("Print the pass pipeline and exit"),
     cl::cat(category));
@@ -133,6 +138,15 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   MLIRContext context(registry);
+  if (printLoweredOps) {
+    for (StringRef name : onnxc::getONNXOpsWithLinalgLowering(&context))
+      llvm::outs() << name << "\n";
+    return 0;
+  }
+  if (inputPath.empty()) {
+    llvm::errs() << "onnx-compile: error: no model given (see --help)\n";
+    return 1;
+  }
   context.printOpOnDiagnostic(false);
   ScopedDiagnosticHandler handler(&context, printDiagnostic);
 

@@ -20,6 +20,14 @@ namespace onnxc {
 #define GEN_PASS_REGISTRATION
 #include "onnxc/Conversion/Passes.h.inc"
 
+/// Every pattern of --convert-onnx-to-linalg.
+void populateONNXToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
+
+/// The onnx ops (e.g. "onnx.Add") that --convert-onnx-to-linalg has a
+/// lowering for, sorted.
+llvm::SmallVector<llvm::StringRef>
+getONNXOpsWithLinalgLowering(mlir::MLIRContext *context);
+
 /// Patterns lowering elementwise onnx ops to linalg.generic.
 void populateONNXElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -393,10 +393,10 @@ Type getOperandType(Operation *op, unsigned index, Type element,
   return element;
 }
 
-/// Lowers any elementwise onnx op (those buildScalarOp knows, and Cast).
+/// Lowers an elementwise onnx op (one that buildScalarOp knows, or a cast).
 struct ElementwiseToGeneric : ConversionPattern {
-  ElementwiseToGeneric(MLIRContext *ctx)
-      : ConversionPattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+  ElementwiseToGeneric(MLIRContext *ctx, StringRef rootName)
+      : ConversionPattern(rootName, /*benefit=*/1, ctx) {}
 
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
@@ -521,8 +521,27 @@ struct IdentityToInput : OpConversionPattern<IdentityOp> {
 
 } // namespace
 
+/// One ElementwiseToGeneric per op, so that each pattern has a root (and
+/// getONNXOpsWithLinalgLowering lists them): buildScalarOp's cases and the
+/// casts.
+template <typename... Ops>
+static void addElementwisePatterns(RewritePatternSet &patterns) {
+  (patterns.add<ElementwiseToGeneric>(patterns.getContext(),
+                                      Ops::getOperationName()),
+   ...);
+}
+
 void populateONNXElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ElementwiseToGeneric, IdentityToInput>(patterns.getContext());
+  addElementwisePatterns<
+      AbsOp, AcosOp, AcoshOp, AddOp, AndOp, AsinOp, AsinhOp, AtanOp, AtanhOp,
+      CastOp, CastLikeOp, CeilOp, CeluOp, ClipOp, CosOp, CoshOp, DivOp, EluOp,
+      EqualOp, ErfOp, ExpOp, FloorOp, GeluOp, GreaterOp, GreaterOrEqualOp,
+      HardSigmoidOp, HardSwishOp, IsInfOp, IsNaNOp, LeakyReluOp, LessOp,
+      LessOrEqualOp, LogOp, MaxOp, MeanOp, MinOp, MishOp, ModOp, MulOp, NegOp,
+      NotOp, OrOp, PReluOp, PowOp, ReciprocalOp, ReluOp, RoundOp, SeluOp,
+      SigmoidOp, SignOp, SinOp, SinhOp, SoftplusOp, SoftsignOp, SqrtOp, SubOp,
+      SumOp, TanOp, TanhOp, ThresholdedReluOp, WhereOp, XorOp>(patterns);
+  patterns.add<IdentityToInput>(patterns.getContext());
 }
 
 } // namespace onnxc

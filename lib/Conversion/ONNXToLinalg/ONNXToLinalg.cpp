@@ -56,21 +56,7 @@ struct ConvertONNXToLinalgPass
     // (ComputeTypes.h); the LLVM lowering reconciles them.
     target.addLegalOp<UnrealizedConversionCastOp>();
     RewritePatternSet patterns(ctx);
-    patterns.add<ConstantToArith>(ctx);
-    populateONNXElementwiseToLinalgPatterns(patterns);
-    populateONNXMatMulToLinalgPatterns(patterns);
-    populateONNXConvToLinalgPatterns(patterns);
-    populateONNXDataMovementToLinalgPatterns(patterns);
-    populateONNXNormalizationToLinalgPatterns(patterns);
-    populateONNXReductionToLinalgPatterns(patterns);
-    populateONNXRecurrentToLinalgPatterns(patterns);
-    linalg_lowering::populateONNXIndexingToLinalgPatterns(patterns);
-    populateONNXSelectionToLinalgPatterns(patterns);
-    populateONNXResizeToLinalgPatterns(patterns);
-    populateONNXConvTransposeToLinalgPatterns(patterns);
-    populateONNXEinsumToLinalgPatterns(patterns);
-    populateONNXNormsToLinalgPatterns(patterns);
-    populateONNXBitwiseToLinalgPatterns(patterns);
+    populateONNXToLinalgConversionPatterns(patterns);
 
     // Lower what can be lowered, then list every op that could not.
     ConversionConfig config;
@@ -104,4 +90,37 @@ struct ConvertONNXToLinalgPass
 };
 
 } // namespace
+
+void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConstantToArith>(patterns.getContext());
+  populateONNXElementwiseToLinalgPatterns(patterns);
+  populateONNXMatMulToLinalgPatterns(patterns);
+  populateONNXConvToLinalgPatterns(patterns);
+  populateONNXDataMovementToLinalgPatterns(patterns);
+  populateONNXNormalizationToLinalgPatterns(patterns);
+  populateONNXReductionToLinalgPatterns(patterns);
+  populateONNXRecurrentToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXIndexingToLinalgPatterns(patterns);
+  populateONNXSelectionToLinalgPatterns(patterns);
+  populateONNXResizeToLinalgPatterns(patterns);
+  populateONNXConvTransposeToLinalgPatterns(patterns);
+  populateONNXEinsumToLinalgPatterns(patterns);
+  populateONNXNormsToLinalgPatterns(patterns);
+  populateONNXBitwiseToLinalgPatterns(patterns);
+}
+
+SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {
+  context->getOrLoadDialect<ONNXDialect>();
+  RewritePatternSet patterns(context);
+  populateONNXToLinalgConversionPatterns(patterns);
+  llvm::SetVector<StringRef> names;
+  for (const std::unique_ptr<RewritePattern> &pattern :
+       patterns.getNativePatterns())
+    if (std::optional<OperationName> root = pattern->getRootKind())
+      names.insert(root->getStringRef());
+  SmallVector<StringRef> sorted = names.takeVector();
+  llvm::sort(sorted);
+  return sorted;
+}
+
 } // namespace onnxc
