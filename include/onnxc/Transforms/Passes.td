@@ -122,6 +122,23 @@ def ContiguousInnerLoop : Pass<"onnxc-contiguous-inner-loop", "::mlir::func::Fun
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ConvToIm2Col : Pass<"onnxc-conv-to-im2col", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite NCHW convolutions as an im2col gather and a matmul";
+  let description = [{
+    Runs on linalg on tensors. Each `linalg.conv_2d_nchw_fchw` becomes a
+    `linalg.generic` that gathers the input patches into a
+    `[N, C*KH*KW, OH*OW]` tensor and a contraction of the flattened filter
+    `[F, C*KH*KW]` with it (upstream `linalg::rewriteInIm2Col`). The
+    contraction's innermost dimension is the whole output plane OH*OW
+    rather than one output row, so it vectorizes well even for the 7x7 and
+    14x14 planes of a CNN's last stages, at the cost of a workspace buffer
+    for the patches (planned like any other). Results are the same sums in
+    the same order.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def OutlineKernels : Pass<"onnxc-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each top-level computation of a graph into its own function";
   let description = [{

@@ -15,6 +15,8 @@ using namespace mlir;
 namespace onnxc {
 
 void buildCPULoweringPipeline(OpPassManager &pm) {
+  pm.nest<func::FuncOp>().addPass(createConvToIm2Col());
+
   // Tensors to buffers; every intermediate into the planned workspace.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(createBufferize());
