@@ -7,8 +7,14 @@
 # uint16 bit patterns (e2e.bfloat16). NonZero and a Compress with a run-time
 # condition must fail to compile, naming the node.
 #
+# Gathers and scatters with indices out of range even after the negative
+# wrap (invalid input, which onnxruntime rejects) must not crash: the kernels
+# clamp every index into its dimension, so each such case runs in a child
+# process and must return what numpy computes with the clamped indices.
+#
 # RUN: %python %s %t %onnxc_src/utils
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -73,7 +79,9 @@ slice_case("Slice-int64", rand(4, 6, dtype=np.int64), [3, -2], [0, -7], [0, 1], 
 slice_case("Slice-float16", rand(4, 6, dtype=np.float16), [1], [4], [1])
 slice_case("Slice-bool", rand(4, 6, dtype=np.bool_), [0, 5], [4, 0], [0, 1], [2, -1])
 slice_case("Slice-uint8", rand(3, 5, dtype=np.uint8, low=0, high=20), [4], [0], [1], [-2])
-slice_case("Slice-empty", rand(3, 4), [2], [1], [0])
+# An empty slice (a graph output must hold elements: concatenated with x).
+case("Slice-empty", [node("Slice", ["x", "starts", "ends", "axes"], ["e"]), helper.make_node("Concat", ["e", "x"], ["y"], axis=0)],
+     {"x": rand(3, 4)}, ["y"], [const("starts", [2], np.int64), const("ends", [1], np.int64), const("axes", [0], np.int64)])
 slice_case("Slice-bfloat16", e2e.bfloat16(rand(4, 6)), [3, 5], [0, 0], [0, 1], [-1, -2])
 
 # Split: constant sizes, equal parts (opset 13 and 18's num_outputs).
@@ -255,34 +263,157 @@ NUMPY_CASES = [
 ]
 
 
+# Out-of-range indices: 1000, -1000 and the extremes of the index type, all
+# clamped into the addressed dimension after the negative wrap.
+def clamp_indices(indices, size):
+    """ONNX's wrap of negative indices, then a clamp into [0, size - 1], as
+    the compiled kernels do (Python integers: no overflow at the extremes)."""
+    wrapped = [i + size if i < 0 else i for i in np.asarray(indices).ravel().tolist()]
+    return np.array([min(max(i, 0), size - 1) for i in wrapped], np.int64).reshape(np.shape(indices))
+
+
+def gather_nd_reference(data, indices, batch_dims=0):
+    k = indices.shape[-1]
+    out = np.empty(indices.shape[:-1] + data.shape[batch_dims + k:], data.dtype)
+    for pos in np.ndindex(*indices.shape[:-1]):
+        tuple_ = [clamp_indices(i, data.shape[batch_dims + j]) for j, i in enumerate(indices[pos])]
+        out[pos] = data[tuple(pos[:batch_dims]) + tuple(tuple_)]
+    return out
+
+
+REDUCE = {"none": lambda old, new: new, "add": np.add, "mul": np.multiply, "max": np.maximum, "min": np.minimum}
+
+
+def scatter_elements_reference(data, indices, updates, axis, reduction="none"):
+    out, clamped = data.copy(), clamp_indices(indices, data.shape[axis])
+    for pos in np.ndindex(*indices.shape):  # in index order: the last duplicate wins
+        target = list(pos)
+        target[axis] = clamped[pos]
+        out[tuple(target)] = REDUCE[reduction](out[tuple(target)], updates[pos])
+    return out
+
+
+def scatter_nd_reference(data, indices, updates, reduction="none"):
+    out = data.copy()
+    for pos in np.ndindex(*indices.shape[:-1]):
+        target = tuple(clamp_indices(i, data.shape[j]) for j, i in enumerate(indices[pos]))
+        out[target] = REDUCE[reduction](out[target], updates[pos])
+    return out
+
+
+I32 = np.iinfo(np.int32)
+OOB_I64 = [1000, -1000, INT64_MAX, INT64_MIN]
+OOB_X1, OOB_X2, OOB_X3 = rand(5, 3), rand(2, 4, 3, dtype=np.int64), rand(3, 4)
+OOB_X4, OOB_X5 = rand(2, 3, 4), rand(3, 4, 2, dtype=np.int32)
+OOB_I1 = np.array([[0, 1000, -1000], [4, -1, INT64_MAX], [INT64_MIN, 5, -6]], np.int64)
+OOB_I2 = np.array([1000, -1000, 2, -3, I32.max, I32.min, 4, -5], np.int32)
+OOB_I3 = np.array([[0, 1000, -1000, 3, -4], [4, -5, INT64_MAX, INT64_MIN, 1], [2, -1, 999, -999, 0]], np.int64)
+OOB_I4 = np.array([[[1000, 2], [0, -1000]], [[-4, 3], [3, 4]]], np.int64)
+OOB_I5 = np.array([[1000], [-1000], [2], [INT64_MIN]], np.int64)
+OOB_S1 = (rand(4, 3), np.array([[1000, -1000, 2], [-5, 4, INT64_MAX]], np.int64), rand(2, 3))
+OOB_S2 = (rand(2, 5, dtype=np.int64), np.array([[1000, -1000, 7], [-7, 5, INT64_MIN]], np.int64),
+          rand(2, 3, dtype=np.int64))
+OOB_S3 = (rand(3, 4, dtype=np.float16), np.array([[1, 1000, -1000]], np.int32), rand(1, 3, dtype=np.float16))
+OOB_N1 = (rand(4, 3), np.array([[1000], [-1000]], np.int64), rand(2, 3))
+OOB_N2 = (rand(3, 4, dtype=np.int32), np.array([[1000, -1000], [-4, 4], [INT64_MAX, INT64_MIN]], np.int64),
+          rand(3, dtype=np.int32))
+OUT_OF_RANGE_CASES = [
+    ("Gather-out-of-range", [node("Gather", ["x", "i"], ["y"], axis=0)], {"x": OOB_X1, "i": OOB_I1},
+     [np.take(OOB_X1, clamp_indices(OOB_I1, 5), axis=0)]),
+    ("Gather-out-of-range-int32-axis1", [node("Gather", ["x", "i"], ["y"], axis=1)], {"x": OOB_X2, "i": OOB_I2},
+     [np.take(OOB_X2, clamp_indices(OOB_I2, 4), axis=1)]),
+    ("GatherElements-out-of-range", [node("GatherElements", ["x", "i"], ["y"], axis=1)], {"x": OOB_X3, "i": OOB_I3},
+     [np.take_along_axis(OOB_X3, clamp_indices(OOB_I3, 4), axis=1)]),
+    ("GatherND-out-of-range-batch-dims", [node("GatherND", ["x", "i"], ["y"], batch_dims=1)],
+     {"x": OOB_X4, "i": OOB_I4}, [gather_nd_reference(OOB_X4, OOB_I4, 1)]),
+    ("GatherND-out-of-range-slices", [node("GatherND", ["x", "i"], ["y"])], {"x": OOB_X5, "i": OOB_I5},
+     [gather_nd_reference(OOB_X5, OOB_I5)]),
+    ("ScatterElements-out-of-range", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=0)],
+     dict(zip("xiu", OOB_S1)), [scatter_elements_reference(*OOB_S1, axis=0)]),
+    ("ScatterElements-out-of-range-add", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=1, reduction="add")],
+     dict(zip("xiu", OOB_S2)), [scatter_elements_reference(*OOB_S2, axis=1, reduction="add")]),
+    ("ScatterElements-out-of-range-int32-float16", [node("ScatterElements", ["x", "i", "u"], ["y"], axis=-1)],
+     dict(zip("xiu", OOB_S3)), [scatter_elements_reference(*OOB_S3, axis=1)]),
+    ("ScatterND-out-of-range", [node("ScatterND", ["x", "i", "u"], ["y"])], dict(zip("xiu", OOB_N1)),
+     [scatter_nd_reference(*OOB_N1)]),
+    ("ScatterND-out-of-range-mul", [node("ScatterND", ["x", "i", "u"], ["y"], reduction="mul")],
+     dict(zip("xiu", OOB_N2)), [scatter_nd_reference(*OOB_N2, reduction="mul")]),
+]
+
+# Runs a compiled model in a child process: argv = utils dir, library,
+# inputs .npz, outputs .npz.
+RUNNER = """
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from compiled_model import CompiledModel
+with np.load(sys.argv[3]) as feeds:
+    inputs = {k: feeds[k] for k in feeds.files}
+np.savez(sys.argv[4], *CompiledModel(sys.argv[2]).run(inputs))
+"""
+
+
+def check_out_of_range(workdir, name, model, inputs, expected):
+    """None if the compiled `model` returns (in a child process, so that a
+    crash is a failure rather than the end of the test) and computes
+    `expected` on `inputs`."""
+    path = os.path.join(workdir, name + ".onnx")
+    library = os.path.join(workdir, name + ".so")
+    feeds, results = os.path.join(workdir, name + ".in.npz"), os.path.join(workdir, name + ".out.npz")
+    onnx.save(model, path)
+    try:
+        e2e.compile_model(path, library)
+    except RuntimeError as e:
+        return str(e).splitlines()[0]
+    np.savez(feeds, **inputs)
+    run = subprocess.run([sys.executable, "-c", RUNNER, sys.argv[2], library, feeds, results],
+                         capture_output=True, text=True, timeout=120)
+    if run.returncode < 0:
+        return f"crashed (signal {-run.returncode})"
+    if run.returncode:
+        return "failed: " + (run.stderr.strip().splitlines() or ["?"])[-1]
+    with np.load(results) as got:
+        for i, want in enumerate(expected):
+            problem = e2e.compare(got[f"arr_{i}"], want)
+            if problem:
+                return problem
+    return None
+
+
 # Data-dependent output shapes: compilation fails and names the node. A
 # graph output of unknown size is rejected before the conversion (by the
 # output's name), so these feed a Shape, whose result has a static size.
+DATA_DEPENDENT = "depends on the values of"
 FAILURES = [
     ("NonZero", [node("NonZero", ["x"], ["n"]), helper.make_node("Shape", ["n"], ["y"])],
-     {"x": rand(3, 4)}, ["y"], [], "node 'nonzero_node'"),
+     {"x": rand(3, 4)}, ["y"], [], "node 'nonzero_node'", DATA_DEPENDENT),
     ("Compress-runtime-condition", [node("Compress", ["x", "c"], ["p"], axis=0),
                                     helper.make_node("Shape", ["p"], ["y"])],
-     {"x": rand(3, 4), "c": np.array([True, False, True])}, ["y"], [], "node 'compress_node'"),
+     {"x": rand(3, 4), "c": np.array([True, False, True])}, ["y"], [], "node 'compress_node'", DATA_DEPENDENT),
     ("Compress-constant-condition-no-axis", [node("Compress", ["x", "c"], ["p"]),
                                              helper.make_node("Shape", ["p"], ["y"])],
-     {"x": rand(3, 4)}, ["y"], [const("c", [True, False, True], np.bool_)], "node 'compress_node'"),
+     {"x": rand(3, 4)}, ["y"], [const("c", [True, False, True], np.bool_)], "node 'compress_node'",
+     DATA_DEPENDENT),
+    # Indices wider than the data: out of bounds whatever their values.
+    ("GatherElements-indices-wider-than-data", [node("GatherElements", ["x", "i"], ["y"], axis=0)],
+     {"x": rand(4, 3), "i": np.zeros((2, 5), np.int64)}, ["y"], [], "node 'gatherelements_node'",
+     "indices dim 1 (5) exceeds data's (3)"),
 ]
 
 
-def check_failure(workdir, name, model, expected_node):
-    """None if compiling `model` fails with the data-dependent-shape error
-    naming `expected_node`, else what happened."""
+def check_failure(workdir, name, model, expected_node, expected_message):
+    """None if compiling `model` fails with an error naming `expected_node`
+    and containing `expected_message`, else what happened."""
     path = os.path.join(workdir, name + ".onnx")
     onnx.save(model, path)
     try:
         e2e.compile_model(path, os.path.join(workdir, name + ".so"))
     except RuntimeError as e:
         message = str(e)
-        if expected_node in message and "depends on the values of" in message:
+        if expected_node in message and expected_message in message:
             return None
         return "unexpected error: " + message.splitlines()[0]
-    return "compiled, expected a data-dependent shape error"
+    return f"compiled, expected an error: {expected_message}"
 
 
 def check_numpy(workdir, name, model, inputs, expected):
@@ -313,13 +444,20 @@ def main():
         if problem:
             failed += 1
             print(f"FAIL {name}: {problem}")
-    for name, nodes, inputs, outputs, inits, expected in FAILURES:
-        problem = check_failure(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 18), expected)
+    for name, nodes, inputs, outputs, inits, expected_node, expected_message in FAILURES:
+        problem = check_failure(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 18),
+                                expected_node, expected_message)
         if problem:
             failed += 1
             print(f"FAIL {name}: {problem}")
-    total = len(NUMPY_CASES) + len(FAILURES)
-    print(f"{total - failed} numpy-checked and expected-error cases passed, {failed} failed")
+    for name, nodes, inputs, expected in OUT_OF_RANGE_CASES:
+        problem = check_out_of_range(sys.argv[1], name, e2e.make_model(name, nodes, inputs, ["y"], [], 18),
+                                     inputs, expected)
+        if problem:
+            failed += 1
+            print(f"FAIL {name}: {problem}")
+    total = len(NUMPY_CASES) + len(FAILURES) + len(OUT_OF_RANGE_CASES)
+    print(f"{total - failed} numpy-checked, expected-error and out-of-range cases passed, {failed} failed")
     return 1 if status or failed else 0
 
 

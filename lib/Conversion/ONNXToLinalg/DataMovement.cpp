@@ -4,11 +4,14 @@
 // shapes they become tensor.collapse_shape to 1-D followed by
 // tensor.expand_shape to the result (folded away by canonicalization when
 // one of them is trivial). Transpose becomes linalg.transpose and Concat
-// tensor.concat.
+// tensor.concat. Gather reads `data` at its run-time indices, clamped into
+// the axis (clampedIndex, IndexingUtils.h) so that no index reads out of
+// bounds.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "IndexingUtils.h"
 
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
@@ -127,7 +130,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
 };
 
 /// Gather: a generic over the output that extracts from `data` at the
-/// index read from `indices` (negative indices count from the end).
+/// index read from `indices` (negative indices count from the end; indices
+/// out of range are invalid and clamped into the axis).
 struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -146,6 +150,15 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + dataType.getRank()
                                     : op.getAxis();
     int64_t indexRank = indicesType.getRank();
+    SmallVector<int64_t> expectedShape(dataType.getShape().take_front(axis));
+    llvm::append_range(expectedShape, indicesType.getShape());
+    llvm::append_range(expectedShape, dataType.getShape().drop_front(axis + 1));
+    if (!succeeded(verifyCompatibleShape(expectedShape, resultType.getShape())))
+      return rewriter.notifyMatchFailure(op,
+                                         "result shape disagrees with indices");
+    if (dataType.getDimSize(axis) == 0 && resultType.getNumElements() != 0)
+      return failOutOfBoundsShapes(op, "indices address an empty axis",
+                                   rewriter);
     SmallVector<AffineExpr> indexExprs;
     for (int64_t i = 0; i < indexRank; ++i)
       indexExprs.push_back(getAffineDimExpr(axis + i, ctx));
@@ -156,16 +169,14 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, resultType, indices, init, maps,
-            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value dim = tensor::DimOp::create(b, l, data, axis);
-              Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                       args[0]);
-              Value zero = arith::ConstantIndexOp::create(b, l, 0);
-              Value negative = arith::CmpIOp::create(
-                  b, l, arith::CmpIPredicate::slt, index, zero);
-              index = arith::SelectOp::create(
-                  b, l, negative, arith::AddIOp::create(b, l, index, dim), index);
+              Value index =
+                  dataType.isDynamicDim(axis)
+                      ? clampedIndex(b, l, args[0],
+                                     tensor::DimOp::create(b, l, data, axis))
+                      : clampedIndex(b, l, args[0], dataType.getDimSize(axis));
               SmallVector<Value> coords;
               for (int64_t d = 0; d < axis; ++d)
                 coords.push_back(linalg::IndexOp::create(b, l, d));

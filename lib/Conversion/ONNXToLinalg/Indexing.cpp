@@ -14,8 +14,13 @@
 //                    selected positions; otherwise, like NonZero, an error:
 //                    the output's size depends on run-time values.
 //
-// Negative indices count from the end of their dimension. Out-of-range
-// indices are undefined behaviour, as in ONNX (onnxruntime rejects them).
+// Negative indices count from the end of their dimension. Indices still out
+// of range are invalid ONNX input, which onnxruntime reports as an error; the
+// kernels cannot report one yet, so every index that addresses memory is
+// clamped into its dimension (clampedIndex) and no input makes them read or
+// write out of bounds. (OneHot only compares its indices: one out of range
+// gives a row of off values, as in onnxruntime.) Static shapes that would
+// access out of bounds whatever the indices are a compile-time error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +32,7 @@
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -82,8 +88,12 @@ Value clampedIndex(OpBuilder &b, Location loc, Value index, Value size) {
       b, loc, negative, arith::AddIOp::create(b, loc, index, size), index);
   // Out-of-range indices are invalid ONNX input (onnxruntime reports an
   // error); a kernel cannot raise one yet, so clamp to stay in bounds.
-  Value last = arith::SubIOp::create(
-      b, loc, size, arith::ConstantIndexOp::create(b, loc, 1));
+  std::optional<int64_t> staticSize = getConstantIntValue(size);
+  Value last =
+      staticSize
+          ? Value(arith::ConstantIndexOp::create(b, loc, *staticSize - 1))
+          : Value(arith::SubIOp::create(
+                b, loc, size, arith::ConstantIndexOp::create(b, loc, 1)));
   return arith::MinSIOp::create(
       b, loc, arith::MaxSIOp::create(b, loc, wrapped, zero), last);
 }
@@ -96,7 +106,8 @@ Value clampedIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
 LogicalResult failOutOfBoundsShapes(Operation *op, const Twine &why,
                                     PatternRewriter &rewriter) {
   op->emitOpError() << why
-                    << ": every run would access memory out of bounds";
+                    << "; it would access memory out of bounds whatever the "
+                       "index values";
   return rewriter.notifyMatchFailure(op, "out-of-bounds shapes");
 }
 
@@ -175,6 +186,31 @@ LogicalResult matchReduction(Operation *op, StringRef reduction,
   return success();
 }
 
+/// The static shape checks that make the clamped accesses of
+/// GatherElements and ScatterElements in bounds: `indices` has data's rank
+/// and a valid axis, its other dims are at most data's, and the axis of
+/// data is not empty unless `indices` is.
+LogicalResult checkElementsShapes(Operation *op, RankedTensorType dataType,
+                                  RankedTensorType indicesType, int64_t axis,
+                                  PatternRewriter &rewriter) {
+  int64_t rank = dataType.getRank();
+  if (indicesType.getRank() != rank)
+    return failOutOfBoundsShapes(op, "indices and data have different ranks",
+                                 rewriter);
+  if (axis < 0 || axis >= rank)
+    return failOutOfBoundsShapes(op, "axis out of range", rewriter);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && indicesType.getDimSize(d) > dataType.getDimSize(d))
+      return failOutOfBoundsShapes(
+          op,
+          "indices dim " + Twine(d) + " (" + Twine(indicesType.getDimSize(d)) +
+              ") exceeds data's (" + Twine(dataType.getDimSize(d)) + ")",
+          rewriter);
+  if (dataType.getDimSize(axis) == 0 && indicesType.getNumElements() != 0)
+    return failOutOfBoundsShapes(op, "indices address an empty axis", rewriter);
+  return success();
+}
+
 /// Index constants 0 and `sizes` and 1: the bounds of a loop nest over
 /// `sizes`.
 void loopBounds(OpBuilder &b, Location loc, ArrayRef<int64_t> sizes,
@@ -199,15 +235,21 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
         getStaticTypes({data, indices, op.getResult()});
     if (types.empty())
       return rewriter.notifyMatchFailure(op, "static shapes only");
-    RankedTensorType dataType = types[0], resultType = types[2];
+    RankedTensorType dataType = types[0], indicesType = types[1],
+                     resultType = types[2];
     int64_t rank = resultType.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    if (failed(checkElementsShapes(op, dataType, indicesType, axis, rewriter)))
+      return failure();
+    if (resultType.getShape() != indicesType.getShape())
+      return rewriter.notifyMatchFailure(op,
+                                         "result shape disagrees with indices");
     Value result = buildParallelGeneric(
         rewriter, op.getLoc(), resultType, indices,
         rewriter.getMultiDimIdentityMap(rank),
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           SmallVector<Value> coords = loopIndices(b, l, rank);
-          coords[axis] = wrapIndex(b, l, args[0], dataType.getDimSize(axis));
+          coords[axis] = clampedIndex(b, l, args[0], dataType.getDimSize(axis));
           return tensor::ExtractOp::create(b, l, data, coords);
         });
     rewriter.replaceOp(op, result);
@@ -231,11 +273,37 @@ struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
                      resultType = types[2];
     int64_t batchDims = op.getBatchDims();
     int64_t tupleRank = indicesType.getRank() - 1;
+    if (tupleRank < 0 || batchDims < 0 || batchDims > tupleRank)
+      return failOutOfBoundsShapes(
+          op, "indices must have a rank above batch_dims", rewriter);
     int64_t tupleSize = indicesType.getDimSize(tupleRank);
     int64_t resultRank = resultType.getRank();
-    if (resultRank != tupleRank + dataType.getRank() - batchDims - tupleSize)
+    if (batchDims + tupleSize > dataType.getRank())
+      return failOutOfBoundsShapes(op,
+                                   "index tuples of " + Twine(tupleSize) +
+                                       " after " + Twine(batchDims) +
+                                       " batch dims address a rank " +
+                                       Twine(dataType.getRank()) + " input",
+                                   rewriter);
+    SmallVector<int64_t> expectedShape(indicesType.getShape().drop_back());
+    llvm::append_range(expectedShape,
+                       dataType.getShape().drop_front(batchDims + tupleSize));
+    if (resultType.getShape() != ArrayRef<int64_t>(expectedShape))
       return rewriter.notifyMatchFailure(op,
-                                         "result rank disagrees with indices");
+                                         "result shape disagrees with indices");
+    for (int64_t d = 0; d < batchDims; ++d)
+      if (indicesType.getDimSize(d) != dataType.getDimSize(d))
+        return failOutOfBoundsShapes(op,
+                                     "batch dim " + Twine(d) + " of indices (" +
+                                         Twine(indicesType.getDimSize(d)) +
+                                         ") differs from data's (" +
+                                         Twine(dataType.getDimSize(d)) + ")",
+                                     rewriter);
+    if (resultType.getNumElements() != 0)
+      for (int64_t j = 0; j < tupleSize; ++j)
+        if (dataType.getDimSize(batchDims + j) == 0)
+          return failOutOfBoundsShapes(op, "indices address an empty dim",
+                                       rewriter);
     Value result = buildParallelGeneric(
         rewriter, op.getLoc(), resultType, {}, {},
         [&](OpBuilder &b, Location l, ValueRange) -> Value {
@@ -247,7 +315,7 @@ struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
             tuple.back() = arith::ConstantIndexOp::create(b, l, j);
             Value index = tensor::ExtractOp::create(b, l, indices, tuple);
             coords.push_back(
-                wrapIndex(b, l, index, dataType.getDimSize(batchDims + j)));
+                clampedIndex(b, l, index, dataType.getDimSize(batchDims + j)));
           }
           coords.append(loops.begin() + tupleRank, loops.end());
           return tensor::ExtractOp::create(b, l, data, coords);
@@ -274,6 +342,8 @@ struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
       return failure();
     int64_t rank = dataType.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    if (failed(checkElementsShapes(op, dataType, indicesType, axis, rewriter)))
+      return failure();
     Location loc = op.getLoc();
     SmallVector<Value> lbs, ubs, steps;
     loopBounds(rewriter, loc, indicesType.getShape(), lbs, ubs, steps);
@@ -286,7 +356,7 @@ struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
           Value index = tensor::ExtractOp::create(b, l, indices, ivs);
           Value update = tensor::ExtractOp::create(b, l, updates, ivs);
           SmallVector<Value> coords(ivs.begin(), ivs.end());
-          coords[axis] = wrapIndex(b, l, index, dataType.getDimSize(axis));
+          coords[axis] = clampedIndex(b, l, index, dataType.getDimSize(axis));
           if (reduction != "none")
             update = combineScatter(
                 b, l, reduction,
@@ -318,8 +388,21 @@ struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
     if (failed(matchReduction(op, reduction, rewriter)))
       return failure();
     int64_t tupleRank = indicesType.getRank() - 1;
+    if (tupleRank < 0)
+      return failOutOfBoundsShapes(op, "0-d indices", rewriter);
     int64_t tupleSize = indicesType.getDimSize(tupleRank);
+    if (tupleSize > dataType.getRank())
+      return failOutOfBoundsShapes(op,
+                                   "index tuples of " + Twine(tupleSize) +
+                                       " address a rank " +
+                                       Twine(dataType.getRank()) + " input",
+                                   rewriter);
     ArrayRef<int64_t> tupleShape = indicesType.getShape().drop_back();
+    if (ShapedType::getNumElements(tupleShape) != 0)
+      for (int64_t j = 0; j < tupleSize; ++j)
+        if (dataType.getDimSize(j) == 0)
+          return failOutOfBoundsShapes(op, "indices address an empty dim",
+                                       rewriter);
     ArrayRef<int64_t> sliceShape = dataType.getShape().drop_front(tupleSize);
     SmallVector<int64_t> expectedUpdates(tupleShape);
     expectedUpdates.append(sliceShape.begin(), sliceShape.end());
@@ -351,7 +434,8 @@ struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
           for (int64_t j = 0; j < tupleSize; ++j) {
             tuple.back() = arith::ConstantIndexOp::create(b, l, j);
             Value index = tensor::ExtractOp::create(b, l, indices, tuple);
-            offsets.push_back(wrapIndex(b, l, index, dataType.getDimSize(j)));
+            offsets.push_back(
+                clampedIndex(b, l, index, dataType.getDimSize(j)));
           }
           offsets.append(sliceShape.size(), zero);
           SmallVector<OpFoldResult> updateOffsets(ivs.begin(), ivs.end());
@@ -399,6 +483,10 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
       return rewriter.notifyMatchFailure(op, "static shapes only");
     if (!resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "depth must be a constant");
+    auto valuesType = dyn_cast<RankedTensorType>(values.getType());
+    if (!valuesType || valuesType.getRank() != 1 ||
+        valuesType.getDimSize(0) != 2)
+      return rewriter.notifyMatchFailure(op, "values must hold 2 elements");
     Type indexElement = indicesType.getElementType();
     int64_t rank = resultType.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();

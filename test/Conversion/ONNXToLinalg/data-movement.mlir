@@ -54,16 +54,47 @@ func.func @batch_norm_mixed_types(%x: tensor<1x4x2x2xf16>, %s: tensor<4xf16>, %b
 
 // -----
 
+// Negative ids count from 100; ids still out of range are clamped into
+// [0, 99] so that no id reads outside the table.
 // CHECK-DAG: #[[$IDX:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @gather_embedding
+// CHECK-SAME: %[[T:.*]]: tensor<100x16xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[$IDX]], #{{.*}}]
 // CHECK: %[[I:.*]] = arith.index_cast %{{.*}} : i64 to index
-// CHECK: arith.cmpi slt, %[[I]]
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[I]], %[[ZERO]]
+// CHECK: %[[WRAP:.*]] = arith.addi %[[I]], %c100 : index
+// CHECK: %[[SEL:.*]] = arith.select %[[NEG]], %[[WRAP]], %[[I]] : index
+// CHECK: %[[LAST:.*]] = arith.constant 99 : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %[[ZERO]] : index
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
 // CHECK: %[[J:.*]] = linalg.index 2 : index
-// CHECK: tensor.extract %{{.*}}[%{{.*}}, %[[J]]] : tensor<100x16xf32>
+// CHECK: tensor.extract %[[T]][%[[ROW]], %[[J]]] : tensor<100x16xf32>
 func.func @gather_embedding(%table: tensor<100x16xf32>, %ids: tensor<1x8xi64>) -> tensor<1x8x16xf32> {
   %0 = "onnx.Gather"(%table, %ids) {axis = 0 : i64} : (tensor<100x16xf32>, tensor<1x8xi64>) -> tensor<1x8x16xf32>
   return %0 : tensor<1x8x16xf32>
+}
+
+// -----
+
+// Gather along a middle axis with int32 indices: the clamp bound is that
+// axis's size, 5.
+// CHECK-LABEL: func.func @gather_middle_axis_i32
+// CHECK-SAME: %[[X:.*]]: tensor<2x5x3xf16>, %[[I:.*]]: tensor<4xi32>
+// CHECK: linalg.generic {{.*}} ins(%[[I]] : tensor<4xi32>) outs(%{{.*}} : tensor<2x4x3xf16>)
+// CHECK: ^bb0(%[[IDX:.*]]: i32, %{{.*}}: f16):
+// CHECK: %[[CAST:.*]] = arith.index_cast %[[IDX]] : i32 to index
+// CHECK: arith.addi %[[CAST]], %c5 : index
+// CHECK: %[[SEL:.*]] = arith.select
+// CHECK: %[[LAST:.*]] = arith.constant 4 : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %{{.*}} : index
+// CHECK: %[[MID:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
+// CHECK: %[[A:.*]] = linalg.index 0 : index
+// CHECK: %[[C:.*]] = linalg.index 2 : index
+// CHECK: tensor.extract %[[X]][%[[A]], %[[MID]], %[[C]]] : tensor<2x5x3xf16>
+func.func @gather_middle_axis_i32(%x: tensor<2x5x3xf16>, %i: tensor<4xi32>) -> tensor<2x4x3xf16> {
+  %0 = "onnx.Gather"(%x, %i) {axis = -2 : i64} : (tensor<2x5x3xf16>, tensor<4xi32>) -> tensor<2x4x3xf16>
+  return %0 : tensor<2x4x3xf16>
 }
 
 // -----
@@ -75,4 +106,24 @@ func.func @expand(%x: tensor<1x4xf32>) -> tensor<2x3x4xf32> {
   %shape = "onnx.Constant"() {value = dense<[2, 3, 4]> : tensor<3xi64>} : () -> tensor<3xi64>
   %0 = "onnx.Expand"(%x, %shape) : (tensor<1x4xf32>, tensor<3xi64>) -> tensor<2x3x4xf32>
   return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// A dynamic axis: the bound is its run-time size, less one.
+// CHECK-LABEL: func.func @gather_dynamic_axis
+// CHECK-SAME: %[[X:.*]]: tensor<?x4xf32>
+// CHECK: linalg.generic
+// CHECK: %[[DIM:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x4xf32>
+// CHECK: %[[CAST:.*]] = arith.index_cast %{{.*}} : i64 to index
+// CHECK: arith.addi %[[CAST]], %[[DIM]] : index
+// CHECK: %[[SEL:.*]] = arith.select
+// CHECK: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK: %[[LAST:.*]] = arith.subi %[[DIM]], %[[ONE]] : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %{{.*}} : index
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
+// CHECK: tensor.extract %[[X]][%[[ROW]], %{{.*}}] : tensor<?x4xf32>
+func.func @gather_dynamic_axis(%x: tensor<?x4xf32>, %i: tensor<3xi64>) -> tensor<3x4xf32> {
+  %0 = "onnx.Gather"(%x, %i) {axis = 0 : i64} : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
 }

@@ -103,16 +103,21 @@ func.func @space_to_depth(%x: tensor<1x3x4x6xf32>) -> tensor<1x12x2x3xf32> {
 
 // -----
 
-// The index replaces the axis coordinate; negative indices count from 4.
+// The index replaces the axis coordinate; negative indices count from 4,
+// and what is still out of range is clamped into [0, 3].
 // CHECK-LABEL: func.func @gather_elements
 // CHECK-SAME: %[[X:.*]]: tensor<4x3xf32>, %[[I:.*]]: tensor<2x3xi32>
 // CHECK: linalg.generic {{.*}} ins(%[[I]] : tensor<2x3xi32>)
 // CHECK: ^bb0(%[[IDX:.*]]: i32, %{{.*}}: f32):
 // CHECK: %[[COL:.*]] = linalg.index 1 : index
 // CHECK: %[[CAST:.*]] = arith.index_cast %[[IDX]] : i32 to index
-// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[CAST]], %{{.*}} : index
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[CAST]], %[[ZERO]] : index
 // CHECK: %[[WRAP:.*]] = arith.addi %[[CAST]], %c4 : index
-// CHECK: %[[ROW:.*]] = arith.select %[[NEG]], %[[WRAP]], %[[CAST]] : index
+// CHECK: %[[SEL:.*]] = arith.select %[[NEG]], %[[WRAP]], %[[CAST]] : index
+// CHECK: %[[LAST:.*]] = arith.constant 3 : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %[[ZERO]] : index
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
 // CHECK: tensor.extract %[[X]][%[[ROW]], %[[COL]]] : tensor<4x3xf32>
 func.func @gather_elements(%x: tensor<4x3xf32>, %i: tensor<2x3xi32>) -> tensor<2x3xf32> {
   %0 = "onnx.GatherElements"(%x, %i) {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2x3xi32>) -> tensor<2x3xf32>
@@ -131,7 +136,10 @@ func.func @gather_elements(%x: tensor<4x3xf32>, %i: tensor<2x3xi32>) -> tensor<2
 // CHECK: %[[K:.*]] = linalg.index 2 : index
 // CHECK: %[[IDX:.*]] = tensor.extract %[[I]][%[[B]], %[[J]], %{{.*}}] : tensor<2x5x1xi64>
 // CHECK: arith.index_cast %[[IDX]] : i64 to index
-// CHECK: %[[ROW:.*]] = arith.select
+// CHECK: %[[SEL:.*]] = arith.select
+// CHECK: %[[LAST:.*]] = arith.constant 2 : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %{{.*}} : index
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
 // CHECK: tensor.extract %[[X]][%[[B]], %[[ROW]], %[[K]]] : tensor<2x3x4xf32>
 func.func @gather_nd_batch_dims(%x: tensor<2x3x4xf32>, %i: tensor<2x5x1xi64>) -> tensor<2x5x4xf32> {
   %0 = "onnx.GatherND"(%x, %i) {batch_dims = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x5x1xi64>) -> tensor<2x5x4xf32>
@@ -148,7 +156,10 @@ func.func @gather_nd_batch_dims(%x: tensor<2x3x4xf32>, %i: tensor<2x5x1xi64>) ->
 // CHECK: %[[IDX:.*]] = tensor.extract %[[I]][%[[A]], %[[B]]]
 // CHECK: %[[UPD:.*]] = tensor.extract %[[U]][%[[A]], %[[B]]]
 // CHECK: arith.index_cast %[[IDX]] : i64 to index
-// CHECK: %[[COL:.*]] = arith.select
+// CHECK: %[[SEL:.*]] = arith.select
+// CHECK: %[[LAST:.*]] = arith.constant 4 : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %{{.*}} : index
+// CHECK: %[[COL:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
 // CHECK: %[[NEW:.*]] = tensor.insert %[[UPD]] into %[[OUT]][%[[A]], %[[COL]]] : tensor<3x5xf32>
 // CHECK: scf.yield %[[NEW]]
 // CHECK: return %[[R]]
@@ -193,7 +204,10 @@ func.func @scatter_elements_max_ui8(%x: tensor<4xui8>, %i: tensor<2xi32>, %u: te
 // CHECK-SAME: %[[X:.*]]: tensor<4x3x2xf32>, %[[I:.*]]: tensor<2x1xi64>, %[[U:.*]]: tensor<2x3x2xf32>
 // CHECK: scf.for %[[T:.*]] = %{{.*}} to %c2 step %{{.*}} iter_args(%[[OUT:.*]] = %[[X]]) -> (tensor<4x3x2xf32>)
 // CHECK: tensor.extract %[[I]][%[[T]], %{{.*}}] : tensor<2x1xi64>
-// CHECK: %[[ROW:.*]] = arith.select
+// CHECK: %[[SEL:.*]] = arith.select
+// CHECK: %[[LAST:.*]] = arith.constant 3 : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %{{.*}} : index
+// CHECK: %[[ROW:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
 // CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[U]][%[[T]], 0, 0] [1, 3, 2] [1, 1, 1] : tensor<2x3x2xf32> to tensor<3x2xf32>
 // CHECK: tensor.insert_slice %[[SLICE]] into %[[OUT]][%[[ROW]], 0, 0] [1, 3, 2] [1, 1, 1] : tensor<3x2xf32> into tensor<4x3x2xf32>
 func.func @scatter_nd_slices(%x: tensor<4x3x2xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3x2xf32>) -> tensor<4x3x2xf32> {
@@ -203,11 +217,18 @@ func.func @scatter_nd_slices(%x: tensor<4x3x2xf32>, %i: tensor<2x1xi64>, %u: ten
 
 // -----
 
-// A reduction combines in place into the addressed (here 0-d) slice.
+// A reduction combines in place into the addressed (here 0-d) slice, at
+// both indices clamped: into [0, 2] and [0, 3].
 // CHECK-LABEL: func.func @scatter_nd_mul_elements
 // CHECK: scf.for {{.*}} iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<3x4xi32>)
+// CHECK: arith.constant 2 : index
+// CHECK: %[[R0:.*]] = arith.maxsi
+// CHECK: %[[R:.*]] = arith.minsi %[[R0]], %{{.*}} : index
+// CHECK: arith.constant 3 : index
+// CHECK: %[[C0:.*]] = arith.maxsi
+// CHECK: %[[C:.*]] = arith.minsi %[[C0]], %{{.*}} : index
 // CHECK: %[[UPD:.*]] = tensor.extract_slice %{{.*}}[%{{.*}}] [1] [1] : tensor<2xi32> to tensor<i32>
-// CHECK: %[[CUR:.*]] = tensor.extract_slice %[[OUT]][%[[R:.*]], %[[C:.*]]] [1, 1] [1, 1] : tensor<3x4xi32> to tensor<i32>
+// CHECK: %[[CUR:.*]] = tensor.extract_slice %[[OUT]][%[[R]], %[[C]]] [1, 1] [1, 1] : tensor<3x4xi32> to tensor<i32>
 // CHECK: %[[PROD:.*]] = linalg.generic {{.*}} ins(%[[UPD]] : tensor<i32>) outs(%[[CUR]] : tensor<i32>)
 // CHECK: ^bb0(%[[IN:.*]]: i32, %[[OLD:.*]]: i32):
 // CHECK: arith.muli %[[OLD]], %[[IN]] : i32
@@ -280,6 +301,8 @@ func.func @eye_like_ui8(%x: tensor<3x4xf32>) -> tensor<3x4xui8> {
 // CHECK: %[[CAST:.*]] = arith.index_cast %{{.*}} : i64 to index
 // CHECK: arith.addi %[[CAST]], %c5 : index
 // CHECK: %[[INDEX:.*]] = arith.select
+// CHECK-NOT: arith.maxsi
+// CHECK-NOT: arith.minsi
 // CHECK: %[[POS:.*]] = linalg.index 1 : index
 // CHECK: %[[HOT:.*]] = arith.cmpi eq, %[[INDEX]], %[[POS]] : index
 // CHECK: arith.select %[[HOT]], %[[ON]], %[[OFF]] : f32
