@@ -24,6 +24,7 @@ NOTES = {
     "Conv": "1-D and 2-D",
     "Resize": "nearest and linear; not cubic, tf_crop_and_resize or antialias",
     "TopK": "K must be a constant",
+    "Pad": "pads and axes must be constants",
     "LSTM": "see docs/architecture.md for the supported attributes and types",
     "GRU": "see docs/architecture.md for the supported attributes and types",
     "RNN": "see docs/architecture.md for the supported attributes and types",

@@ -96,6 +96,10 @@ void populateONNXNormsToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns lowering BitShift and BitwiseAnd/Or/Xor/Not.
 void populateONNXBitwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns lowering Pad (constant, reflect, edge and wrap modes; constant
+/// pads and axes, negative pads crop).
+void populateONNXPadToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace onnxc
 
 #endif // ONNXC_LIB_CONVERSION_ONNXTOLINALG_COMMON_H

@@ -107,6 +107,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXEinsumToLinalgPatterns(patterns);
   populateONNXNormsToLinalgPatterns(patterns);
   populateONNXBitwiseToLinalgPatterns(patterns);
+  populateONNXPadToLinalgPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

@@ -1,13 +1,14 @@
 // RUN: onnx-opt %s --convert-onnx-to-linalg --verify-diagnostics
 
 // Every op without a lowering is listed with its node name; the ops that
-// have one are still lowered. (TopK lowers with a constant K only.)
+// have one are still lowered. (TopK lowers with a constant K only, Resize
+// in nearest and linear modes only.)
 // expected-error @+1 {{2 op(s) have no lowering to linalg yet:}}
 func.func @not_yet(%x: tensor<2x8xf32>, %k: tensor<1xi64>) -> (tensor<2x3xf32>, tensor<2x10xf32>) {
-  %pads = "onnx.Constant"() {value = dense<[0, 1, 0, 1]> : tensor<4xi64>} : () -> tensor<4xi64>
+  %sizes = "onnx.Constant"() {value = dense<[2, 10]> : tensor<2xi64>} : () -> tensor<2xi64>
   %none = "onnx.NoValue"() : () -> none
   %r = "onnx.Relu"(%x) : (tensor<2x8xf32>) -> tensor<2x8xf32>
   %v, %i = "onnx.TopK"(%r, %k) : (tensor<2x8xf32>, tensor<1xi64>) -> (tensor<2x3xf32>, tensor<2x3xi64>) loc("topk_0")
-  %p = "onnx.Pad"(%x, %pads, %none, %none) {mode = "reflect"} : (tensor<2x8xf32>, tensor<4xi64>, none, none) -> tensor<2x10xf32> loc("pad_1")
-  return %v, %p : tensor<2x3xf32>, tensor<2x10xf32>
+  %c = "onnx.Resize"(%x, %none, %none, %sizes) {mode = "cubic"} : (tensor<2x8xf32>, none, none, tensor<2xi64>) -> tensor<2x10xf32> loc("resize_1")
+  return %v, %c : tensor<2x3xf32>, tensor<2x10xf32>
 }
