@@ -11,7 +11,7 @@
 # its outputs cast back, which is how the lowerings compute f16 and bf16
 # (in f32, rounded once). f64 cases checked against f32 take inputs that are
 # multiples of 1/4, exact in both, or a tolerance of f32's precision.
-# (The recurrent ops are lowered for f32 only.)
+# (The recurrent ops have their own cases in test/e2e/recurrent.py.)
 #
 # RUN: %python %s %t %onnxc_src/utils
 import sys
