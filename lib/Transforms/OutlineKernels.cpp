@@ -2,6 +2,7 @@
 
 #include "onnxc/Transforms/Passes.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -35,21 +36,30 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
     return captured;
   }
 
+  /// A buffer of its own: a graph argument, or a planned workspace buffer
+  /// (a view of the workspace argument). Kernels take these as arguments.
+  static bool isBufferRoot(Value value) {
+    if (isa<BlockArgument>(value))
+      return true;
+    auto view = value.getDefiningOp<memref::ViewOp>();
+    return view && isa<BlockArgument>(view.getSource());
+  }
+
   /// Collects, in program order, the addressing ops `op` depends on and the
-  /// graph arguments they start from; fails if `op` reads a value another
+  /// buffers they start from; fails if `op` reads a value another
   /// computation produced.
-  static LogicalResult
-  collectClosure(Operation *op, SetVector<Operation *> &addressing,
-                 SetVector<BlockArgument> &arguments) {
+  static LogicalResult collectClosure(Operation *op,
+                                      SetVector<Operation *> &addressing,
+                                      SetVector<Value> &buffers) {
     SmallVector<Value> worklist(getCapturedValues(op).takeVector());
     while (!worklist.empty()) {
       Value value = worklist.pop_back_val();
-      if (auto arg = dyn_cast<BlockArgument>(value)) {
-        arguments.insert(arg);
+      if (isBufferRoot(value)) {
+        buffers.insert(value);
         continue;
       }
       Operation *def = value.getDefiningOp();
-      if (!isAddressing(def))
+      if (!def || !isAddressing(def))
         return failure();
       if (addressing.insert(def))
         worklist.append(def->operand_begin(), def->operand_end());
@@ -70,13 +80,23 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
           op.hasTrait<OpTrait::IsTerminator>())
         continue;
       SetVector<Operation *> addressing;
-      SetVector<BlockArgument> arguments;
-      if (failed(collectClosure(&op, addressing, arguments)))
+      SetVector<Value> buffers;
+      if (failed(collectClosure(&op, addressing, buffers)))
         continue;
-      // Arguments in graph order, clones in program order.
-      SmallVector<BlockArgument> params(arguments.begin(), arguments.end());
-      llvm::sort(params, [](BlockArgument a, BlockArgument b) {
-        return a.getArgNumber() < b.getArgNumber();
+      // Buffers in graph-argument then program order, clones in program
+      // order.
+      SmallVector<Value> params(buffers.begin(), buffers.end());
+      auto position = [](Value v) -> std::pair<int, int64_t> {
+        if (auto arg = dyn_cast<BlockArgument>(v))
+          return {0, arg.getArgNumber()};
+        return {1, 0};
+      };
+      llvm::stable_sort(params, [&](Value a, Value b) {
+        auto [ka, ia] = position(a);
+        auto [kb, ib] = position(b);
+        if (ka != kb || ka == 0)
+          return ka != kb ? ka < kb : ia < ib;
+        return a.getDefiningOp()->isBeforeInBlock(b.getDefiningOp());
       });
       SmallVector<Operation *> clones(addressing.begin(), addressing.end());
       llvm::sort(clones, [](Operation *a, Operation *b) {
@@ -86,20 +106,25 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
       OpBuilder builder(module.getContext());
       builder.setInsertionPoint(graph);
       SmallVector<Type> types;
-      for (BlockArgument arg : params)
-        types.push_back(arg.getType());
+      for (Value buffer : params)
+        types.push_back(buffer.getType());
       auto kernel = func::FuncOp::create(
           builder, op.getLoc(),
           (graphFunction + "_kernel" + Twine(count++)).str(),
           builder.getFunctionType(types, {}));
       kernel.setPrivate();
       kernel->setAttr("onnxc.kernel", builder.getUnitAttr());
+      // Distinct buffers an op uses are live at once, so the memory plan
+      // gave them disjoint bytes (and the runtime rejects overlapping
+      // inputs and outputs): LLVM may assume they do not alias.
+      for (unsigned i = 0; i < params.size(); ++i)
+        kernel.setArgAttr(i, "llvm.noalias", builder.getUnitAttr());
       symbols.insert(kernel);
       Block *entry = kernel.addEntryBlock();
       builder.setInsertionPointToStart(entry);
       IRMapping mapping;
-      for (auto [arg, param] : llvm::zip(params, entry->getArguments()))
-        mapping.map(arg, param);
+      for (auto [buffer, param] : llvm::zip(params, entry->getArguments()))
+        mapping.map(buffer, param);
       for (Operation *clone : clones)
         builder.clone(*clone, mapping);
       builder.clone(op, mapping);

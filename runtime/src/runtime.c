@@ -257,6 +257,58 @@ ONNXC_API void onnxc_session_destroy(onnxc_session *session) {
   free(session);
 }
 
+/* "input 'x'", "output 'y'" or "the workspace" for entry argument `t`. */
+static void describe_arg(const onnxc_model_desc *desc, int32_t t, char *buf,
+                         size_t size) {
+  if (t == desc->num_inputs + desc->num_outputs)
+    snprintf(buf, size, "the workspace");
+  else if (t < desc->num_inputs)
+    snprintf(buf, size, "input '%s'", desc->inputs[t].name);
+  else
+    snprintf(buf, size, "output '%s'",
+             desc->outputs[t - desc->num_inputs].name);
+}
+
+/* The compiled code assumes that the tensors and the workspace of a run
+ * do not overlap (it may reorder loads and stores across them); `args` is
+ * the entry point's array: inputs, outputs, workspace. */
+static onnxc_status check_no_overlap(const onnxc_model_desc *desc,
+                                     void *const *args) {
+  int32_t n = desc->num_inputs + desc->num_outputs;
+  for (int32_t i = 0; i <= n; ++i) {
+    for (int32_t j = i + 1; j <= n; ++j) {
+      /* Inputs may share memory with each other: they are only read. */
+      if (j < desc->num_inputs)
+        continue;
+      uint64_t sizes[2];
+      int32_t which[2] = {i, j};
+      for (int k = 0; k < 2; ++k) {
+        int32_t t = which[k];
+        if (t == n) {
+          sizes[k] = desc->workspace_bytes;
+          continue;
+        }
+        const onnxc_tensor_desc *d = t < desc->num_inputs
+                                         ? &desc->inputs[t]
+                                         : &desc->outputs[t - desc->num_inputs];
+        sizes[k] = (uint64_t)onnxc_tensor_desc_elements(d) *
+                   onnxc_dtype_size(d->dtype);
+      }
+      uintptr_t a = (uintptr_t)args[i], b = (uintptr_t)args[j];
+      if (!sizes[0] || !sizes[1] || a + sizes[0] <= b || b + sizes[1] <= a)
+        continue;
+      char first[300], second[300];
+      describe_arg(desc, i, first, sizeof first);
+      describe_arg(desc, j, second, sizeof second);
+      return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                       "%s overlaps %s in memory; outputs and the workspace "
+                       "need buffers of their own",
+                       second, first);
+    }
+  }
+  return ONNXC_OK;
+}
+
 ONNXC_API onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
                        size_t num_inputs, const onnxc_tensor *outputs,
                        size_t num_outputs) {
@@ -288,6 +340,8 @@ ONNXC_API onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inp
   for (size_t i = 0; i < num_outputs; ++i)
     *args++ = outputs[i].data;
   *args = session->workspace;
+  if ((status = check_no_overlap(desc, session->args)))
+    return status;
   desc->entry(session->args);
   return clear_error();
 }
@@ -329,10 +383,11 @@ ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
   for (int32_t i = 0; i < desc->num_outputs; ++i)
     args[n++] = outputs[i];
   args[n] = workspace;
-  desc->entry(args);
+  if ((status = check_no_overlap(desc, args)) == ONNXC_OK)
+    desc->entry(args);
 
   free(owned_workspace);
   if (args != stack_args)
     free(args);
-  return clear_error();
+  return status == ONNXC_OK ? clear_error() : status;
 }

@@ -1,28 +1,39 @@
 // RUN: onnx-opt %s --onnxc-outline-kernels | FileCheck %s
 
-// Each computation moves into its own function with the graph arguments it
-// touches; the views that address its buffers are cloned into it.
+// Each computation moves into its own function that takes the buffers it
+// touches: graph arguments and planned workspace buffers (the views of the
+// workspace), each marked noalias; globals and constants are cloned in.
 // CHECK-LABEL: func.func private @main_graph_kernel0
-// CHECK-SAME: (%[[X:.*]]: memref<8xf32>, %[[WS:.*]]: memref<64xi8>)
-// CHECK: %[[V:.*]] = memref.view %[[WS]]
-// CHECK: linalg.copy ins(%[[X]] : memref<8xf32>) outs(%[[V]] : memref<8xf32>)
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32> {llvm.noalias}, %[[T:.*]]: memref<8xf32> {llvm.noalias})
+// CHECK-SAME: attributes {onnxc.kernel}
+// CHECK-NEXT: linalg.copy ins(%[[X]] : memref<8xf32>) outs(%[[T]] : memref<8xf32>)
 // CHECK-LABEL: func.func private @main_graph_kernel1
-// CHECK-SAME: (%{{.*}}: memref<8xf32>, %{{.*}}: memref<64xi8>)
-// CHECK: linalg.generic
+// CHECK-SAME: (%[[Y:.*]]: memref<8xf32> {llvm.noalias}, %[[T1:.*]]: memref<8xf32> {llvm.noalias}, %[[W:.*]]: memref<4xf32> {llvm.noalias})
+// CHECK: %[[G:.*]] = memref.get_global @scale
+// CHECK: linalg.generic {{.*}} ins(%[[T1]], %[[G]] : memref<8xf32>, memref<8xf32>) outs(%[[Y]] : memref<8xf32>)
 // CHECK-LABEL: func.func @main_graph
-// CHECK-NEXT: call @main_graph_kernel0(%arg0, %arg2)
-// CHECK-NEXT: call @main_graph_kernel1(%arg1, %arg2)
+// CHECK: %[[VIEW:.*]] = memref.view %arg2
+// CHECK: %[[VIEW2:.*]] = memref.view %arg2
+// CHECK-NEXT: call @main_graph_kernel0(%arg0, %[[VIEW]])
+// CHECK-NEXT: call @main_graph_kernel1(%arg1, %[[VIEW]], %[[VIEW2]])
 // CHECK-NEXT: return
+memref.global "private" constant @scale : memref<8xf32> = dense<2.0>
 func.func @main_graph(%x: memref<8xf32>, %y: memref<8xf32>, %ws: memref<64xi8>) {
   %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
   %t = memref.view %ws[%c0][] : memref<64xi8> to memref<8xf32>
+  %u = memref.view %ws[%c32][] : memref<64xi8> to memref<4xf32>
+  %s = memref.get_global @scale : memref<8xf32>
   linalg.copy ins(%x : memref<8xf32>) outs(%t : memref<8xf32>)
-  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>],
                   iterator_types = ["parallel"]}
-      ins(%t : memref<8xf32>) outs(%y : memref<8xf32>) {
-  ^bb0(%in: f32, %out: f32):
+      ins(%t, %s : memref<8xf32>, memref<8xf32>) outs(%y : memref<8xf32>) {
+  ^bb0(%in: f32, %k: f32, %out: f32):
     %e = math.exp %in : f32
-    linalg.yield %e : f32
+    %m = arith.mulf %e, %k : f32
+    %u0 = memref.load %u[%c0] : memref<4xf32>
+    %r = arith.addf %m, %u0 : f32
+    linalg.yield %r : f32
   }
   return
 }

@@ -200,6 +200,28 @@ TEST_F(RuntimeTest, RejectsNullData) {
   EXPECT_STREQ(onnxc_last_error(), "input 'a': data is NULL");
 }
 
+// The compiled code assumes its outputs overlap nothing else of the run.
+TEST_F(RuntimeTest, RejectsOverlappingBuffers) {
+  outputs[0].data = a; // In place over an input.
+  EXPECT_EQ(run(), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(),
+               "output 'y' overlaps input 'a' in memory; outputs and the "
+               "workspace need buffers of their own");
+  float both[6];
+  outputs[0].data = both;
+  outputs[1].data = both + 4; // Inside y's 24 bytes.
+  EXPECT_EQ(run(), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(),
+               "output 'n' overlaps output 'y' in memory; outputs and the "
+               "workspace need buffers of their own");
+  // Inputs may share memory: they are only read.
+  outputs[0].data = y;
+  outputs[1].data = &n;
+  inputs[1].data = a;
+  ASSERT_EQ(run(), ONNXC_OK) << onnxc_last_error();
+  EXPECT_EQ(y[0], 2.0f);
+}
+
 TEST_F(RuntimeTest, RejectsNullShapeForNonScalar) {
   inputs[0].shape = nullptr;
   EXPECT_EQ(run(), ONNXC_ERROR_INVALID_ARGUMENT);
