@@ -67,42 +67,13 @@ def const(name, array):
     return numpy_helper.from_array(np.asarray(array), name)
 
 
-def widened(model, narrow, wide, keep=()):
-    """`model` computed in `wide`: its `narrow` inputs and initializers
-    (other than those named in `keep`, such as axes) cast to `wide` on entry
-    and its `narrow` outputs cast back on exit."""
-    model = onnx.ModelProto.FromString(model.SerializeToString())
-    graph = model.graph
-    output_types = [o.type.tensor_type.elem_type
-                    for o in onnx.shape_inference.infer_shapes(model).graph.output]
-    renamed, entry = {}, []
-    typed = [(i.name, i.type.tensor_type.elem_type) for i in graph.input] + \
-        [(i.name, i.data_type) for i in graph.initializer]
-    for name, elem_type in typed:
-        if elem_type == narrow and name not in keep:
-            renamed[name] = name + "_wide"
-            entry.append(helper.make_node("Cast", [name], [name + "_wide"], to=wide))
-    nodes = list(graph.node)
-    for node in nodes:
-        node.input[:] = [renamed.get(n, n) for n in node.input]
-    exits = []
-    for i, elem_type in enumerate(output_types):
-        if elem_type == narrow:
-            name = graph.output[i].name
-            exits.append(helper.make_node("Cast", [name], [name + "_narrow"], to=narrow))
-            graph.output[i].CopyFrom(helper.ValueInfoProto(name=name + "_narrow"))
-    del graph.node[:]
-    graph.node.extend(entry + nodes + exits)
-    return model
-
-
 def case(name, nodes, inputs, outputs, inits=(), opset=17, via=None, tolerance=None, keep=()):
     """A case; `via` = (narrow, wide) type names checks it against the
-    graph computed in `wide` (see widened, which leaves `keep` alone)."""
+    graph computed in `wide` (see e2e.widened, which leaves `keep` alone)."""
     model = e2e.make_model(name, nodes, inputs, outputs, inits, opset)
     options = {}
     if via:
-        options["reference"] = widened(model, ONNX_TYPES[via[0]], ONNX_TYPES[via[1]], keep)
+        options["reference"] = e2e.widened(model, ONNX_TYPES[via[0]], ONNX_TYPES[via[1]], keep)
     if tolerance:
         options["tolerance"] = tolerance
     CASES.append((name, model, inputs, options))

@@ -46,34 +46,6 @@ def const(name, array):
     return numpy_helper.from_array(np.asarray(array), name)
 
 
-def widened(model, narrow, wide):
-    """`model` computed in `wide`: its `narrow` inputs and initializers cast
-    to `wide` on entry and its `narrow` outputs cast back on exit."""
-    model = onnx.ModelProto.FromString(model.SerializeToString())
-    graph = model.graph
-    output_types = [o.type.tensor_type.elem_type
-                    for o in onnx.shape_inference.infer_shapes(model).graph.output]
-    renamed, entry = {}, []
-    typed = [(i.name, i.type.tensor_type.elem_type) for i in graph.input] + \
-        [(i.name, i.data_type) for i in graph.initializer]
-    for name, elem_type in typed:
-        if elem_type == narrow:
-            renamed[name] = name + "_wide"
-            entry.append(helper.make_node("Cast", [name], [name + "_wide"], to=wide))
-    nodes = list(graph.node)
-    for node in nodes:
-        node.input[:] = [renamed.get(n, n) for n in node.input]
-    exits = []
-    for i, elem_type in enumerate(output_types):
-        if elem_type == narrow:
-            name = graph.output[i].name
-            exits.append(helper.make_node("Cast", [name], [name + "_narrow"], to=narrow))
-            graph.output[i].CopyFrom(helper.ValueInfoProto(name=name + "_narrow"))
-    del graph.node[:]
-    graph.node.extend(entry + nodes + exits)
-    return model
-
-
 def batch_major_reference(name, node, inputs, outputs, inits):
     """The layout-1 `node` as its layout-0 form between Transposes."""
     node = onnx.NodeProto.FromString(node.SerializeToString())
@@ -133,9 +105,9 @@ def rnn_case(name, op, t="f32", seq=4, batch=3, input_size=3, hidden=5, directio
     reference = batch_major_reference(name, node, inputs, graph_outputs, inits) if layout else model
     options = {}
     if t == "bf16":
-        options["reference"] = widened(reference, T.BFLOAT16, T.FLOAT)
+        options["reference"] = e2e.widened(reference, T.BFLOAT16, T.FLOAT)
     elif t == "f64":
-        options["reference"] = widened(reference, T.DOUBLE, T.FLOAT)
+        options["reference"] = e2e.widened(reference, T.DOUBLE, T.FLOAT)
         options["tolerance"] = F64_VIA_F32
     elif layout:
         options["reference"] = reference
