@@ -191,3 +191,20 @@ def widened(model, narrow, wide, keep=()):
     del graph.node[:]
     graph.node.extend(entry + nodes + exits)
     return model
+
+
+def check_numpy(workdir, name, model, inputs, expected):
+    """None if the compiled `model` computes `expected` on `inputs`."""
+    path = os.path.join(workdir, name + ".onnx")
+    library = os.path.join(workdir, name + ".so")
+    onnx.save(model, path)
+    try:
+        compile_model(path, library)
+        got = CompiledModel(library).run(inputs)
+    except (RuntimeError, OSError) as e:
+        return str(e).splitlines()[0]
+    for g, w in zip(got, expected):
+        problem = compare(g, w, bfloat16=isinstance(w, BFloat16Bits))
+        if problem:
+            return problem
+    return None

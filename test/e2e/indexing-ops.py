@@ -416,30 +416,13 @@ def check_failure(workdir, name, model, expected_node, expected_message):
     return f"compiled, expected an error: {expected_message}"
 
 
-def check_numpy(workdir, name, model, inputs, expected):
-    """None if the compiled `model` computes `expected` on `inputs`."""
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(model, path)
-    try:
-        e2e.compile_model(path, library)
-        got = CompiledModel(library).run(inputs)
-    except (RuntimeError, OSError) as e:
-        return str(e).splitlines()[0]
-    for g, w in zip(got, expected):
-        problem = e2e.compare(g, w, bfloat16=isinstance(w, e2e.BFloat16Bits))
-        if problem:
-            return problem
-    return None
-
-
 def main():
     cases = [(name, e2e.make_model(name, nodes, inputs, outputs, inits, opset), inputs)
              for name, nodes, inputs, outputs, inits, opset in CASES]
     status = e2e.run_cases(sys.argv[1], cases)
     failed = 0
     for name, nodes, inputs, outputs, inits, expected in NUMPY_CASES:
-        problem = check_numpy(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 18),
+        problem = e2e.check_numpy(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 18),
                               inputs, expected)
         if problem:
             failed += 1

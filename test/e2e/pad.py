@@ -18,7 +18,6 @@ import numpy as np
 import onnx
 sys.path.insert(0, sys.argv[2])
 import e2e  # noqa: E402
-from compiled_model import CompiledModel  # noqa: E402
 from onnx import helper, numpy_helper
 
 CASES = []
@@ -196,23 +195,6 @@ numpy_case("edge-uint16", X_U16, [0, 2, 3, 1], "edge")
 numpy_case("wrap-uint16-negative", X_U16, [-2, 3, 1, -1], "wrap")
 
 
-def check_numpy(workdir, name, model, inputs, expected):
-    """None if the compiled `model` computes `expected` on `inputs`."""
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(model, path)
-    try:
-        e2e.compile_model(path, library)
-        got = CompiledModel(library).run(inputs)
-    except (RuntimeError, OSError) as e:
-        return str(e).splitlines()[0]
-    for g, w in zip(got, expected):
-        problem = e2e.compare(g, w, bfloat16=isinstance(w, e2e.BFloat16Bits))
-        if problem:
-            return problem
-    return None
-
-
 def main():
     cases = []
     for name, nodes, inputs, outputs, inits, opset, reference in CASES:
@@ -224,7 +206,7 @@ def main():
     status = e2e.run_cases(sys.argv[1], cases)
     failed = 0
     for name, nodes, inputs, outputs, inits, expected in NUMPY_CASES:
-        problem = check_numpy(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 19),
+        problem = e2e.check_numpy(sys.argv[1], name, e2e.make_model(name, nodes, inputs, outputs, inits, 19),
                               inputs, expected)
         if problem:
             failed += 1
