@@ -199,8 +199,16 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   for (unsigned i = 0; i < graph.getNumResults(); ++i)
     graph.removeResultAttr(i, nameAttr);
 
+  CPUTargetOptions targetOptions;
+  targetOptions.triple = options.triple;
+  targetOptions.cpu = options.cpu;
+  targetOptions.optLevel = options.optLevel;
+  auto machine = createTargetMachine(&context, targetOptions);
+  if (failed(machine))
+    return failure();
+
   PassManager pm(&context);
-  buildCPULoweringPipeline(pm);
+  buildCPULoweringPipeline(pm, getVectorUnit(**machine));
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   applyDefaultTimingPassManagerCLOptions(pm);
@@ -224,13 +232,6 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
       os << generateHeader(*signature);
     });
 
-  CPUTargetOptions targetOptions;
-  targetOptions.triple = options.triple;
-  targetOptions.cpu = options.cpu;
-  targetOptions.optLevel = options.optLevel;
-  auto machine = createTargetMachine(&context, targetOptions);
-  if (failed(machine))
-    return failure();
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule = translateToLLVMIR(
       module, llvmContext, *signature, emit == EmitKind::SharedLibrary);

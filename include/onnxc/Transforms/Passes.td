@@ -247,4 +247,60 @@ def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def VectorizeContractions : Pass<"onnxc-vectorize-contractions", "::mlir::ModuleOp"> {
+  let summary = "Register-tiled, vectorized micro-kernels for f32 contractions on buffers";
+  let description = [{
+    Runs on bufferized code (after `--onnxc-outline-kernels`). Each f32
+    linalg contraction with static shapes, one M, one N and one K loop (plus
+    batch loops), whose output is contiguous along N, becomes an
+    `scf.parallel` over Mr x Nr output tiles. Each tile is the BLIS
+    micro-kernel: Mr x Nr/lanes accumulator vectors live in registers for the
+    whole K loop; per k, Nr/lanes vectors of B are loaded, Mr scalars of A
+    broadcast and Mr x Nr/lanes `vector.fma` issued. The register tile is
+    chosen from the vector width and register count (`vector-bits`,
+    `vector-registers`, set by the driver from `--cpu`) and, where possible,
+    so that Mr divides M. Row and column remainders are separate static
+    variants; the last partial vector is masked.
+
+    A constant B (a weight global) is repacked at compile time into
+    ceil(N/Nr) zero-padded panels of K x Nr contiguous floats, whatever its
+    layout (this also folds a transposed B), and the original global is
+    dropped when nothing else reads it.
+
+    ```mlir
+    linalg.matmul ins(%a, %w : memref<64x256xf32>, memref<256x1024xf32>)
+                  outs(%c : memref<64x1024xf32>)
+    ```
+
+    becomes (512-bit vectors, 32 registers: 8 x 48 tiles)
+
+    ```mlir
+    %wp = memref.get_global @w_packed48_kn : memref<270336xf32>
+    scf.parallel (%m, %n) = (%c0, %c0) to (%c64, %c1024) step (%c8, %c48) {
+      %acc = vector.load %c[%m, %n] : memref<64x1024xf32>, vector<16xf32>
+      ...
+      %r:24 = scf.for %k = %c0 to %c256 step %c1 iter_args(...) {
+        %b0 = vector.load %wp[...] : memref<270336xf32>, vector<16xf32>
+        %a0 = memref.load %a[%m, %k] : memref<64x256xf32>
+        %s0 = vector.broadcast %a0 : f32 to vector<16xf32>
+        %f0 = vector.fma %s0, %b0, %acc : vector<16xf32>
+        ...
+      }
+      vector.store %r#0, %c[%m, %n] : memref<64x1024xf32>, vector<16xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Width of one vector register in bits">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // ONNXC_TRANSFORMS_PASSES_TD

@@ -67,6 +67,21 @@ createTargetMachine(MLIRContext *context, const CPUTargetOptions &options) {
   return machine;
 }
 
+CPUVectorUnit getVectorUnit(const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  const llvm::Triple &triple = machine.getTargetTriple();
+  if (triple.isX86()) {
+    if (info->checkFeatures("+avx512f"))
+      return {512, 32};
+    if (info->checkFeatures("+avx"))
+      return {256, 16};
+    return {128, 16};
+  }
+  if (triple.isAArch64())
+    return {128, 32};
+  return {128, 16};
+}
+
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine,
                     unsigned optLevel) {
   module.setDataLayout(machine.createDataLayout());

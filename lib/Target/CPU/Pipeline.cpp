@@ -14,7 +14,7 @@ using namespace mlir;
 
 namespace onnxc {
 
-void buildCPULoweringPipeline(OpPassManager &pm) {
+void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   pm.nest<func::FuncOp>().addPass(createConvToIm2Col());
 
   // Tensors to buffers; every intermediate into the planned workspace.
@@ -24,6 +24,10 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createPlanMemory());
   pm.addPass(createFlattenGlobals());
   pm.addPass(createOutlineKernels());
+  VectorizeContractionsOptions contractions;
+  contractions.vectorBits = unit.vectorBits;
+  contractions.vectorRegisters = unit.vectorRegisters;
+  pm.addPass(createVectorizeContractions(contractions));
 
   // Loops over buffers; kernels whose outer loops are parallel get a range
   // form that the thread pool splits.
@@ -45,6 +49,7 @@ void buildCPULoweringPipeline(OpPassManager &pm) {
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

@@ -46,8 +46,22 @@ struct ModelSignature {
 mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp graph,
                                                   llvm::StringRef name);
 
-/// linalg on tensors -> bufferized, memory-planned loops -> LLVM dialect.
-void buildCPULoweringPipeline(mlir::OpPassManager &pm);
+/// What the code generator needs to know of the target's vector unit.
+struct CPUVectorUnit {
+  /// Width of one vector register in bits (512 for AVX-512, 256 for AVX2,
+  /// 128 for SSE and NEON).
+  int64_t vectorBits = 256;
+  /// Number of architectural vector registers (32 for AVX-512 and NEON).
+  int64_t vectorRegisters = 16;
+};
+
+/// The vector unit of the CPU a target machine generates code for.
+CPUVectorUnit getVectorUnit(const llvm::TargetMachine &machine);
+
+/// linalg on tensors -> bufferized, memory-planned loops -> LLVM dialect;
+/// micro-kernels sized for `unit`.
+void buildCPULoweringPipeline(mlir::OpPassManager &pm,
+                              const CPUVectorUnit &unit = {});
 
 struct CPUTargetOptions {
   /// Empty: the host's triple.

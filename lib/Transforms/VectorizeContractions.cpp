@@ -1,0 +1,523 @@
+//===- VectorizeContractions.cpp - --onnxc-vectorize-contractions ---------===//
+//
+// Register-tiled f32 contractions on buffers: the BLIS/Goto micro-kernel
+// (Van Zee and van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS
+// Functionality", TOMS 2015) expressed in the vector dialect. Each Mr x Nr
+// block of the output stays in vector registers for the whole reduction; per
+// reduction step one Nr-wide row of B is loaded and Mr scalars of A are
+// broadcast into Mr x Nr/lanes FMAs. Constant B operands (weights) are
+// repacked at compile time into Nr-wide panels contiguous along K, so that
+// the micro-kernel streams them and never needs a mask.
+//
+//===----------------------------------------------------------------------===//
+
+#include "onnxc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/SymbolTable.h"
+
+#define DEBUG_TYPE "onnxc-vectorize-contractions"
+
+namespace onnxc {
+#define GEN_PASS_DEF_VECTORIZECONTRACTIONS
+#include "onnxc/Transforms/Passes.h.inc"
+} // namespace onnxc
+
+using namespace mlir;
+
+namespace onnxc {
+namespace {
+
+/// A contraction C[outer, m, n] += A[outer?, m, k] * B[outer?, k, n] with
+/// static loop bounds, in loop positions of the linalg op. `outer` are the
+/// batch dims and any M or N dims but the innermost ones of C.
+struct Contraction {
+  mutable linalg::LinalgOp op;
+  SmallVector<unsigned> outer;
+  unsigned m, n, k;
+  SmallVector<int64_t> bounds;
+  /// Row-major f32 values of B when it is a constant global, for packing.
+  memref::GlobalOp constantB;
+};
+
+/// The register tile: mr rows of nv vectors of `lanes` f32.
+struct RegisterTile {
+  int64_t mr, nv, lanes;
+  int64_t nr() const { return nv * lanes; }
+};
+
+/// Whether the innermost dimension of a buffer has unit stride, so that a
+/// vector along it is one contiguous load.
+static bool hasUnitInnerStride(Value buffer) {
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  if (!type || type.getRank() == 0)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides.back() == 1;
+}
+
+/// Whether the last result of `map` is loop `dim`.
+static bool isInnermost(AffineMap map, unsigned dim) {
+  return map.getNumResults() > 0 && map.getResults().back() == getAffineDimExpr(dim, map.getContext());
+}
+
+/// The constant global a buffer reshapes, if any: a chain of expand/collapse
+/// shapes of an identity-layout `memref.get_global` of a constant.
+static memref::GlobalOp getConstantGlobal(Value buffer) {
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  if (!type || !type.getLayout().isIdentity())
+    return {};
+  Operation *def = buffer.getDefiningOp();
+  while (def && isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+    def = def->getOperand(0).getDefiningOp();
+  auto get = dyn_cast_or_null<memref::GetGlobalOp>(def);
+  if (!get)
+    return {};
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue() ||
+      !global.getType().getLayout().isIdentity())
+    return {};
+  return global;
+}
+
+/// The f32 values of a constant global, row-major; empty if unreadable.
+static ArrayRef<float> getFloatData(memref::GlobalOp global,
+                                    SmallVector<float> &storage) {
+  Attribute value = *global.getInitialValue();
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
+    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef())
+      return *data;
+    return {};
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (!dense.getElementType().isF32())
+      return {};
+    storage.assign(dense.getValues<float>().begin(),
+                   dense.getValues<float>().end());
+    return storage;
+  }
+  return {};
+}
+
+static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+      return std::nullopt;
+  }
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.empty() || dims->n.empty() ||
+      dims->k.size() != 1)
+    return std::nullopt;
+  // The innermost M and N dims of C are register-tiled; batch dims and any
+  // other M or N dims (a leading batch of one operand only) are outer loops.
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  auto innermostOf = [&](ArrayRef<unsigned> candidates) {
+    unsigned best = candidates.front();
+    int64_t bestPosition = -1;
+    for (unsigned d : candidates)
+      if (std::optional<unsigned> position = outMap.getResultPosition(
+              getAffineDimExpr(d, op.getContext()));
+          position && static_cast<int64_t>(*position) > bestPosition) {
+        best = d;
+        bestPosition = *position;
+      }
+    return best;
+  };
+  unsigned mDim = innermostOf(dims->m), nDim = innermostOf(dims->n);
+  SmallVector<unsigned> outer(dims->batch.begin(), dims->batch.end());
+  for (unsigned d : llvm::concat<unsigned>(dims->m, dims->n))
+    if (d != mDim && d != nDim)
+      outer.push_back(d);
+  llvm::sort(outer);
+  // The body must be exactly acc + a * b, in f32: inferContractionDims and
+  // isaContractionOpInterface accept casts that this kernel would drop.
+  Block *body = op.getBlock();
+  if (body->getOperations().size() != 3)
+    return std::nullopt;
+  Contraction c{op, outer, mDim, nDim, dims->k[0], op.getStaticLoopRanges(),
+                {}};
+  if (llvm::any_of(c.bounds, ShapedType::isDynamic))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!llvm::all_of(maps, [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/false);
+      }))
+    return std::nullopt;
+  Value lhs = op.getDpsInputOperand(0)->get();
+  Value rhs = op.getDpsInputOperand(1)->get();
+  Value out = op.getDpsInitOperand(0)->get();
+  // C is stored along n; B is read along n unless it is repacked.
+  if (!isInnermost(maps[2], c.n) || !hasUnitInnerStride(out))
+    return std::nullopt;
+  (void)lhs;
+  AffineMap bMap = maps[1];
+  if (memref::GlobalOp global = getConstantGlobal(rhs);
+      global && bMap.getNumResults() == 2 &&
+      global.getType().getElementType().isF32())
+    c.constantB = global;
+  if (!c.constantB && !(isInnermost(bMap, c.n) && hasUnitInnerStride(rhs)))
+    return std::nullopt;
+  return c;
+}
+
+/// Mr x Nv register tile for `registers` vector registers of `lanes` f32:
+/// Mr x Nv accumulators, Nv B vectors and one broadcast, Mr chosen to divide
+/// M where possible so that no row remainder is needed.
+static RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
+                                       int64_t registers) {
+  int64_t vectorsOfN = llvm::divideCeil(n, lanes);
+  if (m == 1)
+    return {1, std::min(vectorsOfN, registers / 2), lanes};
+  SmallVector<int64_t> candidates =
+      registers >= 32 ? SmallVector<int64_t>{6, 8, 4, 7, 5}
+                      : SmallVector<int64_t>{6, 4, 3, 5};
+  int64_t mr = candidates.front();
+  for (int64_t candidate : candidates)
+    if (m % candidate == 0) {
+      mr = candidate;
+      break;
+    }
+  if (m < mr)
+    mr = m;
+  int64_t nv = std::max<int64_t>(1, (registers - 2) / (mr + 1));
+  return {mr, std::min(nv, vectorsOfN), lanes};
+}
+
+/// Creates (once per global and panel width) a constant global holding B
+/// as ceil(N/Nr) panels of K x Nr, zero-padded: element (k, n) at
+/// ((n / Nr) * K + k) * Nr + n % Nr.
+static FailureOr<memref::GlobalOp> getPackedB(const Contraction &c,
+                                              const RegisterTile &tile) {
+  memref::GlobalOp global = c.constantB;
+  auto module = global->getParentOfType<ModuleOp>();
+  int64_t nr = tile.nr();
+  std::string name =
+      (global.getSymName() + "_packed" + std::to_string(nr)).str();
+  AffineMap bMap = c.op.getIndexingMapsArray()[1];
+  bool kMajor = bMap.getResult(0) == getAffineDimExpr(c.k, bMap.getContext());
+  if (kMajor)
+    name += "_kn";
+  else
+    name += "_nk";
+  if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
+    return existing;
+  SmallVector<float> storage;
+  ArrayRef<float> data = getFloatData(global, storage);
+  int64_t kSize = c.bounds[c.k], nSize = c.bounds[c.n];
+  if (static_cast<int64_t>(data.size()) != kSize * nSize)
+    return failure();
+  int64_t panels = llvm::divideCeil(nSize, nr);
+  std::vector<float> packed(panels * kSize * nr, 0.0f);
+  for (int64_t k = 0; k < kSize; ++k)
+    for (int64_t n = 0; n < nSize; ++n)
+      packed[((n / nr) * kSize + k) * nr + n % nr] =
+          data[kMajor ? k * nSize + n : n * kSize + k];
+  OpBuilder builder(global);
+  builder.setInsertionPointAfter(global);
+  auto type = MemRefType::get({static_cast<int64_t>(packed.size())},
+                              builder.getF32Type());
+  auto tensorType = RankedTensorType::get(type.getShape(), type.getElementType());
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+      ArrayRef<float>(packed));
+  auto value = DenseResourceElementsAttr::get(tensorType, name, std::move(blob));
+  auto packedGlobal = memref::GlobalOp::create(
+      builder, global.getLoc(), name, builder.getStringAttr("private"), type,
+      value, /*constant=*/true, builder.getI64IntegerAttr(64));
+  return packedGlobal;
+}
+
+/// Emits the micro-kernels of one contraction and erases it.
+class MicroKernelEmitter {
+public:
+  MicroKernelEmitter(const Contraction &c, const RegisterTile &tile,
+                     Value packedB)
+      : c(c), tile(tile), packedB(packedB), loc(c.op.getLoc()) {
+    maps = c.op.getIndexingMapsArray();
+    a = c.op.getDpsInputOperand(0)->get();
+    b = c.op.getDpsInputOperand(1)->get();
+    out = c.op.getDpsInitOperand(0)->get();
+  }
+
+  void emit(OpBuilder &builder) {
+    int64_t mSize = c.bounds[c.m], nSize = c.bounds[c.n];
+    int64_t nr = tile.nr();
+    // Loop over the smaller operand's tiles innermost, so that the larger
+    // one is read from memory once while the smaller stays in cache.
+    int64_t aBytes = mSize * c.bounds[c.k], bBytes = nSize * c.bounds[c.k];
+    bool mInner = bBytes > aBytes;
+    SmallVector<Value> lbs, ubs, steps;
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(builder, loc, v).getResult();
+    };
+    for (unsigned d : c.outer) {
+      lbs.push_back(index(0));
+      ubs.push_back(index(c.bounds[d]));
+      steps.push_back(index(1));
+    }
+    SmallVector<std::pair<unsigned, int64_t>> tiled = {{c.m, tile.mr},
+                                                       {c.n, nr}};
+    if (mInner)
+      std::swap(tiled[0], tiled[1]);
+    for (auto [dim, step] : tiled) {
+      lbs.push_back(index(0));
+      ubs.push_back(index(c.bounds[dim]));
+      steps.push_back(index(step));
+    }
+    auto parallel = scf::ParallelOp::create(builder, loc, lbs, ubs, steps);
+    OpBuilder body = OpBuilder::atBlockBegin(parallel.getBody());
+    ivs.assign(c.bounds.size(), Value());
+    for (auto [i, d] : llvm::enumerate(c.outer))
+      ivs[d] = parallel.getInductionVars()[i];
+    ivs[tiled[0].first] = parallel.getInductionVars()[c.outer.size()];
+    ivs[tiled[1].first] = parallel.getInductionVars()[c.outer.size() + 1];
+    ivs[c.k] = Value();
+
+    int64_t mRest = mSize % tile.mr, nRest = nSize % nr;
+    // Full tiles, then the remainders: each variant has static sizes.
+    auto emitN = [&](OpBuilder &bb, int64_t rows) {
+      if (nRest == 0 || nSize < nr) {
+        emitTile(bb, rows, std::min(nr, nSize));
+        return;
+      }
+      Value full = arith::CmpIOp::create(
+          bb, loc, arith::CmpIPredicate::sle,
+          arith::AddIOp::create(bb, loc, ivs[c.n],
+                                arith::ConstantIndexOp::create(bb, loc, nr)),
+          arith::ConstantIndexOp::create(bb, loc, nSize));
+      scf::IfOp::create(
+          bb, loc, full,
+          [&](OpBuilder &t, Location) {
+            emitTile(t, rows, nr);
+            scf::YieldOp::create(t, loc);
+          },
+          [&](OpBuilder &e, Location) {
+            emitTile(e, rows, nRest);
+            scf::YieldOp::create(e, loc);
+          });
+    };
+    if (mRest == 0 || mSize < tile.mr) {
+      emitN(body, std::min(tile.mr, mSize));
+      return;
+    }
+    Value full = arith::CmpIOp::create(
+        body, loc, arith::CmpIPredicate::sle,
+        arith::AddIOp::create(body, loc, ivs[c.m],
+                              arith::ConstantIndexOp::create(body, loc, tile.mr)),
+        arith::ConstantIndexOp::create(body, loc, mSize));
+    scf::IfOp::create(
+        body, loc, full,
+        [&](OpBuilder &t, Location) {
+          emitN(t, tile.mr);
+          scf::YieldOp::create(t, loc);
+        },
+        [&](OpBuilder &e, Location) {
+          emitN(e, mRest);
+          scf::YieldOp::create(e, loc);
+        });
+  }
+
+private:
+  /// Indices of an operand for loop values `values` (one per loop).
+  SmallVector<Value> operandIndices(OpBuilder &builder, AffineMap map,
+                                    ArrayRef<Value> values) {
+    SmallVector<Value> indices;
+    for (AffineExpr expr : map.getResults())
+      indices.push_back(values[cast<AffineDimExpr>(expr).getPosition()]);
+    return indices;
+  }
+
+  Value offset(OpBuilder &builder, Value base, int64_t delta) {
+    if (delta == 0)
+      return base;
+    return arith::AddIOp::create(
+        builder, loc, base, arith::ConstantIndexOp::create(builder, loc, delta));
+  }
+
+  /// The micro-kernel for a `rows` x `cols` block at (ivs[m], ivs[n]).
+  void emitTile(OpBuilder &builder, int64_t rows, int64_t cols) {
+    int64_t lanes = tile.lanes;
+    int64_t nv = llvm::divideCeil(cols, lanes);
+    int64_t tail = cols % lanes;
+    Type f32 = builder.getF32Type();
+    auto vectorType = VectorType::get({lanes}, f32);
+    Value tailMask;
+    if (tail)
+      tailMask = vector::ConstantMaskOp::create(
+          builder, loc, VectorType::get({lanes}, builder.getI1Type()),
+          ArrayRef<int64_t>{tail});
+    Value zeros = arith::ConstantOp::create(
+        builder, loc, vectorType,
+        DenseElementsAttr::get(vectorType, builder.getF32FloatAttr(0.0f)));
+    auto load = [&](OpBuilder &bb, Value buffer, ValueRange indices,
+                    bool masked) -> Value {
+      if (masked)
+        return vector::MaskedLoadOp::create(bb, loc, vectorType, buffer,
+                                            indices, tailMask, zeros);
+      return vector::LoadOp::create(bb, loc, vectorType, buffer, indices);
+    };
+
+    // Accumulators start from C: the op accumulates into its output.
+    SmallVector<Value> accumulators;
+    SmallVector<Value> values(ivs);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < nv; ++j) {
+        values[c.m] = offset(builder, ivs[c.m], i);
+        values[c.n] = offset(builder, ivs[c.n], j * lanes);
+        values[c.k] = values[c.m]; // unused by C
+        accumulators.push_back(load(builder, out,
+                                    operandIndices(builder, maps[2], values),
+                                    tail && j == nv - 1));
+      }
+
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    Value kSize = arith::ConstantIndexOp::create(builder, loc, c.bounds[c.k]);
+    Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+    Value panelBase;
+    if (packedB) {
+      // ((n / Nr) * K) * Nr: the start of this tile's panel.
+      panelBase = arith::MulIOp::create(
+          builder, loc, ivs[c.n],
+          arith::ConstantIndexOp::create(builder, loc, c.bounds[c.k]));
+    }
+    auto loop = scf::ForOp::create(
+        builder, loc, zero, kSize, one, accumulators,
+        [&](OpBuilder &bb, Location, Value k, ValueRange accs) {
+          SmallVector<Value> row(ivs);
+          row[c.k] = k;
+          SmallVector<Value> bVectors;
+          for (int64_t j = 0; j < nv; ++j) {
+            if (packedB) {
+              // panelBase + k * Nr + j * lanes
+              Value at = arith::AddIOp::create(
+                  bb, loc, panelBase,
+                  arith::MulIOp::create(
+                      bb, loc, k,
+                      arith::ConstantIndexOp::create(bb, loc, tile.nr())));
+              bVectors.push_back(
+                  load(bb, packedB, {offset(bb, at, j * lanes)}, false));
+              continue;
+            }
+            row[c.n] = offset(bb, ivs[c.n], j * lanes);
+            bVectors.push_back(load(bb, b, operandIndices(bb, maps[1], row),
+                                    tail && j == nv - 1));
+          }
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < rows; ++i) {
+            row[c.m] = offset(bb, ivs[c.m], i);
+            row[c.n] = ivs[c.n];
+            Value scalar = memref::LoadOp::create(
+                bb, loc, a, operandIndices(bb, maps[0], row));
+            Value broadcast =
+                vector::BroadcastOp::create(bb, loc, vectorType, scalar);
+            for (int64_t j = 0; j < nv; ++j)
+              next.push_back(vector::FMAOp::create(
+                  bb, loc, broadcast, bVectors[j], accs[i * nv + j]));
+          }
+          scf::YieldOp::create(bb, loc, next);
+        });
+
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < nv; ++j) {
+        values[c.m] = offset(builder, ivs[c.m], i);
+        values[c.n] = offset(builder, ivs[c.n], j * lanes);
+        SmallVector<Value> indices = operandIndices(builder, maps[2], values);
+        Value acc = loop.getResult(i * nv + j);
+        if (tail && j == nv - 1)
+          vector::MaskedStoreOp::create(builder, loc, out, indices, tailMask,
+                                        acc);
+        else
+          vector::StoreOp::create(builder, loc, acc, out, indices);
+      }
+  }
+
+  const Contraction &c;
+  RegisterTile tile;
+  Value packedB;
+  Location loc;
+  SmallVector<AffineMap> maps;
+  Value a, b, out;
+  SmallVector<Value> ivs;
+};
+
+struct VectorizeContractionsPass
+    : impl::VectorizeContractionsBase<VectorizeContractionsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Contraction> contractions;
+    module.walk([&](linalg::LinalgOp op) {
+      if (std::optional<Contraction> c = matchContraction(op))
+        contractions.push_back(*c);
+    });
+    int64_t lanes = std::max<int64_t>(1, vectorBits / 32);
+    llvm::SetVector<memref::GlobalOp> repacked;
+    for (Contraction &c : contractions) {
+      RegisterTile tile = chooseRegisterTile(c.bounds[c.m], c.bounds[c.n],
+                                             lanes, vectorRegisters);
+      OpBuilder builder(c.op);
+      Value packed;
+      if (c.constantB) {
+        FailureOr<memref::GlobalOp> global = getPackedB(c, tile);
+        if (succeeded(global)) {
+          packed = memref::GetGlobalOp::create(builder, c.op.getLoc(),
+                                               global->getType(),
+                                               global->getSymName());
+          repacked.insert(c.constantB);
+        }
+      }
+      if (!packed) {
+        // An unreadable constant: read B in place if it is laid out for it.
+        AffineMap bMap = c.op.getIndexingMapsArray()[1];
+        if (!isInnermost(bMap, c.n) ||
+            !hasUnitInnerStride(c.op.getDpsInputOperand(1)->get()))
+          continue;
+      }
+      MicroKernelEmitter(c, tile, packed).emit(builder);
+      c.op->erase();
+    }
+    // Weights now read only in packed form are dropped from the binary.
+    for (memref::GlobalOp global : repacked) {
+      SmallVector<Operation *> gets;
+      bool otherUses = false;
+      module.walk([&](memref::GetGlobalOp get) {
+        if (get.getName() != global.getSymName())
+          return;
+        if (get->use_empty() ||
+            llvm::all_of(get->getUsers(), [](Operation *user) {
+              return isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(user) &&
+                     user->use_empty();
+            }))
+          gets.push_back(get);
+        else
+          otherUses = true;
+      });
+      if (otherUses)
+        continue;
+      for (Operation *get : gets) {
+        for (Operation *user : llvm::make_early_inc_range(get->getUsers()))
+          user->erase();
+        get->erase();
+      }
+      global->erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace onnxc

@@ -1,0 +1,90 @@
+// RUN: onnx-opt %s -split-input-file --onnxc-vectorize-contractions="vector-bits=512 vector-registers=32" | FileCheck %s
+
+// A matmul with a run-time B: 8 x 48 register tiles (M = 64 is a multiple of
+// 8, N = 96 of 48; B is the larger operand, so M tiles run innermost), 24 accumulators carried through the K loop, B read in
+// place, C loaded before and stored after the loop.
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: (%[[A:.*]]: memref<64x32xf32>, %[[B:.*]]: memref<32x96xf32>, %[[C:.*]]: memref<64x96xf32>)
+// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG: %[[C48:.*]] = arith.constant 48 : index
+// CHECK: scf.parallel (%[[N:.*]], %[[M:.*]]) = ({{.*}}) to ({{.*}}) step (%[[C48]], %[[C8]])
+// CHECK-COUNT-24: vector.load %[[C]]
+// CHECK: scf.for %[[K:.*]] = {{.*}} iter_args
+// CHECK: vector.load %[[B]][%[[K]], %[[N]]] : memref<32x96xf32>, vector<16xf32>
+// CHECK: memref.load %[[A]][%[[M]], %[[K]]]
+// CHECK: vector.broadcast
+// CHECK-COUNT-24: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-24: vector.store {{.*}}, %[[C]]
+// CHECK-NOT: linalg.matmul
+func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x96xf32>, %c: memref<64x96xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x96xf32>) outs(%c : memref<64x96xf32>)
+  return
+}
+
+// -----
+
+// A constant B is repacked into zero-padded K x Nr panels (N = 40 -> one
+// 48-wide panel: 3 x 16 lanes), read without masks; the partial last vector
+// of C is masked, and the original global is dropped.
+// CHECK-LABEL: memref.global "private" constant @w_packed48_kn : memref<96xf32>
+// CHECK-SAME: {alignment = 64 : i64}
+// CHECK-NOT: memref.global "private" constant @w :
+// CHECK-LABEL: func.func @constant_b
+// CHECK: %[[P:.*]] = memref.get_global @w_packed48_kn
+// CHECK: vector.constant_mask [8] : vector<16xi1>
+// CHECK: scf.for
+// CHECK: vector.load %[[P]]
+// CHECK: vector.maskedstore
+memref.global "private" constant @w : memref<2x40xf32> = dense<1.0>
+func.func @constant_b(%a: memref<3x2xf32>, %c: memref<3x40xf32>) {
+  %w = memref.get_global @w : memref<2x40xf32>
+  linalg.matmul ins(%a, %w : memref<3x2xf32>, memref<2x40xf32>) outs(%c : memref<3x40xf32>)
+  return
+}
+
+// -----
+
+// A batched contraction in the im2col form (filter x patches): the batch
+// loop is parallel too; M = 11 has no divisor among the register tile rows,
+// so full 6-row tiles and a 5-row remainder are two static variants.
+// CHECK-LABEL: func.func @im2col_contraction
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}, %{{.*}}) =
+// CHECK: scf.if
+// CHECK-COUNT-6: memref.load
+// CHECK: } else {
+// CHECK-COUNT-5: memref.load
+#lhs = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+#rhs = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+#out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+func.func @im2col_contraction(%f: memref<11x72xf32>, %p: memref<2x72x64xf32>, %o: memref<2x11x64xf32>) {
+  linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%f, %p : memref<11x72xf32>, memref<2x72x64xf32>) outs(%o : memref<2x11x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %m, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Not f32: left for the generic loop lowering.
+// CHECK-LABEL: func.func @f64_matmul
+// CHECK: linalg.matmul
+func.func @f64_matmul(%a: memref<4x4xf64>, %b: memref<4x4xf64>, %c: memref<4x4xf64>) {
+  linalg.matmul ins(%a, %b : memref<4x4xf64>, memref<4x4xf64>) outs(%c : memref<4x4xf64>)
+  return
+}
+
+// -----
+
+// B transposed and not a constant: no contiguous vector along N.
+// CHECK-LABEL: func.func @transposed_runtime_b
+// CHECK: linalg.matmul
+func.func @transposed_runtime_b(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  return
+}
