@@ -2,6 +2,7 @@
 
 #include "onnxc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -17,18 +18,161 @@ using namespace mlir;
 namespace onnxc {
 namespace {
 
+/// Collapses `value` by grouping consecutive dims as `groups` gives sizes.
+static Value collapse(OpBuilder &b, Location loc, Value value,
+                      ArrayRef<int64_t> groupSizes) {
+  SmallVector<ReassociationIndices> reassociation;
+  int64_t dim = 0;
+  for (int64_t size : groupSizes) {
+    ReassociationIndices group;
+    for (int64_t i = 0; i < size; ++i)
+      group.push_back(dim++);
+    reassociation.push_back(group);
+  }
+  return tensor::CollapseShapeOp::create(b, loc, value, reassociation);
+}
+
+/// An NCHW convolution (grouped: NGCHW x GFCHW) of f32 tensors with static
+/// shapes as a patch gather and one contraction. Returns the result with the
+/// convolution's type.
+static FailureOr<Value> rewriteConv(OpBuilder &b, Location loc, Value input,
+                                    Value filter, Value init,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> dilations, bool grouped) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
+      !initType.hasStaticShape() || !inputType.getElementType().isF32() ||
+      !filterType.getElementType().isF32() || !initType.getElementType().isF32())
+    return failure();
+  // Shapes without the group dim: input [N, C, H, W], filter [F, C, KH, KW],
+  // output [N, F, OH, OW]; the group dim, when present, follows N / leads F.
+  unsigned g = grouped ? 1 : 0;
+  int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1 + g);
+  int64_t h = inputType.getDimSize(2 + g), w = inputType.getDimSize(3 + g);
+  int64_t kh = filterType.getDimSize(2 + g), kw = filterType.getDimSize(3 + g);
+  int64_t oh = initType.getDimSize(2 + g), ow = initType.getDimSize(3 + g);
+  int64_t groups = grouped ? inputType.getDimSize(1) : 1;
+  MLIRContext *ctx = b.getContext();
+
+  // Patches [N, (G,) C*KH*KW, OH*OW]: a 1x1 convolution with unit stride
+  // reads its input as it is; otherwise a gather whose innermost loop walks
+  // an input row (unit stride when the convolution's stride is 1).
+  Value patches;
+  if (kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 && h == oh &&
+      w == ow) {
+    patches = collapse(b, loc, input, grouped ? ArrayRef<int64_t>{1, 1, 1, 2}
+                                              : ArrayRef<int64_t>{1, 1, 2});
+  } else {
+    // Loops (n, [g,] c, kh, kw, oh, ow).
+    unsigned loops = 6 + g;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> inputExprs = {d(0)};
+    if (grouped)
+      inputExprs.push_back(d(1));
+    inputExprs.push_back(d(1 + g));
+    inputExprs.push_back(d(4 + g) * strides[0] + d(2 + g) * dilations[0]);
+    inputExprs.push_back(d(5 + g) * strides[1] + d(3 + g) * dilations[1]);
+    SmallVector<int64_t> shape = {n};
+    if (grouped)
+      shape.push_back(groups);
+    shape.append({c, kh, kw, oh, ow});
+    Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+    SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inputExprs, ctx),
+                                   b.getMultiDimIdentityMap(loops)};
+    SmallVector<utils::IteratorType> iterators(loops,
+                                               utils::IteratorType::parallel);
+    Value gathered =
+        linalg::GenericOp::create(
+            b, loc, empty.getType(), input, empty, maps, iterators,
+            [](OpBuilder &nb, Location nl, ValueRange args) {
+              linalg::YieldOp::create(nb, nl, args[0]);
+            })
+            .getResult(0);
+    patches = collapse(b, loc, gathered,
+                       grouped ? ArrayRef<int64_t>{1, 1, 3, 2}
+                               : ArrayRef<int64_t>{1, 3, 2});
+  }
+  Value flatFilter = collapse(b, loc, filter,
+                              grouped ? ArrayRef<int64_t>{1, 1, 3}
+                                      : ArrayRef<int64_t>{1, 3});
+  Value flatInit = collapse(b, loc, init,
+                            grouped ? ArrayRef<int64_t>{1, 1, 1, 2}
+                                    : ArrayRef<int64_t>{1, 1, 2});
+
+  // Loops (n, [g,] f, p, k): out[n, g, f, p] += filter[g, f, k] * patches[n,
+  // g, k, p].
+  unsigned loops = 4 + g;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> filterExprs, patchExprs = {d(0)}, outExprs = {d(0)};
+  if (grouped) {
+    filterExprs.push_back(d(1));
+    patchExprs.push_back(d(1));
+    outExprs.push_back(d(1));
+  }
+  filterExprs.append({d(1 + g), d(3 + g)});
+  patchExprs.append({d(3 + g), d(2 + g)});
+  outExprs.append({d(1 + g), d(2 + g)});
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, filterExprs, ctx),
+                                 AffineMap::get(loops, 0, patchExprs, ctx),
+                                 AffineMap::get(loops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, flatInit.getType(), ValueRange{flatFilter, patches},
+          flatInit, maps, iterators,
+          [](OpBuilder &nb, Location nl, ValueRange args) {
+            Value mul = arith::MulFOp::create(nb, nl, args[0], args[1]);
+            linalg::YieldOp::create(nb, nl,
+                                    arith::AddFOp::create(nb, nl, mul, args[2])
+                                        .getResult());
+          })
+          .getResult(0);
+  SmallVector<ReassociationIndices> reassociation =
+      grouped ? SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}}
+              : SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}};
+  return tensor::ExpandShapeOp::create(b, loc, initType, product,
+                                       reassociation)
+      .getResult();
+}
+
 struct ConvToIm2ColPass : impl::ConvToIm2ColBase<ConvToIm2ColPass> {
   void runOnOperation() override {
-    SmallVector<linalg::Conv2DNchwFchwOp> convs;
-    getOperation().walk([&](linalg::Conv2DNchwFchwOp conv) {
-      if (conv.hasPureTensorSemantics())
-        convs.push_back(conv);
+    SmallVector<linalg::LinalgOp> convs;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::Conv2DNchwFchwOp, linalg::Conv2DNgchwGfchwOp>(op) &&
+          op.hasPureTensorSemantics())
+        convs.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::Conv2DNchwFchwOp conv : convs) {
-      rewriter.setInsertionPoint(conv);
-      // Convolutions the rewrite does not handle (dynamic shapes) stay.
-      (void)linalg::rewriteInIm2Col(rewriter, conv);
+    for (linalg::LinalgOp op : convs) {
+      rewriter.setInsertionPoint(op);
+      DenseIntElementsAttr strides, dilations;
+      if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation())) {
+        strides = conv.getStrides();
+        dilations = conv.getDilations();
+      } else {
+        auto grouped = cast<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
+        strides = grouped.getStrides();
+        dilations = grouped.getDilations();
+      }
+      bool grouped = isa<linalg::Conv2DNgchwGfchwOp>(op);
+      FailureOr<Value> rewritten = rewriteConv(
+          rewriter, op.getLoc(), op.getDpsInputOperand(0)->get(),
+          op.getDpsInputOperand(1)->get(), op.getDpsInitOperand(0)->get(),
+          llvm::to_vector(strides.getValues<int64_t>()),
+          llvm::to_vector(dilations.getValues<int64_t>()), grouped);
+      if (succeeded(rewritten)) {
+        rewriter.replaceOp(op, *rewritten);
+        continue;
+      }
+      // Other element types: upstream's gather (ungrouped only); dynamic
+      // shapes stay convolutions.
+      if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation()))
+        (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
   }
 };

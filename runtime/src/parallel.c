@@ -18,14 +18,18 @@
 /* Chunks per thread: a few, so that uneven chunks still balance. */
 #define ONNXC_CHUNKS_PER_THREAD 4
 #define ONNXC_MAX_THREADS 256
+/* Polls of a shared flag before a thread sleeps on a condition variable:
+ * back-to-back kernels of one run then reach the workers without a futex
+ * wake-up (tens of microseconds of spinning, as onnxruntime's pool does). */
+#define ONNXC_SPIN_POLLS 20000
 
 static pthread_mutex_t pool_busy = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_ready = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t work_done = PTHREAD_COND_INITIALIZER;
-static int started_workers;     /* guarded by pool_lock */
-static unsigned long generation; /* guarded by pool_lock */
-static int active_workers;      /* guarded by pool_lock */
+static int started_workers;          /* guarded by pool_lock */
+static atomic_ulong generation;      /* bumped under pool_lock per job */
+static atomic_int pending_workers;   /* workers not yet done with the job */
 static _Atomic int configured_threads;
 
 static struct {
@@ -35,6 +39,14 @@ static struct {
   int participants; /* workers that take chunks in this job */
   atomic_llong next;
 } job;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 static void run_chunks(void) {
   for (;;) {
@@ -47,21 +59,37 @@ static void run_chunks(void) {
   }
 }
 
+/* Waits until `generation` differs from `seen`: spins, then sleeps. */
+static unsigned long wait_for_job(unsigned long seen) {
+  for (int i = 0; i < ONNXC_SPIN_POLLS; ++i) {
+    unsigned long now = atomic_load_explicit(&generation, memory_order_acquire);
+    if (now != seen)
+      return now;
+    cpu_relax();
+  }
+  pthread_mutex_lock(&pool_lock);
+  unsigned long now;
+  while ((now = atomic_load_explicit(&generation, memory_order_acquire)) == seen)
+    pthread_cond_wait(&work_ready, &pool_lock);
+  pthread_mutex_unlock(&pool_lock);
+  return now;
+}
+
+/* The generation each worker was started at: it waits for the next one. */
+static unsigned long start_generation[ONNXC_MAX_THREADS];
+
 static void *worker_main(void *arg) {
   int index = (int)(intptr_t)arg;
-  unsigned long seen = 0;
-  pthread_mutex_lock(&pool_lock);
+  unsigned long seen = start_generation[index];
   for (;;) {
-    while (generation == seen)
-      pthread_cond_wait(&work_ready, &pool_lock);
-    seen = generation;
-    int participate = index < job.participants;
-    pthread_mutex_unlock(&pool_lock);
-    if (participate)
+    seen = wait_for_job(seen);
+    if (index < job.participants)
       run_chunks();
-    pthread_mutex_lock(&pool_lock);
-    if (--active_workers == 0)
+    if (atomic_fetch_sub_explicit(&pending_workers, 1, memory_order_acq_rel) == 1) {
+      pthread_mutex_lock(&pool_lock);
       pthread_cond_signal(&work_done);
+      pthread_mutex_unlock(&pool_lock);
+    }
   }
   return NULL;
 }
@@ -97,6 +125,7 @@ static int ensure_workers(int wanted) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    start_generation[started_workers] = atomic_load(&generation);
     int failed = pthread_create(&thread, &attr, worker_main,
                                 (void *)(intptr_t)started_workers);
     pthread_attr_destroy(&attr);
@@ -108,36 +137,53 @@ static int ensure_workers(int wanted) {
 }
 
 ONNXC_API void onnxc_parallel_for(onnxc_range_fn fn, void **args,
-                                  int64_t total) {
+                                  int64_t total, int64_t grain) {
   int threads = onnxc_get_num_threads();
-  if (threads <= 1 || total < 2 || pthread_mutex_trylock(&pool_busy) != 0) {
+  if (grain < 1)
+    grain = 1;
+  if (threads <= 1 || total <= grain ||
+      pthread_mutex_trylock(&pool_busy) != 0) {
     fn(args, 0, total);
     return;
   }
   pthread_mutex_lock(&pool_lock);
   int workers = ensure_workers(threads - 1);
+  pthread_mutex_unlock(&pool_lock);
   if (workers > threads - 1)
     workers = threads - 1;
+  /* Chunks of at least `grain` iterations; no more threads than chunks. */
   int64_t chunks = (int64_t)(workers + 1) * ONNXC_CHUNKS_PER_THREAD;
-  if (chunks > total)
-    chunks = total;
+  if (chunks > total / grain)
+    chunks = total / grain;
+  if (chunks < 2) {
+    pthread_mutex_unlock(&pool_busy);
+    fn(args, 0, total);
+    return;
+  }
   job.fn = fn;
   job.args = args;
   job.total = total;
   job.chunk = (total + chunks - 1) / chunks;
   job.num_chunks = (total + job.chunk - 1) / job.chunk;
-  job.participants = workers;
+  job.participants = job.num_chunks - 1 < workers ? (int)job.num_chunks - 1 : workers;
   atomic_store(&job.next, 0);
-  active_workers = started_workers;
-  ++generation;
+  atomic_store_explicit(&pending_workers, started_workers, memory_order_relaxed);
+  pthread_mutex_lock(&pool_lock);
+  atomic_fetch_add_explicit(&generation, 1, memory_order_release);
   pthread_cond_broadcast(&work_ready);
   pthread_mutex_unlock(&pool_lock);
 
   run_chunks();
 
-  pthread_mutex_lock(&pool_lock);
-  while (active_workers > 0)
-    pthread_cond_wait(&work_done, &pool_lock);
-  pthread_mutex_unlock(&pool_lock);
+  for (int i = 0; i < ONNXC_SPIN_POLLS &&
+                  atomic_load_explicit(&pending_workers, memory_order_acquire) > 0;
+       ++i)
+    cpu_relax();
+  if (atomic_load_explicit(&pending_workers, memory_order_acquire) > 0) {
+    pthread_mutex_lock(&pool_lock);
+    while (atomic_load_explicit(&pending_workers, memory_order_acquire) > 0)
+      pthread_cond_wait(&work_done, &pool_lock);
+    pthread_mutex_unlock(&pool_lock);
+  }
   pthread_mutex_unlock(&pool_busy);
 }

@@ -1,30 +1,69 @@
-// RUN: onnx-opt %s -split-input-file --onnxc-parallelize-kernels | FileCheck %s
+// RUN: onnx-opt %s -split-input-file --onnxc-parallelize-kernels="min-chunk-work=1" | FileCheck %s
+// RUN: onnx-opt %s -split-input-file --onnxc-parallelize-kernels | FileCheck %s --check-prefix=GRAIN
 
 // A kernel whose computation is one scf.parallel runs it through a range
-// function over the linearized iteration space (4 x 8 = 32 iterations).
+// function over the linearized iteration space (4 x 8 x 16 = 512
+// iterations); the body has no loops, so the innermost dims stay a serial
+// loop nest of at least 64 iterations (8 x 16) in each of the 4 linear
+// iterations, and the grain is recorded for the dispatch.
 // CHECK-LABEL: func.func private @k0
-// CHECK-SAME: (%[[X:.*]]: memref<4x8xf32>, %[[Y:.*]]: memref<4x8xf32>)
+// CHECK-SAME: (%[[X:.*]]: memref<4x8x16xf32>, %[[Y:.*]]: memref<4x8x16xf32>)
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : index
-// CHECK-DAG: %[[TOTAL:.*]] = arith.constant 32 : index
+// CHECK-DAG: %[[TOTAL:.*]] = arith.constant 4 : index
 // CHECK: call @k0_range(%[[X]], %[[Y]], %[[ZERO]], %[[TOTAL]])
 // CHECK-NEXT: return
 // CHECK-LABEL: func.func private @k0_range
-// CHECK-SAME: (%[[RX:.*]]: memref<4x8xf32>, %[[RY:.*]]: memref<4x8xf32>, %[[BEGIN:.*]]: index, %[[END:.*]]: index)
+// CHECK-SAME: (%[[RX:.*]]: memref<4x8x16xf32>, %[[RY:.*]]: memref<4x8x16xf32>, %[[BEGIN:.*]]: index, %[[END:.*]]: index)
+// CHECK-SAME: passthrough = {{\[\[}}"onnxc-grain", "1"]]
 // CHECK: scf.for %[[I:.*]] = %[[BEGIN]] to %[[END]]
-// CHECK-DAG: arith.remui %[[I]], %{{.*}} : index
-// CHECK-DAG: arith.divui %[[I]], %{{.*}} : index
-// CHECK: memref.load %[[RX]]
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: scf.for %[[K:.*]] =
+// CHECK: memref.load %[[RX]][%{{.*}}, %[[J]], %[[K]]]
 // CHECK: memref.store %{{.*}}, %[[RY]]
 // CHECK-NOT: scf.parallel
-func.func private @k0(%x: memref<4x8xf32>, %y: memref<4x8xf32>) attributes {onnxc.kernel} {
+// With the default grain, 512 negations are not worth a second thread.
+// GRAIN-LABEL: func.func private @k0
+// GRAIN: scf.parallel
+// GRAIN-NOT: @k0_range
+func.func private @k0(%x: memref<4x8x16xf32>, %y: memref<4x8x16xf32>) attributes {onnxc.kernel} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
-  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
-    %v = memref.load %x[%i, %j] : memref<4x8xf32>
+  %c16 = arith.constant 16 : index
+  scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c4, %c8, %c16) step (%c1, %c1, %c1) {
+    %v = memref.load %x[%i, %j, %k] : memref<4x8x16xf32>
     %n = arith.negf %v : f32
-    memref.store %n, %y[%i, %j] : memref<4x8xf32>
+    memref.store %n, %y[%i, %j, %k] : memref<4x8x16xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A body with loops of its own (a micro-kernel over tiles) is split at
+// every parallel dim, delinearized innermost first; an iteration runs
+// ~4 x 4096 operations, so a chunk of 2 is worth a thread.
+// CHECK-LABEL: func.func private @tiles_range
+// CHECK-SAME: passthrough = {{\[\[}}"onnxc-grain", "1"]]
+// CHECK: scf.for %[[I:.*]] =
+// CHECK-DAG: arith.remui %[[I]], %{{.*}} : index
+// CHECK-DAG: arith.divui %[[I]], %{{.*}} : index
+// CHECK: scf.for
+// GRAIN-LABEL: func.func private @tiles_range
+// GRAIN-SAME: passthrough = {{\[\[}}"onnxc-grain", "2"]]
+func.func private @tiles(%x: memref<4x4x4096xf32>) attributes {onnxc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c4) step (%c1, %c1) {
+    scf.for %k = %c0 to %c4096 step %c1 {
+      %v = memref.load %x[%i, %j, %k] : memref<4x4x4096xf32>
+      %n = arith.negf %v : f32
+      memref.store %n, %x[%i, %j, %k] : memref<4x4x4096xf32>
+    }
     scf.reduce
   }
   return

@@ -123,17 +123,32 @@ def ContiguousInnerLoop : Pass<"onnxc-contiguous-inner-loop", "::mlir::func::Fun
 }
 
 def ConvToIm2Col : Pass<"onnxc-conv-to-im2col", "::mlir::func::FuncOp"> {
-  let summary = "Rewrite NCHW convolutions as an im2col gather and a matmul";
+  let summary = "Rewrite NCHW convolutions as a patch gather and a contraction";
   let description = [{
-    Runs on linalg on tensors. Each `linalg.conv_2d_nchw_fchw` becomes a
-    `linalg.generic` that gathers the input patches into a
-    `[N, C*KH*KW, OH*OW]` tensor and a contraction of the flattened filter
-    `[F, C*KH*KW]` with it (upstream `linalg::rewriteInIm2Col`). The
-    contraction's innermost dimension is the whole output plane OH*OW
-    rather than one output row, so it vectorizes well even for the 7x7 and
-    14x14 planes of a CNN's last stages, at the cost of a workspace buffer
-    for the patches (planned like any other). Results are the same sums in
-    the same order.
+    Runs on linalg on tensors. Each f32 `linalg.conv_2d_nchw_fchw` (and
+    grouped `linalg.conv_2d_ngchw_gfchw`) with static shapes becomes a
+    `linalg.generic` that gathers the input patches into
+    `[N, (G,) C, KH, KW, OH, OW]` (affine indexing without division; its
+    innermost loop walks an input row), viewed as `[N, (G,) C*KH*KW, OH*OW]`,
+    and a contraction of the flattened filter `[(G,) F, C*KH*KW]` with it.
+    A 1x1 convolution with unit stride has no gather: the contraction reads
+    the input as `[N, C, H*W]`. The contraction's N dimension is the whole
+    output plane, which `--onnxc-vectorize-contractions` tiles by vectors.
+    Other element types of the ungrouped form use upstream
+    `linalg::rewriteInIm2Col`.
+
+    ```mlir
+    %y = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x16x7x7xf32>, tensor<32x16x1x1xf32>) ...
+    ```
+
+    becomes
+
+    ```mlir
+    %xf = tensor.collapse_shape %x [[0], [1], [2, 3]] : tensor<1x16x7x7xf32> into tensor<1x16x49xf32>
+    %wf = tensor.collapse_shape %w [[0], [1, 2, 3]] : tensor<32x16x1x1xf32> into tensor<32x16xf32>
+    %p = linalg.generic {... (n, f, p, k) ...} ins(%wf, %xf : ...) outs(...)
+    %y = tensor.expand_shape %p [[0], [1], [2, 3]] ...
+    ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
@@ -172,7 +187,12 @@ def ParallelizeKernels : Pass<"onnxc-parallelize-kernels", "::mlir::ModuleOp"> {
     takes the kernel's arguments and a `[begin, end)` range of linear
     iterations and runs them as an `scf.for` that delinearizes the indices.
     The kernel itself becomes a call of its range function over the whole
-    space. Iterations of an `scf.parallel` write disjoint elements, so any
+    space. When the body has no loops of its own (elementwise work), the
+    innermost dims stay serial `scf.for` loops inside each linear iteration
+    until they run at least 64 iterations, so that they vectorize. The range
+    function carries a grain (`passthrough` attribute `onnxc-grain`): the
+    fewest iterations worth one chunk, from the operations an iteration runs
+    and `min-chunk-work`; kernels whose whole space is one grain stay serial. Iterations of an `scf.parallel` write disjoint elements, so any
     split of the range may run on different threads: the CPU target turns
     that call into `onnxc_parallel_for` of the runtime's thread pool.
 
@@ -196,6 +216,9 @@ def ParallelizeKernels : Pass<"onnxc-parallelize-kernels", "::mlir::ModuleOp"> {
   let options = [
     Option<"minIterations", "min-iterations", "int64_t", /*default=*/"2",
            "Kernels with fewer parallel iterations stay serial">,
+    Option<"minChunkWork", "min-chunk-work", "int64_t", /*default=*/"32768",
+           "Estimated operations below which a chunk is not worth a thread; "
+           "kernels with less work in all stay serial">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",

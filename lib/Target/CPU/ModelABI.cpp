@@ -15,6 +15,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
@@ -61,7 +62,7 @@ private:
     llvm::FunctionCallee parallelFor = module.getOrInsertFunction(
         "onnxc_parallel_for",
         llvm::FunctionType::get(llvm::Type::getVoidTy(context),
-                                {ptrType, ptrType, i64Type}, false));
+                                {ptrType, ptrType, i64Type, i64Type}, false));
     std::vector<llvm::CallInst *> calls;
     for (llvm::Function &function : module)
       for (llvm::Instruction &inst : llvm::instructions(function))
@@ -98,7 +99,14 @@ private:
       for (unsigned i = 0; i < numArgs; ++i)
         builder.CreateStore(call->getArgOperand(i),
                             builder.CreateConstGEP2_64(arrayType, array, 0, i));
-      builder.CreateCall(parallelFor, {trampoline, array, total});
+      // The grain --onnxc-parallelize-kernels estimated (1 if none).
+      int64_t grain = 1;
+      if (range->hasFnAttribute("onnxc-grain"))
+        (void)llvm::to_integer(
+            range->getFnAttribute("onnxc-grain").getValueAsString(), grain);
+      builder.CreateCall(parallelFor,
+                         {trampoline, array, total,
+                          llvm::ConstantInt::get(i64Type, grain)});
       call->eraseFromParent();
     }
   }

@@ -138,9 +138,11 @@ void onnxc_set_num_threads(int n);
 int onnxc_get_num_threads(void);
 
 /* For generated code: runs fn(args, begin, end) over disjoint ranges that
- * cover [0, total), on the thread pool, and returns when all are done. */
+ * cover [0, total), each at least `grain` iterations long (but the last),
+ * on the thread pool, and returns when all are done. */
 typedef void (*onnxc_range_fn)(void **args, int64_t begin, int64_t end);
-void onnxc_parallel_for(onnxc_range_fn fn, void **args, int64_t total);
+void onnxc_parallel_for(onnxc_range_fn fn, void **args, int64_t total,
+                        int64_t grain);
 
 #ifdef __cplusplus
 }
