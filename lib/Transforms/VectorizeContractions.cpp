@@ -21,6 +21,9 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #define DEBUG_TYPE "onnxc-vectorize-contractions"
 
@@ -70,15 +73,24 @@ static bool isInnermost(AffineMap map, unsigned dim) {
   return map.getNumResults() > 0 && map.getResults().back() == getAffineDimExpr(dim, map.getContext());
 }
 
-/// The constant global a buffer reshapes, if any: a chain of expand/collapse
-/// shapes of an identity-layout `memref.get_global` of a constant.
+/// The constant global a buffer is a view of, if any: a chain of view ops
+/// (reshapes, subviews, casts) from a `memref.get_global` of a constant.
+/// The buffer's strided layout then addresses the global's data.
 static memref::GlobalOp getConstantGlobal(Value buffer) {
   auto type = dyn_cast<MemRefType>(buffer.getType());
-  if (!type || !type.getLayout().isIdentity())
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type || failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
     return {};
   Operation *def = buffer.getDefiningOp();
-  while (def && isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
-    def = def->getOperand(0).getDefiningOp();
+  while (auto view = dyn_cast_or_null<ViewLikeOpInterface>(def)) {
+    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::SubViewOp,
+             memref::CastOp>(def))
+      return {};
+    def = view.getViewSource().getDefiningOp();
+  }
   auto get = dyn_cast_or_null<memref::GetGlobalOp>(def);
   if (!get)
     return {};
@@ -206,27 +218,34 @@ static FailureOr<memref::GlobalOp> getPackedB(const Contraction &c,
   memref::GlobalOp global = c.constantB;
   auto module = global->getParentOfType<ModuleOp>();
   int64_t nr = tile.nr();
-  std::string name =
-      (global.getSymName() + "_packed" + std::to_string(nr)).str();
+  // B[k, n] is at offset + k * kStride + n * nStride of the global's data.
+  auto bType = cast<MemRefType>(c.op.getDpsInputOperand(1)->get().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(bType.getStridesAndOffset(strides, offset)))
+    return failure();
   AffineMap bMap = c.op.getIndexingMapsArray()[1];
-  bool kMajor = bMap.getResult(0) == getAffineDimExpr(c.k, bMap.getContext());
-  if (kMajor)
-    name += "_kn";
-  else
-    name += "_nk";
+  MLIRContext *ctx = bMap.getContext();
+  int64_t kStride = strides[*bMap.getResultPosition(getAffineDimExpr(c.k, ctx))];
+  int64_t nStride = strides[*bMap.getResultPosition(getAffineDimExpr(c.n, ctx))];
+  int64_t kSize = c.bounds[c.k], nSize = c.bounds[c.n];
+  std::string name = llvm::formatv("{0}_packed{1}_{2}_{3}_{4}_{5}x{6}",
+                                   global.getSymName(), nr, offset, kStride,
+                                   nStride, kSize, nSize)
+                         .str();
   if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
     return existing;
   SmallVector<float> storage;
   ArrayRef<float> data = getFloatData(global, storage);
-  int64_t kSize = c.bounds[c.k], nSize = c.bounds[c.n];
-  if (static_cast<int64_t>(data.size()) != kSize * nSize)
+  int64_t last = offset + (kSize - 1) * kStride + (nSize - 1) * nStride;
+  if (data.empty() || offset < 0 || last >= static_cast<int64_t>(data.size()))
     return failure();
   int64_t panels = llvm::divideCeil(nSize, nr);
   std::vector<float> packed(panels * kSize * nr, 0.0f);
   for (int64_t k = 0; k < kSize; ++k)
     for (int64_t n = 0; n < nSize; ++n)
       packed[((n / nr) * kSize + k) * nr + n % nr] =
-          data[kMajor ? k * nSize + n : n * kSize + k];
+          data[offset + k * kStride + n * nStride];
   OpBuilder builder(global);
   builder.setInsertionPointAfter(global);
   auto type = MemRefType::get({static_cast<int64_t>(packed.size())},
@@ -491,31 +510,19 @@ struct VectorizeContractionsPass
       MicroKernelEmitter(c, tile, packed).emit(builder);
       c.op->erase();
     }
-    // Weights now read only in packed form are dropped from the binary.
-    for (memref::GlobalOp global : repacked) {
-      SmallVector<Operation *> gets;
-      bool otherUses = false;
-      module.walk([&](memref::GetGlobalOp get) {
-        if (get.getName() != global.getSymName())
-          return;
-        if (get->use_empty() ||
-            llvm::all_of(get->getUsers(), [](Operation *user) {
-              return isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(user) &&
-                     user->use_empty();
-            }))
-          gets.push_back(get);
-        else
-          otherUses = true;
-      });
-      if (otherUses)
-        continue;
-      for (Operation *get : gets) {
-        for (Operation *user : llvm::make_early_inc_range(get->getUsers()))
-          user->erase();
-        get->erase();
-      }
-      global->erase();
-    }
+    // Weights now read only in packed form are dropped from the binary:
+    // first the views that addressed them, then the globals nothing reads.
+    SmallVector<Operation *> views;
+    module.walk([&](Operation *op) {
+      if (isa<memref::GetGlobalOp, ViewLikeOpInterface>(op))
+        views.push_back(op);
+    });
+    for (Operation *op : llvm::reverse(views))
+      if (isOpTriviallyDead(op))
+        op->erase();
+    for (memref::GlobalOp global : repacked)
+      if (SymbolTable::symbolKnownUseEmpty(global, module))
+        global->erase();
   }
 };
 

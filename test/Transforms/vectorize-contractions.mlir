@@ -1,4 +1,4 @@
-// RUN: onnx-opt %s -split-input-file --onnxc-vectorize-contractions="vector-bits=512 vector-registers=32" | FileCheck %s
+// RUN: onnx-opt %s -split-input-file --onnxc-vectorize-contractions="vector-bits=512 vector-registers=32" | FileCheck %s --dump-input=fail
 
 // A matmul with a run-time B: 8 x 48 register tiles (M = 64 is a multiple of
 // 8, N = 96 of 48; B is the larger operand, so M tiles run innermost), 24 accumulators carried through the K loop, B read in
@@ -27,11 +27,11 @@ func.func @matmul(%a: memref<64x32xf32>, %b: memref<32x96xf32>, %c: memref<64x96
 // A constant B is repacked into zero-padded K x Nr panels (N = 40 -> one
 // 48-wide panel: 3 x 16 lanes), read without masks; the partial last vector
 // of C is masked, and the original global is dropped.
-// CHECK-LABEL: memref.global "private" constant @w_packed48_kn : memref<96xf32>
+// CHECK: memref.global "private" constant @[[$PACKED:w_packed48_.*]] : memref<96xf32>
 // CHECK-SAME: {alignment = 64 : i64}
 // CHECK-NOT: memref.global "private" constant @w :
 // CHECK-LABEL: func.func @constant_b
-// CHECK: %[[P:.*]] = memref.get_global @w_packed48_kn
+// CHECK: %[[P:.*]] = memref.get_global @[[$PACKED]]
 // CHECK: vector.constant_mask [8] : vector<16xi1>
 // CHECK: scf.for
 // CHECK: vector.load %[[P]]
@@ -86,5 +86,24 @@ func.func @f64_matmul(%a: memref<4x4xf64>, %b: memref<4x4xf64>, %c: memref<4x4xf
 func.func @transposed_runtime_b(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>) {
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
       ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  return
+}
+
+// -----
+
+// B is a transposed slice of a constant (one direction of an LSTM's
+// recurrence weights): packed through the subview's offset and strides.
+// CHECK: memref.global "private" constant @[[$R:r_packed16_32_1_4_4x8]] : memref<64xf32>
+// CHECK-NOT: memref.global "private" constant @r :
+// CHECK-LABEL: func.func @subview_b
+// CHECK: memref.get_global @[[$R]]
+// CHECK: vector.fma
+// CHECK-NOT: linalg.matmul
+memref.global "private" constant @r : memref<2x8x4xf32> = dense<2.0>
+func.func @subview_b(%h: memref<1x4xf32>, %c: memref<1x8xf32>) {
+  %r = memref.get_global @r : memref<2x8x4xf32>
+  %s = memref.subview %r[1, 0, 0] [1, 8, 4] [1, 1, 1] : memref<2x8x4xf32> to memref<8x4xf32, strided<[4, 1], offset: 32>>
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%h, %s : memref<1x4xf32>, memref<8x4xf32, strided<[4, 1], offset: 32>>) outs(%c : memref<1x8xf32>)
   return
 }
