@@ -135,8 +135,9 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   if (failed(dims) || dims->m.empty() || dims->n.empty() ||
       dims->k.size() != 1)
     return std::nullopt;
-  // The innermost M and N dims of C are register-tiled; batch dims and any
-  // other M or N dims (a leading batch of one operand only) are outer loops.
+  // One M and the innermost N dim of C are register-tiled; batch dims and
+  // any other M or N dims (a leading batch of one operand only) are outer
+  // loops.
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   auto innermostOf = [&](ArrayRef<unsigned> candidates) {
     unsigned best = candidates.front();
@@ -150,7 +151,14 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
       }
     return best;
   };
-  unsigned mDim = innermostOf(dims->m), nDim = innermostOf(dims->n);
+  // Rows of the register tile are independent scalar loads of A, so any M
+  // dim can be tiled: the longest, so that B is streamed the fewest times.
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned mDim = innermostOf(dims->m);
+  for (unsigned d : dims->m)
+    if (ranges[d] > ranges[mDim])
+      mDim = d;
+  unsigned nDim = innermostOf(dims->n);
   SmallVector<unsigned> outer(dims->batch.begin(), dims->batch.end());
   for (unsigned d : llvm::concat<unsigned>(dims->m, dims->n))
     if (d != mDim && d != nDim)

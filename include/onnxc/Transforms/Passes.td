@@ -32,6 +32,28 @@ def ONNXShapeInference : Pass<"onnx-shape-inference", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
 }
 
+def ApproximateMath : Pass<"onnxc-approximate-math"> {
+  let summary = "Replace f32 tanh, erf, exp, expm1 and logarithms by polynomial approximations";
+  let description = [{
+    Applies the math dialect's polynomial approximations
+    (`populateMathPolynomialApproximationPatterns`, Cephes-style range
+    reduction and minimax polynomials) to f32 `math.tanh`, `math.erf`,
+    `math.exp`, `math.expm1`, `math.log`, `math.log1p` and `math.log2`, so
+    that they become arithmetic instead of libm calls and the loops around
+    them vectorize. Other element types and functions keep their libm calls.
+
+    ```mlir
+    %y = math.tanh %x : f32
+    ```
+
+    becomes a clamp, a rational polynomial in `%x` and selects (arith ops
+    only).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def Bufferize : Pass<"onnxc-bufferize", "::mlir::ModuleOp"> {
   let summary = "Bufferize a lowered graph; results become out-parameters";
   let description = [{

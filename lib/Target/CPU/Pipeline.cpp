@@ -28,6 +28,7 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   contractions.vectorBits = unit.vectorBits;
   contractions.vectorRegisters = unit.vectorRegisters;
   pm.addPass(createVectorizeContractions(contractions));
+  pm.addPass(createApproximateMath());
 
   // Loops over buffers; kernels whose outer loops are parallel get a range
   // form that the thread pool splits.
