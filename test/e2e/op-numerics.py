@@ -78,6 +78,29 @@ case("Conv-depthwise-same", [helper.make_node("Conv", ["x", "w"], ["y"], group=4
      {"x": rand(1, 4, 7, 7)}, ["y"], [const("w", rand(4, 1, 3, 3))])
 case("Conv-grouped-dilated", [helper.make_node("Conv", ["x", "w"], ["y"], group=2, dilations=[2, 1])],
      {"x": rand(2, 4, 8, 6)}, ["y"], [const("w", rand(6, 2, 3, 3))])
+# Shapes that exercise the micro-kernels' remainders: rows that no register
+# tile height divides, columns past a whole vector, constant B packed from
+# a transposed layout, run-time B in place, batched and 1-row products.
+case("MatMul-remainders", [helper.make_node("MatMul", ["a", "b"], ["y"])],
+     {"a": rand(13, 7), "b": rand(7, 37)}, ["y"])
+case("MatMul-const-b-remainders", [helper.make_node("MatMul", ["a", "w"], ["y"])],
+     {"a": rand(2, 11, 9)}, ["y"], [const("w", rand(9, 70))])
+case("Gemm-transB-const", [helper.make_node("Gemm", ["a", "w", "c"], ["y"], transB=1)],
+     {"a": rand(1, 33)}, ["y"], [const("w", rand(19, 33)), const("c", rand(19))])
+case("MatMul-batch-wide", [helper.make_node("MatMul", ["a", "b"], ["y"])],
+     {"a": rand(3, 9, 20), "b": rand(3, 20, 130)}, ["y"])
+case("Conv-1x1", [helper.make_node("Conv", ["x", "w", "b"], ["y"])],
+     {"x": rand(1, 12, 9, 5)}, ["y"], [const("w", rand(20, 12, 1, 1)), const("b", rand(20))])
+case("Conv-1x1-stride2", [helper.make_node("Conv", ["x", "w"], ["y"], strides=[2, 2])],
+     {"x": rand(1, 6, 9, 9)}, ["y"], [const("w", rand(10, 6, 1, 1))])
+case("Conv-depthwise-dilated-wide", [helper.make_node("Conv", ["x", "w", "b"], ["y"], group=5, dilations=[2, 2],
+                                                      pads=[2, 2, 2, 2])],
+     {"x": rand(1, 5, 11, 37)}, ["y"], [const("w", rand(5, 1, 3, 3)), const("b", rand(5))])
+case("Conv-depthwise-5x5-stride2-odd", [helper.make_node("Conv", ["x", "w"], ["y"], group=6, strides=[2, 2],
+                                                         pads=[2, 2, 2, 2])],
+     {"x": rand(1, 6, 23, 23)}, ["y"], [const("w", rand(6, 1, 5, 5))])
+case("Conv-depthwise-asymmetric-stride", [helper.make_node("Conv", ["x", "w"], ["y"], group=3, strides=[1, 3])],
+     {"x": rand(2, 3, 8, 40)}, ["y"], [const("w", rand(3, 1, 3, 2))])
 case("MaxPool-ceil", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
      {"x": rand(1, 2, 6, 7)}, ["y"])
 case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])],

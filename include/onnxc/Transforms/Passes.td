@@ -348,4 +348,50 @@ def VectorizeContractions : Pass<"onnxc-vectorize-contractions", "::mlir::Module
                            "::mlir::vector::VectorDialect"];
 }
 
+def VectorizeDepthwise : Pass<"onnxc-vectorize-depthwise", "::mlir::ModuleOp"> {
+  let summary = "Direct, register-blocked vector kernels for depthwise convolutions";
+  let description = [{
+    Runs on bufferized code. Each f32 `linalg.depthwise_conv_2d_nchw_chw`
+    with static shapes becomes an `scf.parallel` over (n, c, blocks of R
+    output rows). Per block, R x V accumulator vectors (V vectors of
+    `vector-bits` / 32 lanes cover an output row, the last one masked) stay
+    in registers while the KH x KW taps are unrolled: each tap broadcasts
+    its weight and issues one `vector.fma` per accumulator with the input
+    row segment it reads (a strided convolution loads the whole span and
+    keeps every stride-th element with a `vector.shuffle`). R divides OH
+    and R x V uses at most 3/4 of `vector-registers`.
+
+    ```mlir
+    linalg.depthwise_conv_2d_nchw_chw {strides = dense<1> : tensor<2xi64>, ...}
+        ins(%x, %w : memref<1x240x18x18xf32>, memref<240x5x5xf32>)
+        outs(%y : memref<1x240x14x14xf32>)
+    ```
+
+    becomes (16 lanes: one masked vector per 14-wide row, 7 rows a block)
+
+    ```mlir
+    scf.parallel (%n, %c, %r) = (%c0, %c0, %c0) to (%c1, %c240, %c14) step (%c1, %c1, %c7) {
+      %m = vector.constant_mask [14] : vector<16xi1>
+      %a0 = vector.maskedload %y[%n, %c, %r, %c0], %m, %zero : ...
+      ...
+      %w00 = memref.load %w[%c, %c0, %c0] : memref<240x5x5xf32>
+      %b00 = vector.broadcast %w00 : f32 to vector<16xf32>
+      %x00 = vector.maskedload %x[%n, %c, %r, %c0], %m, %zero : ...
+      %f00 = vector.fma %b00, %x00, %a0 : vector<16xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"256",
+           "Width of one vector register in bits">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // ONNXC_TRANSFORMS_PASSES_TD

@@ -28,6 +28,10 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   contractions.vectorBits = unit.vectorBits;
   contractions.vectorRegisters = unit.vectorRegisters;
   pm.addPass(createVectorizeContractions(contractions));
+  VectorizeDepthwiseOptions depthwise;
+  depthwise.vectorBits = unit.vectorBits;
+  depthwise.vectorRegisters = unit.vectorRegisters;
+  pm.addPass(createVectorizeDepthwise(depthwise));
   pm.addPass(createApproximateMath());
 
   // Loops over buffers; kernels whose outer loops are parallel get a range
