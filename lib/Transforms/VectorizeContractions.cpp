@@ -19,7 +19,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -268,12 +270,191 @@ static FailureOr<memref::GlobalOp> getPackedB(const Contraction &c,
   return packedGlobal;
 }
 
+/// An elementwise `linalg.generic` that consumes a contraction's result and
+/// nothing else reads afterwards (bias, activation, residual add, the
+/// convolution's reshape back): applied to the accumulators before the
+/// store, so the result never makes a second pass through memory.
+struct Epilogue {
+  enum class Kind { Result, Row, Vector };
+  linalg::GenericOp op;
+  /// Per input of `op`: the contraction's result, a value per output row
+  /// (invariant along N), or a vector along N.
+  SmallVector<Kind> kinds;
+  /// Per input (Vector) and for the output: the buffer with the dims that
+  /// make up N collapsed into one.
+  SmallVector<Value> collapsedInputs;
+  Value collapsedOutput;
+  /// Dims of `op`'s loops that precede N (they equal C's leading dims).
+  unsigned prefix = 0;
+};
+
+/// The buffer a value is a view of (through reshapes and casts).
+static Value getRootBuffer(Value buffer) {
+  while (Operation *def = buffer.getDefiningOp()) {
+    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::CastOp>(
+            def))
+      break;
+    buffer = def->getOperand(0);
+  }
+  return buffer;
+}
+
+/// Whether the last `count` dims of a buffer are contiguous row-major.
+static bool hasContiguousSuffix(Value buffer, unsigned count) {
+  auto type = cast<MemRefType>(buffer.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  int64_t expected = 1;
+  for (unsigned i = 0; i < count; ++i) {
+    unsigned d = type.getRank() - 1 - i;
+    if (strides[d] != expected)
+      return false;
+    expected *= type.getDimSize(d);
+  }
+  return true;
+}
+
+/// Finds the epilogue of a top-level contraction whose output is an
+/// intermediate buffer; none if there is none that can be fused. Runs before
+/// the memory plan, which then sees the epilogue's output written while the
+/// contraction's operands are live.
+static std::optional<Epilogue> matchEpilogue(linalg::LinalgOp contraction) {
+  if (!isa_and_nonnull<func::FuncOp>(contraction->getParentOp()))
+    return std::nullopt;
+  Value out = contraction.getDpsInitOperand(0)->get();
+  Value root = getRootBuffer(out);
+  if (!isa_and_nonnull<memref::AllocOp, memref::ViewOp>(root.getDefiningOp()))
+    return std::nullopt;
+  auto usesRoot = [&](Operation *op) {
+    return llvm::any_of(op->getOperands(), [&](Value v) {
+      return isa<MemRefType>(v.getType()) && getRootBuffer(v) == root;
+    });
+  };
+  // The next op with memory effects, which must read the result: the
+  // fused kernel runs in its place, and nothing else may run between the
+  // two (it could reuse the workspace bytes of an operand or the output).
+  linalg::GenericOp generic;
+  for (Operation *it = contraction->getNextNode(); it; it = it->getNextNode()) {
+    if (isMemoryEffectFree(it) && it->getNumRegions() == 0)
+      continue;
+    if (usesRoot(it))
+      generic = dyn_cast<linalg::GenericOp>(it);
+    break;
+  }
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return std::nullopt;
+  Value output = generic.getDpsInitOperand(0)->get();
+  auto outputType = cast<MemRefType>(output.getType());
+  if (!outputType.getElementType().isF32() || !outputType.hasStaticShape() ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity() ||
+      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+    return std::nullopt;
+  // The fused kernel writes the output while it reads A and B.
+  for (OpOperand *input : contraction.getDpsInputOperands())
+    if (getRootBuffer(input->get()) == getRootBuffer(output))
+      return std::nullopt;
+  // Nothing reads the contraction's result after the epilogue, unless the
+  // epilogue writes over it.
+  if (getRootBuffer(output) != root)
+    for (Operation *later = generic->getNextNode(); later;
+         later = later->getNextNode())
+      if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp,
+               memref::CastOp, memref::DeallocOp>(later) &&
+          usesRoot(later))
+        return std::nullopt;
+  // The body maps to vectors element by element.
+  for (Operation &op : generic.getBlock()->without_terminator())
+    if (op.getNumResults() != 1 || op.getNumRegions() ||
+        !(op.hasTrait<OpTrait::Elementwise>() || isa<arith::ConstantOp>(op)))
+      return std::nullopt;
+
+  // C is [P..., N]; the epilogue's loops are [P..., S...] with prod(S) = N.
+  auto cType = cast<MemRefType>(out.getType());
+  SmallVector<int64_t> loops = generic.getStaticLoopRanges();
+  unsigned prefix = cType.getRank() - 1;
+  if (static_cast<int64_t>(loops.size()) < cType.getRank() ||
+      !llvm::equal(ArrayRef<int64_t>(loops).take_front(prefix),
+                   cType.getShape().drop_back()))
+    return std::nullopt;
+  int64_t suffixSize = 1;
+  for (int64_t size : ArrayRef<int64_t>(loops).drop_front(prefix))
+    suffixSize *= size;
+  unsigned suffix = loops.size() - prefix;
+  if (suffixSize != cType.getShape().back() ||
+      !hasContiguousSuffix(output, suffix))
+    return std::nullopt;
+
+  Epilogue epilogue{generic, {}, {}, {}, prefix};
+  bool haveResult = false;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    Value value = input->get();
+    auto type = dyn_cast<MemRefType>(value.getType());
+    if (!type || !map.isProjectedPermutation())
+      return std::nullopt;
+    if (getRootBuffer(value) == root) {
+      if (haveResult || !map.isIdentity())
+        return std::nullopt;
+      haveResult = true;
+      epilogue.kinds.push_back(Epilogue::Kind::Result);
+      continue;
+    }
+    bool usesSuffix = llvm::any_of(map.getResults(), [&](AffineExpr e) {
+      return cast<AffineDimExpr>(e).getPosition() >= prefix;
+    });
+    if (!usesSuffix) {
+      epilogue.kinds.push_back(Epilogue::Kind::Row);
+      continue;
+    }
+    // A vector along N: its last results are the suffix loops, in order,
+    // over contiguous memory.
+    ArrayRef<AffineExpr> results = map.getResults();
+    if (results.size() < suffix)
+      return std::nullopt;
+    for (unsigned i = 0; i < suffix; ++i)
+      if (results[results.size() - suffix + i] !=
+          getAffineDimExpr(prefix + i, map.getContext()))
+        return std::nullopt;
+    for (AffineExpr e : results.drop_back(suffix))
+      if (cast<AffineDimExpr>(e).getPosition() >= prefix)
+        return std::nullopt;
+    if (!hasContiguousSuffix(value, suffix))
+      return std::nullopt;
+    epilogue.kinds.push_back(Epilogue::Kind::Vector);
+  }
+  if (!haveResult)
+    return std::nullopt;
+  return epilogue;
+}
+
+/// Collapses the last `count` dims of a contiguous buffer into one.
+static Value collapseSuffix(OpBuilder &b, Location loc, Value buffer,
+                            unsigned count) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (count <= 1)
+    return buffer;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank() - count; ++d)
+    groups.push_back({d});
+  ReassociationIndices last;
+  for (int64_t d = type.getRank() - count; d < type.getRank(); ++d)
+    last.push_back(d);
+  groups.push_back(last);
+  return memref::CollapseShapeOp::create(b, loc, buffer, groups);
+}
+
 /// Emits the micro-kernels of one contraction and erases it.
 class MicroKernelEmitter {
 public:
   MicroKernelEmitter(const Contraction &c, const RegisterTile &tile,
-                     Value packedB)
-      : c(c), tile(tile), packedB(packedB), loc(c.op.getLoc()) {
+                     Value packedB, std::optional<Epilogue> epilogue)
+      : c(c), tile(tile), packedB(packedB), epilogue(std::move(epilogue)),
+        loc(c.op.getLoc()) {
     maps = c.op.getIndexingMapsArray();
     a = c.op.getDpsInputOperand(0)->get();
     b = c.op.getDpsInputOperand(1)->get();
@@ -464,6 +645,11 @@ private:
         values[c.n] = offset(builder, ivs[c.n], j * lanes);
         SmallVector<Value> indices = operandIndices(builder, maps[2], values);
         Value acc = loop.getResult(i * nv + j);
+        if (epilogue) {
+          storeThroughEpilogue(builder, indices, acc,
+                               tail && j == nv - 1 ? tailMask : Value());
+          continue;
+        }
         if (tail && j == nv - 1)
           vector::MaskedStoreOp::create(builder, loc, out, indices, tailMask,
                                         acc);
@@ -472,9 +658,97 @@ private:
       }
   }
 
+  /// Applies the epilogue to one accumulator vector and stores it.
+  void storeThroughEpilogue(OpBuilder &b, ArrayRef<Value> cIndices, Value acc,
+                            Value mask) {
+    Epilogue &e = *epilogue;
+    auto vectorType = cast<VectorType>(acc.getType());
+    // The epilogue's loop values: C's leading indices, then N's position in
+    // the suffix (0 for row-invariant operands, which do not read it).
+    SmallVector<Value> prefix(cIndices.drop_back());
+    Value n = cIndices.back();
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    unsigned loops = e.op.getNumLoops();
+    IRMapping mapping;
+    Block *body = e.op.getBlock();
+    for (auto [i, input] : llvm::enumerate(e.op.getDpsInputOperands())) {
+      Value arg = body->getArgument(i);
+      AffineMap map = e.op.getMatchingIndexingMap(input);
+      if (e.kinds[i] == Epilogue::Kind::Result) {
+        mapping.map(arg, acc);
+        continue;
+      }
+      SmallVector<Value> point(prefix);
+      point.resize(loops, zero);
+      SmallVector<Value> indices;
+      for (AffineExpr expr : map.getResults())
+        indices.push_back(point[cast<AffineDimExpr>(expr).getPosition()]);
+      if (e.kinds[i] == Epilogue::Kind::Row) {
+        Value scalar = memref::LoadOp::create(b, loc, input->get(), indices);
+        Type vt = VectorType::get(vectorType.getShape(), scalar.getType());
+        mapping.map(arg, vector::BroadcastOp::create(b, loc, vt, scalar));
+        continue;
+      }
+      // Vector: the suffix dims are collapsed into the last index.
+      unsigned suffix = loops - e.prefix;
+      indices.resize(indices.size() - suffix + 1);
+      indices.back() = n;
+      Value buffer = e.collapsedInputs[i];
+      Type elementType = cast<MemRefType>(buffer.getType()).getElementType();
+      auto vt = VectorType::get(vectorType.getShape(), elementType);
+      Value loaded;
+      if (mask) {
+        Value pass = arith::ConstantOp::create(
+            b, loc, vt, b.getZeroAttr(vt));
+        loaded = vector::MaskedLoadOp::create(b, loc, vt, buffer, indices,
+                                              mask, pass);
+      } else {
+        loaded = vector::LoadOp::create(b, loc, vt, buffer, indices);
+      }
+      mapping.map(arg, loaded);
+    }
+    for (Operation &op : body->without_terminator()) {
+      if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+        Value scalar = b.clone(op)->getResult(0);
+        mapping.map(constant.getResult(),
+                    vector::BroadcastOp::create(
+                        b, loc,
+                        VectorType::get(vectorType.getShape(),
+                                        scalar.getType()),
+                        scalar));
+        continue;
+      }
+      SmallVector<Value> operands;
+      for (Value operand : op.getOperands()) {
+        Value mapped = mapping.lookupOrNull(operand);
+        if (!mapped) {
+          // Defined outside the body: a scalar the same for every element.
+          mapped = vector::BroadcastOp::create(
+              b, loc, VectorType::get(vectorType.getShape(), operand.getType()),
+              operand);
+        }
+        operands.push_back(mapped);
+      }
+      Type resultType = VectorType::get(vectorType.getShape(),
+                                        op.getResult(0).getType());
+      OperationState state(loc, op.getName().getStringRef(), operands,
+                           TypeRange{resultType}, op.getAttrs());
+      mapping.map(op.getResult(0), b.create(state)->getResult(0));
+    }
+    Value result = mapping.lookup(body->getTerminator()->getOperand(0));
+    SmallVector<Value> outIndices(prefix);
+    outIndices.push_back(n);
+    if (mask)
+      vector::MaskedStoreOp::create(b, loc, e.collapsedOutput, outIndices,
+                                    mask, result);
+    else
+      vector::StoreOp::create(b, loc, result, e.collapsedOutput, outIndices);
+  }
+
   const Contraction &c;
   RegisterTile tile;
   Value packedB;
+  std::optional<Epilogue> epilogue;
   Location loc;
   SmallVector<AffineMap> maps;
   Value a, b, out;
@@ -515,8 +789,28 @@ struct VectorizeContractionsPass
             !hasUnitInnerStride(c.op.getDpsInputOperand(1)->get()))
           continue;
       }
-      MicroKernelEmitter(c, tile, packed).emit(builder);
+      std::optional<Epilogue> epilogue = matchEpilogue(c.op);
+      if (epilogue) {
+        // The fused kernel runs where the epilogue did, after the views of
+        // its operands; views address them with N collapsed.
+        builder.setInsertionPoint(epilogue->op);
+        OpBuilder &views = builder;
+        unsigned suffix = epilogue->op.getNumLoops() - epilogue->prefix;
+        for (auto [i, input] :
+             llvm::enumerate(epilogue->op.getDpsInputOperands()))
+          epilogue->collapsedInputs.push_back(
+              epilogue->kinds[i] == Epilogue::Kind::Vector
+                  ? collapseSuffix(views, c.op.getLoc(), input->get(), suffix)
+                  : Value());
+        epilogue->collapsedOutput = collapseSuffix(
+            views, c.op.getLoc(), epilogue->op.getDpsInitOperand(0)->get(),
+            suffix);
+      }
+      linalg::GenericOp fused = epilogue ? epilogue->op : linalg::GenericOp();
+      MicroKernelEmitter(c, tile, packed, std::move(epilogue)).emit(builder);
       c.op->erase();
+      if (fused)
+        fused->erase();
     }
     // Weights now read only in packed form are dropped from the binary:
     // first the views that addressed them, then the globals nothing reads.

@@ -107,3 +107,59 @@ func.func @subview_b(%h: memref<1x4xf32>, %c: memref<1x8xf32>) {
       ins(%h, %s : memref<1x4xf32>, memref<8x4xf32, strided<[4, 1], offset: 32>>) outs(%c : memref<1x8xf32>)
   return
 }
+
+// -----
+
+// An elementwise consumer that is the next op with effects and the last
+// reader of the result is applied to the accumulators before the store:
+// bias (per column: a vector along N) and Relu, into the graph output.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-SAME: (%[[A:.*]]: memref<8x4xf32>, %[[B:.*]]: memref<4x32xf32>, %[[BIAS:.*]]: memref<32xf32>, %[[Y:.*]]: memref<8x32xf32>)
+// CHECK: scf.parallel
+// CHECK: scf.for
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: %[[BV:.*]] = vector.load %[[BIAS]]
+// CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %[[BV]] : vector<16xf32>
+// CHECK: %[[RELU:.*]] = arith.maximumf %[[SUM]], %{{.*}} : vector<16xf32>
+// CHECK: vector.store %[[RELU]], %[[Y]]
+// CHECK-NOT: linalg.generic
+func.func @epilogue(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %bias: memref<32xf32>, %y: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<8x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x4xf32>, memref<4x32xf32>) outs(%c : memref<8x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<8x32xf32>, memref<32xf32>) outs(%y : memref<8x32xf32>) {
+  ^bb0(%x: f32, %v: f32, %o: f32):
+    %s = arith.addf %x, %v : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<8x32xf32>
+  return
+}
+
+// -----
+
+// The result is read again after the consumer: no fusion, C is stored.
+// CHECK-LABEL: func.func @result_read_later
+// CHECK: vector.store {{.*}}, %[[C:.*]][
+// CHECK: linalg.generic
+// CHECK: linalg.copy
+func.func @result_read_later(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %y: memref<8x32xf32>, %z: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<8x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x4xf32>, memref<4x32xf32>) outs(%c : memref<8x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<8x32xf32>) outs(%y : memref<8x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.copy ins(%c : memref<8x32xf32>) outs(%z : memref<8x32xf32>)
+  return
+}

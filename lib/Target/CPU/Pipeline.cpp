@@ -21,9 +21,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(createBufferize());
   pm.addPass(createCanonicalizerPass());
-  pm.nest<func::FuncOp>().addPass(createPlanMemory());
-  pm.addPass(createFlattenGlobals());
-  pm.addPass(createOutlineKernels());
+  // Micro-kernels before the memory plan: a fused epilogue writes its
+  // output while the contraction's operands are live.
   VectorizeContractionsOptions contractions;
   contractions.vectorBits = unit.vectorBits;
   contractions.vectorRegisters = unit.vectorRegisters;
@@ -32,6 +31,9 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   depthwise.vectorBits = unit.vectorBits;
   depthwise.vectorRegisters = unit.vectorRegisters;
   pm.addPass(createVectorizeDepthwise(depthwise));
+  pm.nest<func::FuncOp>().addPass(createPlanMemory());
+  pm.addPass(createFlattenGlobals());
+  pm.addPass(createOutlineKernels());
   pm.addPass(createApproximateMath());
 
   // Loops over buffers; kernels whose outer loops are parallel get a range
