@@ -176,6 +176,31 @@ def ConvToIm2Col : Pass<"onnxc-conv-to-im2col", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def FuseElementwise : Pass<"onnxc-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse chains of elementwise linalg.generic ops on tensors";
+  let description = [{
+    Runs on linalg on tensors. An all-parallel `linalg.generic` whose result
+    has one user, another elementwise generic, is fused into it (upstream
+    `linalg::populateElementwiseOpsFusionPatterns`): a convolution's bias
+    add, its activation and a residual add become one generic, one pass
+    over memory, and after bufferization one epilogue that
+    `--onnxc-vectorize-contractions` applies before the contraction's store.
+    Producers with other users are not fused (they would be computed twice).
+
+    ```mlir
+    %b = linalg.generic {...} ins(%conv, %bias : ...) outs(%e0 : ...) { addf }
+    %r = linalg.generic {...} ins(%b : ...) outs(%e1 : ...) { maximumf }
+    ```
+
+    becomes
+
+    ```mlir
+    %r = linalg.generic {...} ins(%conv, %bias : ...) outs(%e1 : ...) { addf; maximumf }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def OutlineKernels : Pass<"onnxc-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each top-level computation of a graph into its own function";
   let description = [{
