@@ -101,6 +101,21 @@ case("Conv-depthwise-5x5-stride2-odd", [helper.make_node("Conv", ["x", "w"], ["y
      {"x": rand(1, 6, 23, 23)}, ["y"], [const("w", rand(6, 1, 5, 5))])
 case("Conv-depthwise-asymmetric-stride", [helper.make_node("Conv", ["x", "w"], ["y"], group=3, strides=[1, 3])],
      {"x": rand(2, 3, 8, 40)}, ["y"], [const("w", rand(3, 1, 3, 2))])
+# BatchNormalization folded into the Conv / Gemm before it, then the fused
+# bias + Relu epilogue.
+case("Conv-BatchNormalization-Relu",
+     [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+      helper.make_node("BatchNormalization", ["c", "s", "beta", "m", "v"], ["n"], epsilon=1e-3),
+      helper.make_node("Relu", ["n"], ["y"])],
+     {"x": rand(1, 3, 9, 9)}, ["y"],
+     [const("w", rand(5, 3, 3, 3)), const("b", rand(5)), const("s", rand(5)), const("beta", rand(5)),
+      const("m", rand(5)), const("v", rand(5, low=0.5, high=2))])
+case("Gemm-BatchNormalization",
+     [helper.make_node("Gemm", ["a", "w", "c"], ["g"], transB=1, beta=0.5),
+      helper.make_node("BatchNormalization", ["g", "s", "beta", "m", "v"], ["y"])],
+     {"a": rand(3, 6)}, ["y"],
+     [const("w", rand(4, 6)), const("c", rand(4)), const("s", rand(4)), const("beta", rand(4)),
+      const("m", rand(4)), const("v", rand(4, low=0.5, high=2))])
 case("MaxPool-ceil", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
      {"x": rand(1, 2, 6, 7)}, ["y"])
 case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])],

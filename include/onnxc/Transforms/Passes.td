@@ -81,6 +81,30 @@ def Bufferize : Pass<"onnxc-bufferize", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def FoldBatchNorm : Pass<"onnxc-fold-batchnorm", "::mlir::func::FuncOp"> {
+  let summary = "Fold inference-mode BatchNormalization into the Conv or Gemm before it";
+  let description = [{
+    Runs on the onnx dialect. `BatchNormalization` (training_mode 0, running
+    statistics unused) whose input is the only use of a `Conv` or `Gemm`
+    with constant weights, bias and statistics becomes that op with new
+    constants: with s = scale / sqrt(var + epsilon) per output channel,
+    W' = W * s and b' = (b - mean) * s + B. Gemm's columns are its channels
+    (transB honored; beta folded into the new bias).
+
+    ```mlir
+    %c = "onnx.Conv"(%x, %w, %b) : (...) -> tensor<1x16x8x8xf32>
+    %y = "onnx.BatchNormalization"(%c, %scale, %beta, %mean, %var) ...
+    ```
+
+    becomes
+
+    ```mlir
+    %y = "onnx.Conv"(%x, %w_folded, %b_folded) : (...) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
+}
+
 def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let summary = "Store multi-dimensional constant globals as 1-D arrays";
   let description = [{
