@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -18,10 +19,13 @@
 /* Chunks per thread: a few, so that uneven chunks still balance. */
 #define ONNXC_CHUNKS_PER_THREAD 4
 #define ONNXC_MAX_THREADS 256
-/* Polls of a shared flag before a thread sleeps on a condition variable:
- * back-to-back kernels of one run then reach the workers without a futex
- * wake-up (tens of microseconds of spinning, as onnxruntime's pool does). */
-#define ONNXC_SPIN_POLLS 20000
+/* Waiting on a shared flag before sleeping on a condition variable: back-
+ * to-back kernels of one run then reach the workers without a futex
+ * wake-up. The first polls spin (a pause each); the rest yield the CPU, so
+ * that when another process holds the other cores, the thread being waited
+ * for can run on this one instead of waiting out our time slice. */
+#define ONNXC_SPIN_POLLS 2000
+#define ONNXC_YIELD_POLLS 200
 
 static pthread_mutex_t pool_busy = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -59,13 +63,21 @@ static void run_chunks(void) {
   }
 }
 
-/* Waits until `generation` differs from `seen`: spins, then sleeps. */
+/* One poll of a wait: spin first, then yield. */
+static void wait_a_little(int poll) {
+  if (poll < ONNXC_SPIN_POLLS)
+    cpu_relax();
+  else
+    sched_yield();
+}
+
+/* Waits until `generation` differs from `seen`: spins, yields, sleeps. */
 static unsigned long wait_for_job(unsigned long seen) {
-  for (int i = 0; i < ONNXC_SPIN_POLLS; ++i) {
+  for (int i = 0; i < ONNXC_SPIN_POLLS + ONNXC_YIELD_POLLS; ++i) {
     unsigned long now = atomic_load_explicit(&generation, memory_order_acquire);
     if (now != seen)
       return now;
-    cpu_relax();
+    wait_a_little(i);
   }
   pthread_mutex_lock(&pool_lock);
   unsigned long now;
@@ -175,10 +187,10 @@ ONNXC_API void onnxc_parallel_for(onnxc_range_fn fn, void **args,
 
   run_chunks();
 
-  for (int i = 0; i < ONNXC_SPIN_POLLS &&
+  for (int i = 0; i < ONNXC_SPIN_POLLS + ONNXC_YIELD_POLLS &&
                   atomic_load_explicit(&pending_workers, memory_order_acquire) > 0;
        ++i)
-    cpu_relax();
+    wait_a_little(i);
   if (atomic_load_explicit(&pending_workers, memory_order_acquire) > 0) {
     pthread_mutex_lock(&pool_lock);
     while (atomic_load_explicit(&pending_workers, memory_order_acquire) > 0)
