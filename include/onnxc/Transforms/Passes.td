@@ -134,6 +134,30 @@ def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def CollapseDimensions : Pass<"onnxc-collapse-dims", "::mlir::func::FuncOp"> {
+  let summary = "Iterate the contiguous dims of elementwise generics as one loop";
+  let description = [{
+    Runs on linalg on tensors. An all-parallel `linalg.generic` with static
+    shapes has its consecutive loops grouped wherever every indexing map
+    keeps the group contiguous and in order, and is rewritten over the
+    grouped space with reshapes around it (upstream
+    `linalg::collapseOpIterationDims`). Inner loops get long enough to
+    vectorize: a 14x14 plane is one 196-iteration loop. Generics that
+    consume a contraction's or convolution's result keep their dims (they
+    are epilogue candidates of `--onnxc-vectorize-contractions`).
+
+    ```mlir
+    %y = linalg.generic {indexing_maps = [(n, c, h, w) -> (n, c, h, w), (n, c, h, w) -> (c), ...]}
+        ins(%x, %scale : tensor<1x288x14x14xf32>, tensor<288xf32>) ...
+    ```
+
+    becomes a generic over `(n, c, hw)` on `tensor<1x288x196xf32>` between a
+    `tensor.collapse_shape` and a `tensor.expand_shape`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def ContiguousInnerLoop : Pass<"onnxc-contiguous-inner-loop", "::mlir::func::FuncOp"> {
   let summary = "Order linalg loops so the innermost one walks the output contiguously";
   let description = [{

@@ -17,6 +17,7 @@ namespace onnxc {
 void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   pm.nest<func::FuncOp>().addPass(createConvToIm2Col());
   pm.nest<func::FuncOp>().addPass(createFuseElementwise());
+  pm.nest<func::FuncOp>().addPass(createCollapseDimensions());
 
   // Tensors to buffers; every intermediate into the planned workspace.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
