@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -432,6 +433,53 @@ static std::optional<Epilogue> matchEpilogue(linalg::LinalgOp contraction) {
   return epilogue;
 }
 
+/// The zero fill of the contraction's output that nothing but the
+/// contraction (and its fused epilogue) reads, if any: the micro-kernels
+/// then start from zero accumulators and the fill is dropped.
+static linalg::FillOp getDroppableZeroFill(linalg::LinalgOp contraction,
+                                           const std::optional<Epilogue> &epilogue) {
+  if (!isa_and_nonnull<func::FuncOp>(contraction->getParentOp()))
+    return {};
+  Value root = getRootBuffer(contraction.getDpsInitOperand(0)->get());
+  if (!isa_and_nonnull<memref::AllocOp>(root.getDefiningOp()))
+    return {};
+  // Every op that touches the buffer: views of it, the fill, the
+  // contraction, the epilogue and deallocations.
+  linalg::FillOp fill;
+  SmallVector<Value> worklist = {root};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::CastOp>(
+              user)) {
+        worklist.push_back(user->getResult(0));
+        continue;
+      }
+      if (user == contraction.getOperation() ||
+          (epilogue && user == const_cast<linalg::GenericOp &>(epilogue->op).getOperation()) ||
+          isa<memref::DeallocOp>(user))
+        continue;
+      auto f = dyn_cast<linalg::FillOp>(user);
+      if (!f || fill || f->getBlock() != contraction->getBlock())
+        return {};
+      fill = f;
+    }
+  }
+  if (!fill || !fill->isBeforeInBlock(contraction))
+    return {};
+  // The filled region is the whole buffer, with zeros.
+  FloatAttr value;
+  if (!matchPattern(fill.getDpsInputOperand(0)->get(), m_Constant(&value)) ||
+      !value.getValue().isZero())
+    return {};
+  auto fillType = cast<MemRefType>(fill.getDpsInitOperand(0)->get().getType());
+  auto rootType = cast<MemRefType>(root.getType());
+  if (fillType.getNumElements() != rootType.getNumElements() ||
+      !fillType.getLayout().isIdentity())
+    return {};
+  return fill;
+}
+
 /// Collapses the last `count` dims of a contiguous buffer into one.
 static Value collapseSuffix(OpBuilder &b, Location loc, Value buffer,
                             unsigned count) {
@@ -579,7 +627,8 @@ private:
       return vector::LoadOp::create(bb, loc, vectorType, buffer, indices);
     };
 
-    // Accumulators start from C: the op accumulates into its output.
+    // Accumulators start from C (the op accumulates into its output), or
+    // from zeros when C was only zero-filled for this op.
     SmallVector<Value> accumulators;
     SmallVector<Value> values(ivs);
     for (int64_t i = 0; i < rows; ++i)
@@ -587,9 +636,11 @@ private:
         values[c.m] = offset(builder, ivs[c.m], i);
         values[c.n] = offset(builder, ivs[c.n], j * lanes);
         values[c.k] = values[c.m]; // unused by C
-        accumulators.push_back(load(builder, out,
-                                    operandIndices(builder, maps[2], values),
-                                    tail && j == nv - 1));
+        accumulators.push_back(
+            zeroInit ? zeros
+                     : load(builder, out,
+                            operandIndices(builder, maps[2], values),
+                            tail && j == nv - 1));
       }
 
     Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
@@ -750,6 +801,12 @@ private:
   Value packedB;
   std::optional<Epilogue> epilogue;
   Location loc;
+
+public:
+  /// Set when C's zero fill was dropped: accumulators start at zero.
+  bool zeroInit = false;
+
+private:
   SmallVector<AffineMap> maps;
   Value a, b, out;
   SmallVector<Value> ivs;
@@ -807,7 +864,12 @@ struct VectorizeContractionsPass
             suffix);
       }
       linalg::GenericOp fused = epilogue ? epilogue->op : linalg::GenericOp();
-      MicroKernelEmitter(c, tile, packed, std::move(epilogue)).emit(builder);
+      linalg::FillOp zeroFill = getDroppableZeroFill(c.op, epilogue);
+      MicroKernelEmitter emitter(c, tile, packed, std::move(epilogue));
+      emitter.zeroInit = static_cast<bool>(zeroFill);
+      emitter.emit(builder);
+      if (zeroFill)
+        zeroFill->erase();
       c.op->erase();
       if (fused)
         fused->erase();

@@ -113,10 +113,15 @@ func.func @subview_b(%h: memref<1x4xf32>, %c: memref<1x8xf32>) {
 // An elementwise consumer that is the next op with effects and the last
 // reader of the result is applied to the accumulators before the store:
 // bias (per column: a vector along N) and Relu, into the graph output.
+// C was only zero-filled for the contraction: the fill is dropped and the
+// accumulators start at zero.
 // CHECK-LABEL: func.func @epilogue
 // CHECK-SAME: (%[[A:.*]]: memref<8x4xf32>, %[[B:.*]]: memref<4x32xf32>, %[[BIAS:.*]]: memref<32xf32>, %[[Y:.*]]: memref<8x32xf32>)
+// CHECK-NOT: linalg.fill
 // CHECK: scf.parallel
-// CHECK: scf.for
+// CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK-NOT: vector.load %alloc
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]
 // CHECK: vector.fma
 // CHECK: scf.yield
 // CHECK: %[[BV:.*]] = vector.load %[[BIAS]]
