@@ -31,6 +31,7 @@ void buildGraphPassPipeline(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createONNXShapeInference());
   funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createFoldConstantLayout());
   funcPm.addPass(createFoldBatchNorm());
 }
 

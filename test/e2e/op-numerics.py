@@ -116,6 +116,14 @@ case("Gemm-BatchNormalization",
      {"a": rand(3, 6)}, ["y"],
      [const("w", rand(4, 6)), const("c", rand(4)), const("s", rand(4)), const("beta", rand(4)),
       const("m", rand(4)), const("v", rand(4, low=0.5, high=2))])
+# Weights stored transposed or reshaped in the graph: folded at compile time.
+case("MatMul-transposed-constant", [helper.make_node("Transpose", ["w"], ["wt"], perm=[1, 0]),
+                                    helper.make_node("MatMul", ["a", "wt"], ["y"])],
+     {"a": rand(5, 12)}, ["y"], [const("w", rand(20, 12))])
+case("Conv-reshaped-constant", [helper.make_node("Reshape", ["w", "shape"], ["w4"]),
+                                helper.make_node("Conv", ["x", "w4"], ["y"])],
+     {"x": rand(1, 4, 6, 6)}, ["y"],
+     [const("w", rand(6, 36)), const("shape", np.array([6, 4, 3, 3], dtype=np.int64))])
 case("MaxPool-ceil", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
      {"x": rand(1, 2, 6, 7)}, ["y"])
 case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])],

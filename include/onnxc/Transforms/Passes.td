@@ -105,6 +105,30 @@ def FoldBatchNorm : Pass<"onnxc-fold-batchnorm", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
 }
 
+def FoldConstantLayout : Pass<"onnxc-fold-constant-layout", "::mlir::func::FuncOp"> {
+  let summary = "Transpose and reshape constant weights at compile time";
+  let description = [{
+    Runs on the onnx dialect. `Transpose`, `Reshape`, `Flatten`, `Squeeze`
+    and `Unsqueeze` whose data is a constant (of any size and of any element
+    type of whole bytes) and whose result shape is static become a new
+    constant with the moved elements, so no kernel rearranges weights at run
+    time and the contraction micro-kernels see a constant to repack. (The
+    ops' own folders only fold small constants, for shape computations.)
+
+    ```mlir
+    %w = "onnx.Constant"() {value = dense_resource<w> : tensor<768x3072xf32>} ...
+    %t = "onnx.Transpose"(%w) {perm = array<i64: 1, 0>} : (tensor<768x3072xf32>) -> tensor<3072x768xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %t = "onnx.Constant"() {value = dense_resource<folded_layout> : tensor<3072x768xf32>} ...
+    ```
+  }];
+  let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
+}
+
 def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let summary = "Store multi-dimensional constant globals as 1-D arrays";
   let description = [{
