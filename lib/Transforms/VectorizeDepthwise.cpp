@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Epilogue.h"
 #include "onnxc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -45,6 +46,10 @@ struct DepthwiseEmitter {
   int64_t kh, kw, oh, ow, sh, sw, dh, dw;
   int64_t rows, vectors;
   Value input, filter, out;
+  /// A fused elementwise consumer, and whether C starts at zero (its fill
+  /// dropped).
+  std::optional<Epilogue> epilogue;
+  bool zeroInit = false;
 
   /// Sizes the tile; false if the op is not handled.
   bool match() {
@@ -129,14 +134,17 @@ struct DepthwiseEmitter {
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vectors; ++v) {
         SmallVector<Value> at = {n, c, add(row0, r), index(body, v * lanes)};
-        acc.push_back(valid(v) == lanes
-                          ? vector::LoadOp::create(body, loc, vectorType, out,
-                                                   at)
-                                .getResult()
-                          : vector::MaskedLoadOp::create(body, loc, vectorType,
-                                                         out, at,
-                                                         mask(valid(v)), zeros)
-                                .getResult());
+        if (zeroInit)
+          acc.push_back(zeros);
+        else
+          acc.push_back(valid(v) == lanes
+                            ? vector::LoadOp::create(body, loc, vectorType,
+                                                     out, at)
+                                  .getResult()
+                            : vector::MaskedLoadOp::create(
+                                  body, loc, vectorType, out, at,
+                                  mask(valid(v)), zeros)
+                                  .getResult());
       }
     Value rowBase = mul(row0, sh);
     for (int64_t i = 0; i < kh; ++i)
@@ -187,6 +195,11 @@ struct DepthwiseEmitter {
       for (int64_t v = 0; v < vectors; ++v) {
         SmallVector<Value> at = {n, c, add(row0, r), index(body, v * lanes)};
         Value value = acc[r * vectors + v];
+        if (epilogue) {
+          storeThroughEpilogue(body, loc, *epilogue, at, value,
+                               valid(v) == lanes ? Value() : mask(valid(v)));
+          continue;
+        }
         if (valid(v) == lanes)
           vector::StoreOp::create(body, loc, value, out, at);
         else
@@ -210,8 +223,22 @@ struct VectorizeDepthwisePass
       if (!emitter.match())
         continue;
       OpBuilder builder(op);
+      emitter.epilogue = matchEpilogue(op);
+      linalg::FillOp zeroFill = getDroppableZeroFill(op, emitter.epilogue);
+      emitter.zeroInit = static_cast<bool>(zeroFill);
+      linalg::GenericOp fused;
+      if (emitter.epilogue) {
+        // The fused kernel runs where the epilogue did (see Epilogue.h).
+        fused = emitter.epilogue->op;
+        builder.setInsertionPoint(fused);
+        createEpilogueViews(builder, op.getLoc(), *emitter.epilogue);
+      }
       emitter.emit(builder);
       op->erase();
+      if (fused)
+        fused->erase();
+      if (zeroFill)
+        zeroFill->erase();
     }
   }
 };

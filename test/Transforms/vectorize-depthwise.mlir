@@ -44,3 +44,36 @@ func.func @too_wide(%x: memref<1x1x3x1026xf32>, %w: memref<1x3x3xf32>, %y: memre
     ins(%x, %w : memref<1x1x3x1026xf32>, memref<1x3x3xf32>) outs(%y : memref<1x1x1x1024xf32>)
   return
 }
+
+// -----
+
+// The bias + activation that follows is applied before the store (a value
+// per channel, broadcast), and C's zero fill is dropped.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-SAME: (%[[X:.*]]: memref<1x4x9x9xf32>, %[[W:.*]]: memref<4x3x3xf32>, %[[B:.*]]: memref<4xf32>, %[[Y:.*]]: memref<1x4x7x7xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK: scf.parallel
+// CHECK: vector.fma
+// CHECK: %[[BIAS:.*]] = memref.load %[[B]]
+// CHECK: %[[BV:.*]] = vector.broadcast %[[BIAS]] : f32 to vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %[[BV]] : vector<16xf32>
+// CHECK: arith.maximumf %[[S]]
+// CHECK: vector.maskedstore %[[Y]]
+// CHECK-NOT: linalg.generic
+func.func @epilogue(%x: memref<1x4x9x9xf32>, %w: memref<4x3x3xf32>, %b: memref<4xf32>, %y: memref<1x4x7x7xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<1x4x7x7xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x7x7xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x4x9x9xf32>, memref<4x3x3xf32>) outs(%c : memref<1x4x7x7xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (c)>,
+                                   affine_map<(n, c, h, w) -> (n, c, h, w)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %b : memref<1x4x7x7xf32>, memref<4xf32>) outs(%y : memref<1x4x7x7xf32>) {
+  ^bb0(%v: f32, %bias: f32, %o: f32):
+    %s = arith.addf %v, %bias : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
