@@ -27,20 +27,34 @@ using namespace mlir;
 
 namespace onnxc {
 
-void buildGraphPassPipeline(OpPassManager &pm) {
+ArrayRef<llvm::StringLiteral> getOptimizationPassNames() {
+  static constexpr llvm::StringLiteral names[] = {
+      "onnxc-fold-constant-layout",  "onnxc-fold-batchnorm",
+      "onnxc-conv-to-im2col",        "onnxc-fuse-elementwise",
+      "onnxc-collapse-dims",         "onnxc-vectorize-contractions",
+      "onnxc-vectorize-depthwise",   "onnxc-approximate-math",
+      "onnxc-contiguous-inner-loop", "onnxc-parallelize-kernels"};
+  return names;
+}
+
+void buildGraphPassPipeline(OpPassManager &pm,
+                            const llvm::StringSet<> &disabled) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createONNXShapeInference());
   funcPm.addPass(createCanonicalizerPass());
-  funcPm.addPass(createFoldConstantLayout());
-  funcPm.addPass(createFoldBatchNorm());
+  if (!disabled.contains("onnxc-fold-constant-layout"))
+    funcPm.addPass(createFoldConstantLayout());
+  if (!disabled.contains("onnxc-fold-batchnorm"))
+    funcPm.addPass(createFoldBatchNorm());
 }
 
 void buildConversionPipeline(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createConvertONNXToLinalg());
 }
 
-void buildPassPipeline(OpPassManager &pm, EmitKind emit) {
-  buildGraphPassPipeline(pm);
+void buildPassPipeline(OpPassManager &pm, EmitKind emit,
+                       const llvm::StringSet<> &disabled) {
+  buildGraphPassPipeline(pm, disabled);
   if (emit != EmitKind::ONNX)
     buildConversionPipeline(pm);
 }
@@ -191,7 +205,8 @@ static LogicalResult writeFile(MLIRContext &context, StringRef path,
 
 /// Lowers the linalg module to native code and writes the artifact.
 static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
-                                const CompileOptions &options, EmitKind emit,
+                                const CompileOptions &options,
+                                const llvm::StringSet<> &disabled, EmitKind emit,
                                 FailureOr<ModelSignature> signature) {
   auto graph = module.lookupSymbol<func::FuncOp>("main_graph");
   // The names live on in the descriptor; LLVM has no use for them.
@@ -210,7 +225,7 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
     return failure();
 
   PassManager pm(&context);
-  buildCPULoweringPipeline(pm, getVectorUnit(**machine));
+  buildCPULoweringPipeline(pm, getVectorUnit(**machine), disabled);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   applyDefaultTimingPassManagerCLOptions(pm);
@@ -267,18 +282,48 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   });
 }
 
+/// The --disable-pass flags as a set; an error naming the accepted flags
+/// for one that is not an optimization pass.
+static FailureOr<llvm::StringSet<>>
+getDisabledPasses(MLIRContext &context, const CompileOptions &options) {
+  llvm::StringSet<> disabled;
+  for (StringRef flag : options.disabledPasses) {
+    flag = flag.ltrim('-');
+    if (!llvm::is_contained(getOptimizationPassNames(), flag)) {
+      std::string names;
+      for (StringRef name : getOptimizationPassNames())
+        names += (names.empty() ? "" : ", ") + name.str();
+      return emitError(UnknownLoc::get(&context))
+             << "--disable-pass=" << flag
+             << ": not an optimization pass; expected one of " << names;
+    }
+    disabled.insert(flag);
+  }
+  return disabled;
+}
+
 LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   EmitKind emit = options.emit == EmitKind::Auto
                       ? getEmitKindForPath(options.outputPath)
                       : options.emit;
+  FailureOr<llvm::StringSet<>> disabled = getDisabledPasses(context, options);
+  if (failed(disabled))
+    return failure();
   if (options.printPipeline) {
     PassManager pm(&context);
-    buildPassPipeline(pm, emit);
+    buildPassPipeline(pm, emit, *disabled);
     pm.printAsTextualPipeline(llvm::outs());
     llvm::outs() << "\n";
     if (emit > EmitKind::Linalg) {
+      // The micro-kernels are sized for the target's vector unit.
+      CPUTargetOptions targetOptions;
+      targetOptions.triple = options.triple;
+      targetOptions.cpu = options.cpu;
+      auto machine = createTargetMachine(&context, targetOptions);
+      if (failed(machine))
+        return failure();
       PassManager cpu(&context);
-      buildCPULoweringPipeline(cpu);
+      buildCPULoweringPipeline(cpu, getVectorUnit(**machine), *disabled);
       cpu.printAsTextualPipeline(llvm::outs());
       llvm::outs() << "\n";
     }
@@ -292,7 +337,7 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     return failure();
   // The graph passes, then the conversion: --stats shows the graph's ops.
   PassManager graphPm(&context), conversionPm(&context);
-  buildGraphPassPipeline(graphPm);
+  buildGraphPassPipeline(graphPm, *disabled);
   if (emit != EmitKind::ONNX)
     buildConversionPipeline(conversionPm);
   for (PassManager *each : {&graphPm, &conversionPm}) {
@@ -326,7 +371,8 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   if (failed(conversionPm.run(*module)))
     return failure();
   if (emit > EmitKind::Linalg)
-    return emitNative(context, *module, options, emit, std::move(signature));
+    return emitNative(context, *module, options, *disabled, emit,
+                      std::move(signature));
   OpPrintingFlags flags;
   if (!options.printWeights)
     flags.elideLargeResourceString(64);

@@ -74,6 +74,12 @@ static cl::list<std::string> inputShapes(
     cl::desc("Fix the dynamic dims of an input, e.g. --input-shape=image="
              "1x3x224x224 (repeatable)"),
     cl::value_desc("name=DxD..."), cl::cat(category));
+static cl::list<std::string> disabledPasses(
+    "disable-pass",
+    cl::desc("Leave out an optimization pass, by its flag, e.g. "
+             "--disable-pass=onnxc-vectorize-contractions (comma-separated or "
+             "repeated; for bisecting a wrong result)"),
+    cl::CommaSeparated, cl::value_desc("pass"), cl::cat(category));
 static cl::opt<bool> printLoweredOps(
     "print-lowered-ops",
     cl::desc("Print the onnx ops that have a lowering to native code and exit"),
@@ -161,6 +167,7 @@ int main(int argc, char **argv) {
   options.cpu = cpuName;
   options.triple = tripleName;
   options.optLevel = std::min(3u, optLevel.getValue());
+  options.disabledPasses.assign(disabledPasses.begin(), disabledPasses.end());
   options.runtimeLibrary = runtimeLibrary;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   return failed(onnxc::compile(context, options)) ? 1 : 0;

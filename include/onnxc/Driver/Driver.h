@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -63,18 +64,27 @@ struct CompileOptions {
   std::string runtimeLibrary;
   /// Static shapes for inputs with dynamic dims: "name=1x3x224x224".
   std::vector<std::string> inputShapes;
+  /// Optimization passes to leave out, by flag (see
+  /// getOptimizationPassNames()), for bisecting a wrong result.
+  std::vector<std::string> disabledPasses;
 };
 
-/// Adds the graph-level passes: shape inference with folding, then
-/// canonicalization.
-void buildGraphPassPipeline(mlir::OpPassManager &pm);
+/// The flags of the passes that only make code faster and can be left out
+/// with --disable-pass.
+llvm::ArrayRef<llvm::StringLiteral> getOptimizationPassNames();
+
+/// Adds the graph-level passes: shape inference with folding,
+/// canonicalization, then the graph optimizations not in `disabled`.
+void buildGraphPassPipeline(mlir::OpPassManager &pm,
+                            const llvm::StringSet<> &disabled = {});
 
 /// Adds the conversion of the onnx dialect to linalg on tensors.
 void buildConversionPipeline(mlir::OpPassManager &pm);
 
 /// Builds the pipeline from the imported graph to linalg on tensors, or to
 /// the graph passes only for EmitKind::ONNX.
-void buildPassPipeline(mlir::OpPassManager &pm, EmitKind emit);
+void buildPassPipeline(mlir::OpPassManager &pm, EmitKind emit,
+                       const llvm::StringSet<> &disabled = {});
 
 /// Prints the op histogram and the inputs/outputs of the graph function.
 void printModelStats(mlir::ModuleOp module, llvm::raw_ostream &os);

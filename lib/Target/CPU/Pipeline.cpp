@@ -14,10 +14,15 @@ using namespace mlir;
 
 namespace onnxc {
 
-void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
-  pm.nest<func::FuncOp>().addPass(createConvToIm2Col());
-  pm.nest<func::FuncOp>().addPass(createFuseElementwise());
-  pm.nest<func::FuncOp>().addPass(createCollapseDimensions());
+void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
+                              const llvm::StringSet<> &disabled) {
+  auto enabled = [&](StringRef flag) { return !disabled.contains(flag); };
+  if (enabled("onnxc-conv-to-im2col"))
+    pm.nest<func::FuncOp>().addPass(createConvToIm2Col());
+  if (enabled("onnxc-fuse-elementwise"))
+    pm.nest<func::FuncOp>().addPass(createFuseElementwise());
+  if (enabled("onnxc-collapse-dims"))
+    pm.nest<func::FuncOp>().addPass(createCollapseDimensions());
 
   // Tensors to buffers; every intermediate into the planned workspace.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
@@ -28,22 +33,27 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit) {
   VectorizeContractionsOptions contractions;
   contractions.vectorBits = unit.vectorBits;
   contractions.vectorRegisters = unit.vectorRegisters;
-  pm.addPass(createVectorizeContractions(contractions));
+  if (enabled("onnxc-vectorize-contractions"))
+    pm.addPass(createVectorizeContractions(contractions));
   VectorizeDepthwiseOptions depthwise;
   depthwise.vectorBits = unit.vectorBits;
   depthwise.vectorRegisters = unit.vectorRegisters;
-  pm.addPass(createVectorizeDepthwise(depthwise));
+  if (enabled("onnxc-vectorize-depthwise"))
+    pm.addPass(createVectorizeDepthwise(depthwise));
   pm.nest<func::FuncOp>().addPass(createPlanMemory());
   pm.addPass(createFlattenGlobals());
   pm.addPass(createOutlineKernels());
-  pm.addPass(createApproximateMath());
+  if (enabled("onnxc-approximate-math"))
+    pm.addPass(createApproximateMath());
 
   // Loops over buffers; kernels whose outer loops are parallel get a range
   // form that the thread pool splits.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createContiguousInnerLoop());
+  if (enabled("onnxc-contiguous-inner-loop"))
+    funcPm.addPass(createContiguousInnerLoop());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
-  pm.addPass(createParallelizeKernels());
+  if (enabled("onnxc-parallelize-kernels"))
+    pm.addPass(createParallelizeKernels());
   OpPassManager &loopsPm = pm.nest<func::FuncOp>();
   loopsPm.addPass(createLowerAffinePass());
   loopsPm.addPass(createSCFToControlFlowPass());

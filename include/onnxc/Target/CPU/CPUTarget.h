@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Triple.h"
@@ -59,9 +60,11 @@ struct CPUVectorUnit {
 CPUVectorUnit getVectorUnit(const llvm::TargetMachine &machine);
 
 /// linalg on tensors -> bufferized, memory-planned loops -> LLVM dialect;
-/// micro-kernels sized for `unit`.
+/// micro-kernels sized for `unit`. The optimization passes named (by flag)
+/// in `disabled` are left out, for bisecting a wrong result.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm,
-                              const CPUVectorUnit &unit = {});
+                              const CPUVectorUnit &unit = {},
+                              const llvm::StringSet<> &disabled = {});
 
 struct CPUTargetOptions {
   /// Empty: the host's triple.
