@@ -9,20 +9,28 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
 namespace onnxc {
 
-/// The buffer a value is a view of (through reshapes and casts).
 Value getRootBuffer(Value buffer) {
-  while (Operation *def = buffer.getDefiningOp()) {
-    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::CastOp>(
-            def))
-      break;
+  while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>())
+    buffer = view.getViewSource();
+  return buffer;
+}
+
+/// Whether `buffer` is all of `root`, reshaped (not a subview of it).
+static bool isReshapeOf(Value buffer, Value root) {
+  while (buffer != root) {
+    Operation *def = buffer.getDefiningOp();
+    if (!isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp,
+                         memref::CastOp>(def))
+      return false;
     buffer = def->getOperand(0);
   }
-  return buffer;
+  return true;
 }
 
 /// Whether the last `count` dims of a buffer are contiguous row-major.
@@ -51,7 +59,8 @@ std::optional<Epilogue> matchEpilogue(linalg::LinalgOp contraction) {
     return std::nullopt;
   Value out = contraction.getDpsInitOperand(0)->get();
   Value root = getRootBuffer(out);
-  if (!isa_and_nonnull<memref::AllocOp, memref::ViewOp>(root.getDefiningOp()))
+  if (!isa_and_nonnull<memref::AllocOp>(root.getDefiningOp()) ||
+      !isReshapeOf(out, root))
     return std::nullopt;
   auto usesRoot = [&](Operation *op) {
     return llvm::any_of(op->getOperands(), [&](Value v) {
@@ -86,13 +95,18 @@ std::optional<Epilogue> matchEpilogue(linalg::LinalgOp contraction) {
       return std::nullopt;
   // Nothing reads the contraction's result after the epilogue, unless the
   // epilogue writes over it.
-  if (getRootBuffer(output) != root)
+  // (Views are followed to their readers: a subview read by a copy after
+  // the epilogue is a later reader.)
+  if (getRootBuffer(output) == root) {
+    if (!isReshapeOf(output, root))
+      return std::nullopt;
+  } else {
     for (Operation *later = generic->getNextNode(); later;
          later = later->getNextNode())
-      if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp,
-               memref::CastOp, memref::DeallocOp>(later) &&
+      if (!isa<ViewLikeOpInterface, memref::DeallocOp>(later) &&
           usesRoot(later))
         return std::nullopt;
+  }
   // The body maps to vectors element by element.
   for (Operation &op : generic.getBlock()->without_terminator())
     if (op.getNumResults() != 1 || op.getNumRegions() ||
@@ -124,7 +138,7 @@ std::optional<Epilogue> matchEpilogue(linalg::LinalgOp contraction) {
     if (!type || !map.isProjectedPermutation())
       return std::nullopt;
     if (getRootBuffer(value) == root) {
-      if (haveResult || !map.isIdentity())
+      if (haveResult || !map.isIdentity() || !isReshapeOf(value, root))
         return std::nullopt;
       haveResult = true;
       epilogue.kinds.push_back(Epilogue::Kind::Result);

@@ -35,7 +35,8 @@ struct Epilogue {
   unsigned prefix = 0;
 };
 
-/// The buffer a value is a view of (through reshapes and casts).
+/// The buffer a value is a view of (through every view op: reshapes, casts,
+/// subviews), so that any reader of any part of it is found.
 mlir::Value getRootBuffer(mlir::Value buffer);
 
 /// Whether the last `count` dims of a buffer are contiguous row-major.

@@ -168,3 +168,27 @@ func.func @result_read_later(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %y: memr
   linalg.copy ins(%c : memref<8x32xf32>) outs(%z : memref<8x32xf32>)
   return
 }
+
+// -----
+
+// A subview of the result is read after the consumer: not fused, C stored.
+// CHECK-LABEL: func.func @subview_read_later
+// CHECK: vector.store {{.*}}, %[[C:.*]][
+// CHECK: linalg.generic
+// CHECK: linalg.copy
+func.func @subview_read_later(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %y: memref<8x32xf32>, %z: memref<2x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<8x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x4xf32>, memref<4x32xf32>) outs(%c : memref<8x32xf32>)
+  %part = memref.subview %c[0, 0] [2, 32] [1, 1] : memref<8x32xf32> to memref<2x32xf32, strided<[32, 1]>>
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<8x32xf32>) outs(%y : memref<8x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.copy ins(%part : memref<2x32xf32, strided<[32, 1]>>) outs(%z : memref<2x32xf32>)
+  return
+}

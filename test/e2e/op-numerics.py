@@ -124,6 +124,20 @@ case("Conv-reshaped-constant", [helper.make_node("Reshape", ["w", "shape"], ["w4
                                 helper.make_node("Conv", ["x", "w4"], ["y"])],
      {"x": rand(1, 4, 6, 6)}, ["y"],
      [const("w", rand(6, 36)), const("shape", np.array([6, 4, 3, 3], dtype=np.int64))])
+# A part of a contraction's result is read after its elementwise consumer
+# (Slice / Split placed before it): the consumer must not be fused into the
+# kernel in a way that leaves the result unwritten.
+case("MatMul-Slice-then-Add", [helper.make_node("MatMul", ["a", "w"], ["mm"]),
+                               helper.make_node("Slice", ["mm", "st", "en"], ["s"]),
+                               helper.make_node("Add", ["mm", "bias"], ["y"])],
+     {"a": rand(17, 9)}, ["y", "s"],
+     [const("w", rand(9, 33)), const("bias", rand(33)),
+      const("st", np.array([0, 0], dtype=np.int64)), const("en", np.array([8, 16], dtype=np.int64))])
+case("Conv-Split-then-Relu", [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+                              helper.make_node("Split", ["c", "parts"], ["p0", "p1"], axis=1),
+                              helper.make_node("Relu", ["c"], ["y"])],
+     {"x": rand(1, 3, 6, 6)}, ["y", "p0", "p1"],
+     [const("w", rand(4, 3, 3, 3)), const("parts", np.array([1, 3], dtype=np.int64))])
 case("MaxPool-ceil", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
      {"x": rand(1, 2, 6, 7)}, ["y"])
 case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])],
