@@ -72,7 +72,10 @@ std::optional<Epilogue> matchEpilogue(linalg::LinalgOp contraction) {
   // two (it could reuse the workspace bytes of an operand or the output).
   linalg::GenericOp generic;
   for (Operation *it = contraction->getNextNode(); it; it = it->getNextNode()) {
-    if (isMemoryEffectFree(it) && it->getNumRegions() == 0)
+    // Allocations touch no existing buffer (the epilogue's output is
+    // usually allocated right before it).
+    if ((isMemoryEffectFree(it) && it->getNumRegions() == 0) ||
+        isa<memref::AllocOp>(it))
       continue;
     if (usesRoot(it))
       generic = dyn_cast<linalg::GenericOp>(it);

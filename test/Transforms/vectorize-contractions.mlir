@@ -192,3 +192,31 @@ func.func @subview_read_later(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %y: mem
   linalg.copy ins(%part : memref<2x32xf32, strided<[32, 1]>>) outs(%z : memref<2x32xf32>)
   return
 }
+
+// -----
+
+// The consumer's output allocated between the two (as bufferization places
+// it) does not stop the fusion.
+// CHECK-LABEL: func.func @alloc_between
+// CHECK: %[[OUT:.*]] = memref.alloc() : memref<8x32xf32>
+// CHECK: scf.parallel
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK-NOT: linalg.generic
+// CHECK: linalg.copy ins(%[[OUT]]
+func.func @alloc_between(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %y: memref<8x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<8x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x32xf32>)
+  linalg.matmul ins(%a, %b : memref<8x4xf32>, memref<4x32xf32>) outs(%c : memref<8x32xf32>)
+  %out = memref.alloc() : memref<8x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<8x32xf32>) outs(%out : memref<8x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.copy ins(%out : memref<8x32xf32>) outs(%y : memref<8x32xf32>)
+  return
+}
