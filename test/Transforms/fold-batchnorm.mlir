@@ -11,8 +11,8 @@
 // CHECK: return %[[Y]]
 // Little-endian f32 0.5 (0x3F000000) and 2.0 (0x40000000), after the blob's
 // alignment word.
-// CHECK: bn_folded_weight: "0x040000000000003F0000003F0000003F0000003F0000003F0000003F"
-// CHECK: bn_folded_bias: "0x04000000000000400000004000000040"
+// CHECK: bn_folded_weight: "0x100000000000003F0000003F0000003F0000003F0000003F0000003F"
+// CHECK: bn_folded_bias: "0x10000000000000400000004000000040"
 func.func @conv_bn(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
   %w = "onnx.Constant"() {value = dense<0.5> : tensor<3x2x1x1xf32>} : () -> tensor<3x2x1x1xf32>
   %b = "onnx.Constant"() {value = dense<1.0> : tensor<3xf32>} : () -> tensor<3xf32>

@@ -56,4 +56,16 @@ std::optional<SmallVector<int64_t>> getConstantInts(Value v) {
   return result;
 }
 
+Value createBlobConstant(OpBuilder &builder, Location loc,
+                         RankedTensorType type, ArrayRef<char> bytes,
+                         StringRef blobName) {
+  auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      bytes, alignof(std::max_align_t));
+  auto attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  OperationState state(loc, ConstantOp::getOperationName());
+  state.addTypes(type);
+  state.addAttribute("value", attr);
+  return builder.create(state)->getResult(0);
+}
+
 } // namespace onnxc::onnx_ir

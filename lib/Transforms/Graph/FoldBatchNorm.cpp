@@ -12,7 +12,6 @@
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 #include "onnxc/Transforms/Passes.h"
 
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -39,17 +38,15 @@ static std::optional<SmallVector<float>> getFloats(Value v) {
   return llvm::to_vector(dense.getValues<float>());
 }
 
-/// An onnx.Constant holding `values` with type `type` (a resource blob, as
-/// the importer stores weights).
+/// An onnx.Constant holding `values` with type `type`.
 static Value createConstant(PatternRewriter &rewriter, Location loc,
                             RankedTensorType type, ArrayRef<float> values,
                             StringRef name) {
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(values);
-  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
-  OperationState state(loc, ConstantOp::getOperationName());
-  state.addTypes(type);
-  state.addAttribute("value", attr);
-  return rewriter.create(state)->getResult(0);
+  return createBlobConstant(
+      rewriter, loc, type,
+      ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float)),
+      name);
 }
 
 /// BatchNormalization(Conv(x, W, b)) -> Conv(x, W', b') and

@@ -55,18 +55,6 @@ static std::optional<ArrayRef<char>> getRawBytes(Value v, Attribute &holder) {
   return std::nullopt;
 }
 
-static Value createConstant(PatternRewriter &rewriter, Location loc,
-                            RankedTensorType type, ArrayRef<char> bytes) {
-  auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      bytes, alignof(std::max_align_t));
-  auto attr = DenseResourceElementsAttr::get(type, "folded_layout",
-                                             std::move(blob));
-  OperationState state(loc, ConstantOp::getOperationName());
-  state.addTypes(type);
-  state.addAttribute("value", attr);
-  return rewriter.create(state)->getResult(0);
-}
-
 /// Transpose(Constant) -> Constant.
 struct FoldTranspose : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -106,8 +94,9 @@ struct FoldTranspose : OpRewritePattern<TransposeOp> {
         index[d] = 0;
       }
     }
-    rewriter.replaceOp(op, createConstant(rewriter, op.getLoc(), resultType,
-                                          ArrayRef<char>(out)));
+    rewriter.replaceOp(op, createBlobConstant(rewriter, op.getLoc(), resultType,
+                                              ArrayRef<char>(out),
+                                              "folded_layout"));
     return success();
   }
 };
@@ -124,8 +113,8 @@ struct FoldReshape : OpRewritePattern<OpTy> {
         getRawBytes(op->getOperand(0), holder);
     if (!resultType || !resultType.hasStaticShape() || !bytes)
       return rewriter.notifyMatchFailure(op, "not a constant");
-    rewriter.replaceOp(
-        op, createConstant(rewriter, op.getLoc(), resultType, *bytes));
+    rewriter.replaceOp(op, createBlobConstant(rewriter, op.getLoc(), resultType,
+                                              *bytes, "folded_layout"));
     return success();
   }
 };

@@ -9,6 +9,7 @@
 #define ONNXC_DIALECT_ONNX_SHAPEUTILS_H
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/SmallVector.h"
@@ -59,6 +60,14 @@ mlir::DenseElementsAttr getConstantElements(mlir::Value v);
 /// Views any elements attribute as dense (resource blobs included); null if
 /// the attribute has no readable data.
 mlir::DenseElementsAttr toDenseElements(mlir::ElementsAttr attr);
+
+/// Creates an onnx.Constant of `type` whose value is a resource blob named
+/// `blobName` (uniqued) holding `bytes`, the row-major elements as the
+/// importer stores weights. `bytes` must hold exactly the type's elements.
+mlir::Value createBlobConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                               mlir::RankedTensorType type,
+                               llvm::ArrayRef<char> bytes,
+                               llvm::StringRef blobName);
 
 /// The MLIR element type of an ONNX TensorProto.DataType code, or null for
 /// types the compiler does not support (strings, complex, 4/8-bit floats).
