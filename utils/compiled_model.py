@@ -83,7 +83,13 @@ class CompiledModel:
         model's order); `dtype_codes` overrides the element type reported
         for each input (to test the runtime's checks)."""
         if isinstance(feeds, dict):
-            arrays = [feeds[name] for name, _, _ in self.inputs]
+            names = [name for name, _, _ in self.inputs]
+            missing = [name for name in names if name not in feeds]
+            unknown = [name for name in feeds if name not in names]
+            if missing or unknown:
+                raise ValueError(f"inputs: missing {missing}, unknown {unknown}; "
+                                 f"the model takes {names}")
+            arrays = [feeds[name] for name in names]
         else:
             arrays = list(feeds)
         arrays = [np.asarray(a, order="C") for a in arrays]  # keeps rank 0
