@@ -138,6 +138,11 @@ case("Conv-Split-then-Relu", [helper.make_node("Conv", ["x", "w"], ["c"], pads=[
                               helper.make_node("Relu", ["c"], ["y"])],
      {"x": rand(1, 3, 6, 6)}, ["y", "p0", "p1"],
      [const("w", rand(4, 3, 3, 3)), const("parts", np.array([1, 3], dtype=np.int64))])
+# 1-D convolutions run as 2-D over a unit height.
+case("Conv-1d-pad-stride-bias", [helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[2, 1], strides=[2])],
+     {"x": rand(2, 3, 19)}, ["y"], [const("w", rand(5, 3, 4)), const("b", rand(5))])
+case("Conv-1d-depthwise-dilated", [helper.make_node("Conv", ["x", "w"], ["y"], group=4, dilations=[2], pads=[2, 1])],
+     {"x": rand(1, 4, 23)}, ["y"], [const("w", rand(4, 1, 3))])
 case("MaxPool-ceil", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)],
      {"x": rand(1, 2, 6, 7)}, ["y"])
 case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])],

@@ -1,7 +1,7 @@
 //===- Conv.cpp - Conv and pooling to linalg ------------------------------===//
 //
-// 2-D Conv becomes linalg.conv_2d_nchw_fchw (group 1),
-// linalg.depthwise_conv_2d_nchw_chw (one filter per channel) or
+// 2-D Conv (1-D as 2-D over a unit height) becomes
+// linalg.conv_2d_nchw_fchw (group 1), linalg.depthwise_conv_2d_nchw_chw (one filter per channel) or
 // linalg.conv_2d_ngchw_gfchw (other groups), on an input padded with
 // tensor.pad; the bias is added by an elementwise generic. MaxPool becomes
 // linalg.pooling_nchw_max over a -inf padded input (for int8/uint8, a
@@ -125,17 +125,41 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto wType = dyn_cast<RankedTensorType>(w.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!xType || !wType || !resultType || xType.getRank() != 4 ||
-        !xType.hasStaticShape() || !wType.hasStaticShape() ||
-        !resultType.hasStaticShape() ||
+    if (!xType || !wType || !resultType ||
+        (xType.getRank() != 4 && xType.getRank() != 3) ||
+        wType.getRank() != xType.getRank() ||
+        resultType.getRank() != xType.getRank() || !xType.hasStaticShape() ||
+        !wType.hasStaticShape() || !resultType.hasStaticShape() ||
         !isa<FloatType>(resultType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "only static 2-D float convs");
+      return rewriter.notifyMatchFailure(op, "only static 1-D/2-D float convs");
     FailureOr<Window> window =
         getWindow(xType.getShape().drop_front(2), wType.getShape().drop_front(2),
                   op.getStrides(), op.getDilations(), op.getPads(),
                   op.getAutoPad());
     if (failed(window))
       return rewriter.notifyMatchFailure(op, "unsupported window");
+    // 1-D runs as 2-D over a unit height: [N, C, L] -> [N, C, 1, L].
+    RankedTensorType finalType = resultType;
+    if (xType.getRank() == 3) {
+      auto unitHeight = [&](Value v, RankedTensorType type) {
+        SmallVector<int64_t> shape(type.getShape());
+        shape.insert(shape.begin() + 2, 1);
+        return tensor::ExpandShapeOp::create(
+            rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+            v, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      };
+      x = unitHeight(x, xType);
+      w = unitHeight(w, wType);
+      xType = cast<RankedTensorType>(x.getType());
+      wType = cast<RankedTensorType>(w.getType());
+      SmallVector<int64_t> shape(resultType.getShape());
+      shape.insert(shape.begin() + 2, 1);
+      resultType = RankedTensorType::get(shape, resultType.getElementType());
+      window->kernel.insert(window->kernel.begin(), 1);
+      window->strides.insert(window->strides.begin(), 1);
+      window->dilations.insert(window->dilations.begin(), 1);
+      window->pads = {0, window->pads[0], 0, window->pads[1]};
+    }
     Type element = resultType.getElementType();
     Type accType = accumulatorType(rewriter, element);
     Value zero = scalarConstant(rewriter, loc, xType.getElementType(), 0);
@@ -192,7 +216,12 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     }
     if (!isa<NoneType>(adaptor.getB().getType()))
       conv = addChannelBias(rewriter, loc, conv, adaptor.getB());
-    rewriter.replaceOp(op, castTensor(rewriter, loc, conv, resultType));
+    conv = castTensor(rewriter, loc, conv, resultType);
+    if (finalType != resultType)
+      conv = tensor::CollapseShapeOp::create(
+          rewriter, loc, finalType, conv,
+          SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    rewriter.replaceOp(op, conv);
     return success();
   }
 };
