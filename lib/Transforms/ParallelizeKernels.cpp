@@ -6,6 +6,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -58,6 +59,51 @@ struct ParallelizeKernelsPass
     : impl::ParallelizeKernelsBase<ParallelizeKernelsPass> {
   using Base::Base;
 
+  /// How a parallel loop is split: its first `split` dims linearized into
+  /// `total` iterations, chunks of at least `grain`.
+  struct Plan {
+    SmallVector<int64_t> counts;
+    unsigned split;
+    int64_t total, grain;
+  };
+
+  /// The split of `loop`, or none when it is not worth a dispatch.
+  std::optional<Plan> planSplit(scf::ParallelOp loop) {
+    if (!loop.getInitVals().empty())
+      return std::nullopt;
+    SmallVector<int64_t> counts = getConstantTripCounts(loop);
+    if (counts.empty())
+      return std::nullopt;
+    // A body without loops (elementwise work) keeps its innermost dims as
+    // serial loops of at least `kInnerIterations`, so that LLVM vectorizes
+    // them and each split iteration is a row, not one element.
+    bool hasLoops = loop.getBody()
+                        ->walk([](LoopLikeOpInterface) {
+                          return WalkResult::interrupt();
+                        })
+                        .wasInterrupted();
+    unsigned split = counts.size();
+    int64_t inner = 1;
+    if (!hasLoops)
+      while (split > 1 && inner < kInnerIterations)
+        inner *= counts[--split];
+    int64_t total = 1;
+    for (int64_t c : ArrayRef<int64_t>(counts).take_front(split))
+      total *= c;
+    if (total < minIterations)
+      return std::nullopt;
+    // The grain: iterations per chunk so that each chunk is worth a
+    // dispatch. Work is estimated as the operations of one iteration,
+    // times the inner trip counts; loops in the body count as their
+    // static trip counts.
+    int64_t work = estimateWork(loop.getBody()) * inner;
+    int64_t grain = std::max<int64_t>(
+        1, llvm::divideCeil(minChunkWork, std::max<int64_t>(work, 1)));
+    if (total <= grain)
+      return std::nullopt;
+    return Plan{counts, split, total, grain};
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> kernels;
@@ -65,41 +111,95 @@ struct ParallelizeKernelsPass
       if (func->hasAttr("onnxc.kernel") && !func.isExternal())
         kernels.push_back(func);
     for (func::FuncOp kernel : kernels) {
-      scf::ParallelOp loop = getParallelComputation(kernel);
-      if (!loop || !loop.getInitVals().empty())
+      if (scf::ParallelOp loop = getParallelComputation(kernel)) {
+        if (std::optional<Plan> plan = planSplit(loop)) {
+          // Everything else in the body is side-effect free: cloned into
+          // the range function, which then is the whole kernel.
+          SmallVector<Operation *> prologue;
+          for (Operation &op : kernel.getBody().front().without_terminator())
+            if (&op != loop.getOperation())
+              prologue.push_back(&op);
+          func::FuncOp range = buildRangeFunction(
+              kernel, loop, *plan, prologue, (kernel.getName() + "_range").str());
+          Block &body = kernel.getBody().front();
+          for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+            op.erase();
+          OpBuilder builder = OpBuilder::atBlockBegin(&body);
+          callRange(builder, kernel, range, plan->total);
+          func::ReturnOp::create(builder, kernel.getLoc());
+        }
         continue;
-      SmallVector<int64_t> counts = getConstantTripCounts(loop);
-      if (counts.empty())
-        continue;
-      // A body without loops (elementwise work) keeps its innermost dims as
-      // serial loops of at least `kInnerIterations`, so that LLVM vectorizes
-      // them and each split iteration is a row, not one element.
-      bool hasLoops = loop.getBody()
-                          ->walk([](LoopLikeOpInterface) {
-                            return WalkResult::interrupt();
-                          })
-                          .wasInterrupted();
-      unsigned split = counts.size();
-      int64_t inner = 1;
-      if (!hasLoops)
-        while (split > 1 && inner < kInnerIterations)
-          inner *= counts[--split];
-      int64_t total = 1;
-      for (int64_t c : ArrayRef<int64_t>(counts).take_front(split))
-        total *= c;
-      if (total < minIterations)
-        continue;
-      // The grain: iterations per chunk so that each chunk is worth a
-      // dispatch. Work is estimated as the operations of one iteration,
-      // times the inner trip counts; loops in the body count as their
-      // static trip counts.
-      int64_t work = estimateWork(loop.getBody()) * inner;
-      int64_t grain = std::max<int64_t>(
-          1, llvm::divideCeil(minChunkWork, std::max<int64_t>(work, 1)));
-      if (total <= grain)
-        continue;
-      buildRangeForm(kernel, loop, counts, split, total, grain);
+      }
+      parallelizeNestedLoops(kernel);
     }
+  }
+
+  /// In a kernel whose computation is serial (a loop over time steps), each
+  /// parallel loop inside it whose operands do not depend on the serial
+  /// loop's values gets a range function of its own, called where the loop
+  /// was: the target dispatches each call to the thread pool.
+  void parallelizeNestedLoops(func::FuncOp kernel) {
+    SmallVector<scf::ParallelOp> nested;
+    kernel.walk([&](scf::ParallelOp loop) {
+      if (loop->getParentOfType<scf::ParallelOp>())
+        return;
+      nested.push_back(loop);
+    });
+    Block &entry = kernel.getBody().front();
+    int index = 0;
+    for (scf::ParallelOp loop : nested) {
+      std::optional<Plan> plan = planSplit(loop);
+      if (!plan)
+        continue;
+      // The values the loop reads from outside: kernel arguments, or
+      // side-effect-free ops computed from them and constants only.
+      llvm::SetVector<Value> captured;
+      getUsedValuesDefinedAbove(loop->getRegions(), captured);
+      for (Value v : llvm::concat<Value>(loop.getLowerBound(),
+                                         loop.getUpperBound(), loop.getStep()))
+        captured.insert(v);
+      llvm::SetVector<Operation *> prologue;
+      bool invariant = true;
+      SmallVector<Value> worklist(captured.begin(), captured.end());
+      while (!worklist.empty() && invariant) {
+        Value v = worklist.pop_back_val();
+        if (auto arg = dyn_cast<BlockArgument>(v)) {
+          invariant = arg.getOwner() == &entry;
+          continue;
+        }
+        Operation *def = v.getDefiningOp();
+        if (!isMemoryEffectFree(def) || def->getNumRegions()) {
+          invariant = false;
+          continue;
+        }
+        if (prologue.insert(def))
+          worklist.append(def->operand_begin(), def->operand_end());
+      }
+      if (!invariant)
+        continue;
+      // Clone the prologue in program order.
+      SmallVector<Operation *> ordered;
+      kernel.walk([&](Operation *op) {
+        if (prologue.contains(op))
+          ordered.push_back(op);
+      });
+      func::FuncOp range = buildRangeFunction(
+          kernel, loop, *plan, ordered,
+          (kernel.getName() + "_range" + std::to_string(index++)).str());
+      OpBuilder builder(loop);
+      callRange(builder, kernel, range, plan->total);
+      loop->erase();
+    }
+  }
+
+  /// Calls `range` with the kernel's arguments over [0, total).
+  static void callRange(OpBuilder &builder, func::FuncOp kernel,
+                        func::FuncOp range, int64_t total) {
+    Location loc = kernel.getLoc();
+    SmallVector<Value> args(kernel.getArguments());
+    args.push_back(arith::ConstantIndexOp::create(builder, loc, 0));
+    args.push_back(arith::ConstantIndexOp::create(builder, loc, total));
+    func::CallOp::create(builder, loc, range, args);
   }
 
   /// Operations one execution of `block` runs, loops unrolled by their
@@ -136,21 +236,25 @@ struct ParallelizeKernelsPass
     return span <= 0 ? 0 : llvm::divideCeil(span, s.getSExtValue());
   }
 
-  /// Creates @<kernel>_range over the first `split` dims of `loop`
-  /// linearized (the others stay serial loops inside each iteration) and
-  /// makes the kernel call it over [0, total); `grain` is recorded for the
-  /// target's dispatch.
-  void buildRangeForm(func::FuncOp kernel, scf::ParallelOp loop,
-                      ArrayRef<int64_t> counts, unsigned split, int64_t total,
-                      int64_t grain) {
+  /// Creates a range function `name`: the kernel's arguments and a
+  /// [begin, end) range of the first `plan.split` dims of `loop`
+  /// linearized (the others stay serial loops inside each iteration). It
+  /// clones `prologue` (side-effect-free ops the loop reads) first. The
+  /// grain is recorded for the target's dispatch.
+  func::FuncOp buildRangeFunction(func::FuncOp kernel, scf::ParallelOp loop,
+                                  const Plan &plan,
+                                  ArrayRef<Operation *> prologue,
+                                  StringRef name) {
+    ArrayRef<int64_t> counts = plan.counts;
+    unsigned split = plan.split;
+    int64_t grain = plan.grain;
     OpBuilder builder(kernel);
     builder.setInsertionPointAfter(kernel);
     Location loc = kernel.getLoc();
     SmallVector<Type> types(kernel.getArgumentTypes());
     types.push_back(builder.getIndexType());
     types.push_back(builder.getIndexType());
-    auto range = func::FuncOp::create(builder, loc,
-                                      (kernel.getName() + "_range").str(),
+    auto range = func::FuncOp::create(builder, loc, name,
                                       builder.getFunctionType(types, {}));
     range.setPrivate();
     Block *entry = range.addEntryBlock();
@@ -162,11 +266,9 @@ struct ParallelizeKernelsPass
          llvm::zip(kernel.getArguments(), entry->getArguments()))
       mapping.map(from, to);
     builder.setInsertionPointToStart(entry);
-    for (Operation &op : kernel.getBody().front().without_terminator()) {
-      if (&op != loop.getOperation()) {
-        builder.clone(op, mapping);
-        continue;
-      }
+    for (Operation *op : prologue)
+      builder.clone(*op, mapping);
+    {
       Value one = arith::ConstantIndexOp::create(builder, loc, 1);
       auto linear = scf::ForOp::create(builder, loc, begin, end, one);
       builder.setInsertionPointToStart(linear.getBody());
@@ -211,16 +313,7 @@ struct ParallelizeKernelsPass
                        {builder.getStringAttr("onnxc-grain"),
                         builder.getStringAttr(std::to_string(grain))})));
 
-    // The kernel runs its whole range; the target may split the call.
-    Block &body = kernel.getBody().front();
-    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
-      op.erase();
-    builder.setInsertionPointToStart(&body);
-    SmallVector<Value> args(kernel.getArguments());
-    args.push_back(arith::ConstantIndexOp::create(builder, loc, 0));
-    args.push_back(arith::ConstantIndexOp::create(builder, loc, total));
-    func::CallOp::create(builder, loc, range, args);
-    func::ReturnOp::create(builder, loc);
+    return range;
   }
 };
 

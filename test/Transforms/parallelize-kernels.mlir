@@ -104,3 +104,48 @@ func.func private @k2(%x: memref<1xf32>) attributes {onnxc.kernel} {
   }
   return
 }
+
+// -----
+
+// A serial loop (over time steps) around a parallel loop whose operands are
+// the kernel's arguments and constants: the parallel loop gets a range
+// function of its own, called in the serial loop's body, which the target
+// dispatches to the pool at each step. A parallel loop that reads the serial
+// loop's induction variable stays where it is.
+// CHECK-LABEL: func.func private @steps
+// CHECK: scf.for %[[T:.*]] =
+// CHECK: call @steps_range0(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<8x4096xf32>, memref<4096xf32>, index, index) -> ()
+// CHECK: scf.parallel
+// CHECK-LABEL: func.func private @steps_range0
+// CHECK-SAME: passthrough = {{\[\[}}"onnxc-grain", "1"]]
+// CHECK: scf.for
+// CHECK: scf.for
+// With the default grain, 16 tiles of ~1500 operations are one chunk.
+// GRAIN-LABEL: func.func private @steps
+// GRAIN-NOT: call @steps_range0
+func.func private @steps(%x: memref<8x4096xf32>, %y: memref<4096xf32>) attributes {onnxc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c256 = arith.constant 256 : index
+  %c4096 = arith.constant 4096 : index
+  scf.for %t = %c0 to %c8 step %c1 {
+    scf.parallel (%i) = (%c0) to (%c4096) step (%c256) {
+      scf.for %k = %c0 to %c256 step %c1 {
+        %j = arith.addi %i, %k : index
+        %v = memref.load %x[%c0, %j] : memref<8x4096xf32>
+        %w = memref.load %y[%j] : memref<4096xf32>
+        %s = arith.addf %v, %w : f32
+        memref.store %s, %y[%j] : memref<4096xf32>
+      }
+      scf.reduce
+    }
+    scf.parallel (%i) = (%c0) to (%c4096) step (%c1) {
+      %v = memref.load %x[%t, %i] : memref<8x4096xf32>
+      memref.store %v, %y[%i] : memref<4096xf32>
+      scf.reduce
+    }
+  }
+  return
+}

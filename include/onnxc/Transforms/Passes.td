@@ -311,7 +311,13 @@ def ParallelizeKernels : Pass<"onnxc-parallelize-kernels", "::mlir::ModuleOp"> {
     until they run at least 64 iterations, so that they vectorize. The range
     function carries a grain (`passthrough` attribute `onnxc-grain`): the
     fewest iterations worth one chunk, from the operations an iteration runs
-    and `min-chunk-work`; kernels whose whole space is one grain stay serial. Iterations of an `scf.parallel` write disjoint elements, so any
+    and `min-chunk-work`; kernels whose whole space is one grain stay serial.
+
+    A kernel whose computation is serial (the time loop of a recurrent op)
+    gets a range function `@<kernel>_range<N>` for each parallel loop inside
+    it whose operands are the kernel's arguments and constants (not values
+    of the serial loop), called where the loop was: each step's product is
+    then split over the threads too. Iterations of an `scf.parallel` write disjoint elements, so any
     split of the range may run on different threads: the CPU target turns
     that call into `onnxc_parallel_for` of the runtime's thread pool.
 

@@ -55,8 +55,9 @@ public:
   }
 
 private:
-  /// A kernel that calls its range form over [0, total) (see
-  /// --onnxc-parallelize-kernels) calls onnxc_parallel_for instead, with a
+  /// A kernel that calls a range function over [0, total) (see
+  /// --onnxc-parallelize-kernels; the whole kernel, or a parallel loop
+  /// inside its serial loop) calls onnxc_parallel_for instead, with a
   /// trampoline that unpacks the kernel's pointers for each chunk.
   void dispatchParallelKernels() {
     llvm::FunctionCallee parallelFor = module.getOrInsertFunction(
@@ -68,7 +69,9 @@ private:
       for (llvm::Instruction &inst : llvm::instructions(function))
         if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
           if (llvm::Function *callee = call->getCalledFunction())
-            if (callee->getName() == (function.getName() + "_range").str())
+            if (callee->getName().starts_with(
+                    (function.getName() + "_range").str()) &&
+                callee->hasFnAttribute("onnxc-grain"))
               calls.push_back(call);
     for (llvm::CallInst *call : calls) {
       llvm::Function *range = call->getCalledFunction();
