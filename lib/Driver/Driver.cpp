@@ -33,7 +33,8 @@ ArrayRef<llvm::StringLiteral> getOptimizationPassNames() {
       "onnxc-conv-to-im2col",        "onnxc-fuse-elementwise",
       "onnxc-collapse-dims",         "onnxc-vectorize-contractions",
       "onnxc-vectorize-depthwise",   "onnxc-approximate-math",
-      "onnxc-contiguous-inner-loop", "onnxc-parallelize-kernels"};
+      "onnxc-contiguous-inner-loop", "onnxc-reassociate-reductions",
+      "onnxc-parallelize-kernels"};
   return names;
 }
 

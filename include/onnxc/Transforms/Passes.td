@@ -395,6 +395,29 @@ def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def ReassociateReductions : Pass<"onnxc-reassociate-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Let floating-point reductions be vectorized in any order";
+  let description = [{
+    The float combining ops (`arith.addf`, `mulf`, `maximumf`, `minimumf`,
+    `maxnumf`, `minnumf`) in the bodies of linalg ops with reduction loops
+    get the `reassoc` fast-math flag, which LLVM's loop vectorizer needs to
+    keep partial sums in vector lanes (softmax's sum, the means of
+    normalizations, Reduce*). The result differs from a sequential sum by
+    rounding only.
+
+    ```mlir
+    %s = arith.addf %in, %acc : f32
+    ```
+
+    becomes
+
+    ```mlir
+    %s = arith.addf %in, %acc fastmath<reassoc> : f32
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def VectorizeContractions : Pass<"onnxc-vectorize-contractions", "::mlir::ModuleOp"> {
   let summary = "Register-tiled, vectorized micro-kernels for f32 contractions on buffers";
   let description = [{

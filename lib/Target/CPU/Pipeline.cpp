@@ -51,6 +51,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   if (enabled("onnxc-contiguous-inner-loop"))
     funcPm.addPass(createContiguousInnerLoop());
+  if (enabled("onnxc-reassociate-reductions"))
+    funcPm.addPass(createReassociateReductions());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   if (enabled("onnxc-parallelize-kernels"))
     pm.addPass(createParallelizeKernels());
