@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -410,6 +412,58 @@ TEST(RuntimeThreadsTest, SessionsRunConcurrently) {
   ASSERT_EQ(onnxc_session_create(&kAddModel, nullptr, &session), ONNXC_OK);
   EXPECT_STREQ(onnxc_last_error(), "");
   onnxc_session_destroy(session);
+}
+
+/// Records every [begin, end) chunk a parallel loop ran.
+struct ChunkLog {
+  std::mutex lock;
+  std::vector<std::pair<int64_t, int64_t>> chunks;
+};
+
+static void logChunk(void **args, int64_t begin, int64_t end) {
+  auto *log = static_cast<ChunkLog *>(args[0]);
+  std::lock_guard<std::mutex> guard(log->lock);
+  log->chunks.push_back({begin, end});
+}
+
+/// The chunks cover [0, total) exactly once; all but the last hold at least
+/// `grain` iterations.
+static void expectCover(ChunkLog &log, int64_t total, int64_t grain) {
+  std::sort(log.chunks.begin(), log.chunks.end());
+  int64_t next = 0;
+  for (size_t i = 0; i < log.chunks.size(); ++i) {
+    auto [begin, end] = log.chunks[i];
+    EXPECT_EQ(begin, next);
+    EXPECT_LT(begin, end);
+    if (i + 1 < log.chunks.size()) {
+      EXPECT_GE(end - begin, grain);
+    }
+    next = end;
+  }
+  EXPECT_EQ(next, total);
+}
+
+TEST(RuntimeParallelForTest, ChunksCoverTheRangeWithTheGrain) {
+  onnxc_set_num_threads(2);
+  for (auto [total, grain] : std::vector<std::pair<int64_t, int64_t>>{
+           {1000, 1}, {1000, 100}, {1000, 999}, {7, 3}, {1, 1}, {64, 64}}) {
+    ChunkLog log;
+    void *args[1] = {&log};
+    onnxc_parallel_for(logChunk, args, total, grain);
+    expectCover(log, total, grain);
+    // A range of at most one grain runs as one call on the caller.
+    if (total <= grain) {
+      EXPECT_EQ(log.chunks.size(), 1u);
+    }
+  }
+  // Back-to-back loops (a model's kernels) reuse the pool's workers.
+  for (int i = 0; i < 2000; ++i) {
+    ChunkLog log;
+    void *args[1] = {&log};
+    onnxc_parallel_for(logChunk, args, 64, 4);
+    expectCover(log, 64, 4);
+  }
+  onnxc_set_num_threads(0);
 }
 
 TEST(RuntimeHelpersTest, Lookups) {
