@@ -92,6 +92,33 @@ struct FoldIntoProducer : OpRewritePattern<BatchNormalizationOp> {
     return result;
   }
 
+  /// Replaces BatchNormalization(producer(x, W, b)) by producer(x, W', b')
+  /// with the folded constants (operands 1 and 2 of Conv and Gemm).
+  static Operation *replaceWithFolded(PatternRewriter &rewriter,
+                                      BatchNormalizationOp bn,
+                                      Operation *producer,
+                                      RankedTensorType weightType,
+                                      ArrayRef<float> weight,
+                                      ArrayRef<float> bias) {
+    Location loc = bn.getLoc();
+    Value newWeight =
+        createConstant(rewriter, loc, weightType, weight, "bn_folded_weight");
+    Value newBias = createConstant(
+        rewriter, loc,
+        RankedTensorType::get({static_cast<int64_t>(bias.size())},
+                              rewriter.getF32Type()),
+        bias, "bn_folded_bias");
+    Operation *folded = rewriter.clone(*producer);
+    folded->setOperand(1, newWeight);
+    folded->setOperand(2, newBias);
+    folded->setLoc(rewriter.getFusedLoc({producer->getLoc(), bn.getLoc()}));
+    folded->getResult(0).setType(bn.getY().getType());
+    rewriter.replaceAllUsesWith(bn.getY(), folded->getResult(0));
+    rewriter.eraseOp(bn);
+    rewriter.eraseOp(producer);
+    return folded;
+  }
+
   LogicalResult foldConv(PatternRewriter &rewriter, BatchNormalizationOp bn,
                          ConvOp conv, ArrayRef<float> s, ArrayRef<float> mean,
                          ArrayRef<float> beta) const {
@@ -110,21 +137,8 @@ struct FoldIntoProducer : OpRewritePattern<BatchNormalizationOp> {
     int64_t perChannel = wType.getNumElements() / wType.getDimSize(0);
     for (int64_t i = 0, e = w->size(); i < e; ++i)
       (*w)[i] *= s[i / perChannel];
-    Location loc = bn.getLoc();
-    Value newW = createConstant(rewriter, loc, wType, *w, "bn_folded_weight");
-    Value newB = createConstant(
-        rewriter, loc,
-        RankedTensorType::get({static_cast<int64_t>(s.size())},
-                              rewriter.getF32Type()),
-        foldBias(bias, s, mean, beta), "bn_folded_bias");
-    auto folded = cast<ConvOp>(rewriter.clone(*conv));
-    folded->setOperand(1, newW);
-    folded->setOperand(2, newB);
-    folded->setLoc(rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()}));
-    folded.getY().setType(bn.getY().getType());
-    rewriter.replaceAllUsesWith(bn.getY(), folded.getY());
-    rewriter.eraseOp(bn);
-    rewriter.eraseOp(conv);
+    replaceWithFolded(rewriter, bn, conv, wType, *w,
+                      foldBias(bias, s, mean, beta));
     return success();
   }
 
@@ -155,21 +169,10 @@ struct FoldIntoProducer : OpRewritePattern<BatchNormalizationOp> {
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
         (*w)[r * cols + c] *= s[gemm.getTransB() ? r : c];
-    Location loc = bn.getLoc();
-    Value newW = createConstant(rewriter, loc, wType, *w, "bn_folded_weight");
-    Value newC = createConstant(
-        rewriter, loc,
-        RankedTensorType::get({static_cast<int64_t>(s.size())},
-                              rewriter.getF32Type()),
-        foldBias(bias, s, mean, beta), "bn_folded_bias");
-    auto folded = cast<GemmOp>(rewriter.clone(*gemm));
-    folded->setOperand(1, newW);
-    folded->setOperand(2, newC);
-    folded.setBetaAttr(rewriter.getF32FloatAttr(1.0f));
-    folded->setLoc(rewriter.getFusedLoc({gemm.getLoc(), bn.getLoc()}));
-    rewriter.replaceAllUsesWith(bn.getY(), folded.getY());
-    rewriter.eraseOp(bn);
-    rewriter.eraseOp(gemm);
+    Operation *folded = replaceWithFolded(rewriter, bn, gemm, wType, *w,
+                                          foldBias(bias, s, mean, beta));
+    // The new bias already carries the Gemm's beta.
+    cast<GemmOp>(folded).setBetaAttr(rewriter.getF32FloatAttr(1.0f));
     return success();
   }
 };

@@ -99,3 +99,20 @@ func.func @maxpool_i8(%x: tensor<1x1x4x4xi8>) -> tensor<1x1x2x2xi8> {
   %y, %i = "onnx.MaxPool"(%x) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xi8>) -> (tensor<1x1x2x2xi8>, none)
   return %y : tensor<1x1x2x2xi8>
 }
+
+// -----
+
+// A 1-D Conv runs as 2-D over a unit height: input and filter gain a unit
+// dim, the padding and the stride apply to the width, the result drops it.
+// CHECK-LABEL: func.func @conv_1d
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] {{.*}} : tensor<1x3x10xf32> into tensor<1x3x1x10xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] {{.*}} : tensor<4x3x3xf32> into tensor<4x3x1x3xf32>
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 1] high[0, 0, 0, 2]
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>}
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x4x1x6xf32> into tensor<1x4x6xf32>
+func.func @conv_1d(%x: tensor<1x3x10xf32>, %w: tensor<4x3x3xf32>) -> tensor<1x4x6xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  %y = "onnx.Conv"(%x, %w, %none) {pads = array<i64: 1, 2>, strides = array<i64: 2>}
+      : (tensor<1x3x10xf32>, tensor<4x3x3xf32>, none) -> tensor<1x4x6xf32>
+  return %y : tensor<1x4x6xf32>
+}
