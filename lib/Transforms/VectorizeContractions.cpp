@@ -173,8 +173,7 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   Block *body = op.getBlock();
   if (body->getOperations().size() != 3)
     return std::nullopt;
-  Contraction c{op, outer, mDim, nDim, dims->k[0], op.getStaticLoopRanges(),
-                {}};
+  Contraction c{op, outer, mDim, nDim, dims->k[0], ranges, {}};
   if (llvm::any_of(c.bounds, ShapedType::isDynamic))
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -182,13 +181,11 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
         return map.isProjectedPermutation(/*allowZeroInResults=*/false);
       }))
     return std::nullopt;
-  Value lhs = op.getDpsInputOperand(0)->get();
   Value rhs = op.getDpsInputOperand(1)->get();
   Value out = op.getDpsInitOperand(0)->get();
   // C is stored along n; B is read along n unless it is repacked.
   if (!isInnermost(maps[2], c.n) || !hasUnitInnerStride(out))
     return std::nullopt;
-  (void)lhs;
   AffineMap bMap = maps[1];
   if (memref::GlobalOp global = getConstantGlobal(rhs);
       global && bMap.getNumResults() == 2 &&
