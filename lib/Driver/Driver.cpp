@@ -226,7 +226,8 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
     return failure();
 
   PassManager pm(&context);
-  buildCPULoweringPipeline(pm, getVectorUnit(**machine), disabled);
+  buildCPULoweringPipeline(pm, getVectorUnit(**machine), disabled,
+                           options.externalWeights);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   applyDefaultTimingPassManagerCLOptions(pm);
@@ -245,6 +246,10 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   std::string outputPath = options.outputPath;
   llvm::SmallString<128> headerPath(outputPath);
   llvm::sys::path::replace_extension(headerPath, "h");
+  if (options.externalWeights && emit != EmitKind::Header &&
+      failed(writeExternalWeights(module, getWeightsPath(outputPath),
+                                  *signature)))
+    return failure();
   if (emit == EmitKind::Header)
     return writeFile(context, outputPath, [&](llvm::raw_ostream &os) {
       os << generateHeader(*signature);
@@ -358,6 +363,11 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     return emitError(module->getLoc())
            << "binary output needs a file: pass -o model.so, .a or .o";
   // Native code needs static shapes: say so, naming the input, before the
+  if (options.externalWeights &&
+      (emit <= EmitKind::Linalg || options.outputPath == "-"))
+    return emitError(module->getLoc())
+           << "--weights=external writes NAME.weights beside a native output: "
+              "pass -o model.so, .a, .o or .ll";
   // conversion trips over a dynamic dim.
   FailureOr<ModelSignature> signature = failure();
   if (emit > EmitKind::Linalg) {

@@ -17,4 +17,22 @@
 #define ONNXC_API
 #endif
 
+/* Shared between the runtime's sources, not exported from a model .so. */
+#if defined(__GNUC__)
+#define ONNXC_INTERNAL __attribute__((weak, visibility("hidden")))
+#else
+#define ONNXC_INTERNAL
+#endif
+
+/* Sets the calling thread's last error message; returns `status`. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+ONNXC_INTERNAL onnxc_status onnxc_runtime_error(onnxc_status status,
+                                                const char *fmt, ...);
+
+/* Whether the model's constants are readable: embedded, or external and
+ * mapped. */
+ONNXC_INTERNAL int onnxc_weights_ready_(const onnxc_model_desc *desc);
+
 #endif /* ONNXC_RUNTIME_INTERNAL_H */

@@ -33,16 +33,16 @@ struct onnxc_session {
 
 static _Thread_local char last_error[1024];
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static onnxc_status set_error(onnxc_status status, const char *fmt, ...) {
+ONNXC_INTERNAL onnxc_status onnxc_runtime_error(onnxc_status status,
+                                                const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(last_error, sizeof(last_error), fmt, ap);
   va_end(ap);
   return status;
 }
+
+#define set_error onnxc_runtime_error
 
 static onnxc_status clear_error(void) {
   last_error[0] = '\0';
@@ -139,7 +139,8 @@ static onnxc_status check_desc(const onnxc_model_desc *desc) {
                      (unsigned)desc->abi_version, ONNXC_ABI_VERSION);
   if (!desc->entry || !valid_tensor_descs(desc->inputs, desc->num_inputs) ||
       !valid_tensor_descs(desc->outputs, desc->num_outputs) ||
-      desc->workspace_bytes > (uint64_t)(SIZE_MAX - ONNXC_ALIGNMENT))
+      desc->workspace_bytes > (uint64_t)(SIZE_MAX - ONNXC_ALIGNMENT) ||
+      (desc->weights && (!desc->weights->file_name || !desc->weights->base)))
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
                      "model descriptor '%s' is malformed",
                      desc->name ? desc->name : "?");
@@ -245,6 +246,12 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
     }
     s->owns_workspace = 1;
   }
+  if ((status = onnxc_weights_load(desc, NULL)) != ONNXC_OK) {
+    if (s->owns_workspace)
+      free(s->workspace);
+    free(s);
+    return status;
+  }
   *session = s;
   return clear_error();
 }
@@ -252,6 +259,7 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
 ONNXC_API void onnxc_session_destroy(onnxc_session *session) {
   if (!session)
     return;
+  onnxc_weights_release(session->desc);
   if (session->owns_workspace)
     free(session->workspace);
   free(session);
@@ -356,6 +364,11 @@ ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                inputs)) != ONNXC_OK ||
       (status = check_pointers("output", desc->outputs, desc->num_outputs,
                                outputs)) != ONNXC_OK)
+    return status;
+  /* The typed API has no session: its first run maps the weights for the
+   * process's lifetime. */
+  if (!onnxc_weights_ready_(desc) &&
+      (status = onnxc_weights_load(desc, NULL)) != ONNXC_OK)
     return status;
 
   size_t num_args = (size_t)desc->num_inputs + (size_t)desc->num_outputs + 1;

@@ -505,3 +505,216 @@ TEST(RuntimeHelpersTest, Dtypes) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// External weights (--weights=external)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+// A model whose entry reads its constant through the weights base pointer,
+// as compiled code does: y = x + w[0..3].
+const void *weightsBase = nullptr;
+
+void weightsEntry(void **args) {
+  const float *x = static_cast<const float *>(args[0]);
+  const float *w = static_cast<const float *>(weightsBase);
+  float *y = static_cast<float *>(args[1]);
+  for (int i = 0; i < 4; ++i)
+    y[i] = x[i] + w[i];
+}
+
+const int64_t kShape4[] = {4};
+const onnxc_tensor_desc kWeightsInput = {"x", ONNXC_FLOAT, 1, kShape4};
+const onnxc_tensor_desc kWeightsOutput = {"y", ONNXC_FLOAT, 1, kShape4};
+// 100 bytes of data: 4 floats, then bytes that are not a multiple of the
+// checksum's word, to cover its tail.
+constexpr uint64_t kWeightsBytes = 100;
+
+std::vector<unsigned char> weightsData() {
+  std::vector<unsigned char> data(kWeightsBytes);
+  const float w[4] = {10, 20, 30, 40};
+  std::memcpy(data.data(), w, sizeof(w));
+  for (size_t i = sizeof(w); i < data.size(); ++i)
+    data[i] = static_cast<unsigned char>(i * 7);
+  return data;
+}
+
+/// The file onnx-compile writes: header, then the data.
+std::string weightsFile(const std::vector<unsigned char> &data,
+                        uint64_t checksum) {
+  std::string file(64, '\0');
+  std::memcpy(&file[0], "ONNXCWTS", 8);
+  uint32_t version = 1, headerBytes = 64;
+  uint64_t bytes = data.size();
+  std::memcpy(&file[8], &version, 4);
+  std::memcpy(&file[12], &headerBytes, 4);
+  std::memcpy(&file[16], &bytes, 8);
+  std::memcpy(&file[24], &checksum, 8);
+  file.append(reinterpret_cast<const char *>(data.data()), data.size());
+  return file;
+}
+
+class RuntimeWeightsTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::vector<unsigned char> data = weightsData();
+    checksum = onnxc_weights_checksum(data.data(), data.size());
+    weights = {"weights-test.weights", kWeightsBytes, checksum, &weightsBase};
+    desc = {ONNXC_ABI_VERSION, "wmodel", 1, 1, &kWeightsInput,
+            &kWeightsOutput, 0, weightsEntry, &weights};
+    path = ::testing::TempDir() + "onnxc-weights-" +
+           std::to_string(reinterpret_cast<uintptr_t>(this)) + ".weights";
+    write(weightsFile(data, checksum));
+  }
+  void TearDown() override { std::remove(path.c_str()); }
+
+  void write(const std::string &contents) {
+    FILE *f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(contents.data(), 1, contents.size(), f);
+    std::fclose(f);
+  }
+
+  /// Loads `path`, expecting ONNXC_ERROR_WEIGHTS with `why` in the message.
+  void expectRefused(const char *why) {
+    EXPECT_EQ(onnxc_weights_load(&desc, path.c_str()), ONNXC_ERROR_WEIGHTS);
+    std::string message = onnxc_last_error();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find(why), std::string::npos) << message;
+    EXPECT_EQ(weightsBase, nullptr);
+  }
+
+  uint64_t checksum = 0;
+  onnxc_weights_desc weights;
+  onnxc_model_desc desc;
+  std::string path;
+};
+
+TEST_F(RuntimeWeightsTest, ChecksumCoversEveryWordAndTheLength) {
+  std::vector<unsigned char> data = weightsData();
+  for (size_t i : {0, 7, 8, 33, 99}) {
+    std::vector<unsigned char> changed = data;
+    changed[i] ^= 0x40;
+    EXPECT_NE(onnxc_weights_checksum(changed.data(), changed.size()), checksum)
+        << "byte " << i;
+  }
+  EXPECT_NE(onnxc_weights_checksum(data.data(), data.size() - 1), checksum);
+  // Zeros of different lengths differ too.
+  std::vector<unsigned char> zeros(64, 0);
+  EXPECT_NE(onnxc_weights_checksum(zeros.data(), 56),
+            onnxc_weights_checksum(zeros.data(), 64));
+}
+
+TEST_F(RuntimeWeightsTest, SessionsShareOneMapping) {
+  ASSERT_EQ(onnxc_weights_load(&desc, path.c_str()), ONNXC_OK)
+      << onnxc_last_error();
+  const void *mapped = weightsBase;
+  ASSERT_NE(mapped, nullptr);
+  // Sessions take references to the mapping the explicit load made.
+  onnxc_session *a = nullptr, *b = nullptr;
+  ASSERT_EQ(onnxc_session_create(&desc, nullptr, &a), ONNXC_OK);
+  ASSERT_EQ(onnxc_session_create(&desc, nullptr, &b), ONNXC_OK);
+  EXPECT_EQ(weightsBase, mapped);
+  float x[4] = {1, 2, 3, 4}, y[4] = {};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 1, kShape4};
+  onnxc_tensor out = {y, ONNXC_FLOAT, 1, kShape4};
+  ASSERT_EQ(onnxc_run(a, &in, 1, &out, 1), ONNXC_OK) << onnxc_last_error();
+  EXPECT_EQ(y[0], 11);
+  EXPECT_EQ(y[3], 44);
+  onnxc_session_destroy(a);
+  onnxc_weights_release(&desc);
+  EXPECT_EQ(weightsBase, mapped); // b still holds it
+  onnxc_session_destroy(b);
+  EXPECT_EQ(weightsBase, nullptr); // the last reference unmaps
+}
+
+TEST_F(RuntimeWeightsTest, SessionFindsTheFileBesideTheProgram) {
+  // The test executable is the "library" holding the descriptor, which
+  // must live in its static data, as a compiled model's does.
+  static onnxc_weights_desc staticWeights;
+  static onnxc_model_desc staticDesc;
+  staticWeights = weights;
+  staticWeights.file_name = "onnxc-no-such-weights-file.weights";
+  staticDesc = desc;
+  staticDesc.weights = &staticWeights;
+  onnxc_session *s = nullptr;
+  EXPECT_EQ(onnxc_session_create(&staticDesc, nullptr, &s),
+            ONNXC_ERROR_WEIGHTS);
+  EXPECT_EQ(s, nullptr);
+  std::string message = onnxc_last_error();
+  EXPECT_NE(message.find("model 'wmodel': cannot open its weights file"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("/onnxc-no-such-weights-file.weights"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("No such file"), std::string::npos) << message;
+}
+
+TEST_F(RuntimeWeightsTest, TypedRunMapsOnFirstUse) {
+  ASSERT_EQ(onnxc_weights_load(&desc, path.c_str()), ONNXC_OK);
+  onnxc_weights_release(&desc);
+  ASSERT_EQ(weightsBase, nullptr);
+  // Not beside the program: the typed run reports the weights error.
+  float x[4] = {1, 2, 3, 4}, y[4] = {};
+  void *inputs[] = {x}, *outputs[] = {y};
+  weights.file_name = "onnxc-no-such-weights-file.weights";
+  EXPECT_EQ(onnxc_run_pointers(&desc, inputs, outputs, nullptr),
+            ONNXC_ERROR_WEIGHTS);
+  // Loaded from elsewhere first, the typed run uses that mapping.
+  ASSERT_EQ(onnxc_weights_load(&desc, path.c_str()), ONNXC_OK);
+  EXPECT_EQ(onnxc_run_pointers(&desc, inputs, outputs, nullptr), ONNXC_OK);
+  EXPECT_EQ(y[1], 22);
+  onnxc_weights_release(&desc);
+}
+
+TEST_F(RuntimeWeightsTest, RefusesMissingTruncatedAndForeignFiles) {
+  std::vector<unsigned char> data = weightsData();
+  std::string good = weightsFile(data, checksum);
+
+  std::remove(path.c_str());
+  expectRefused("No such file");
+
+  write(good.substr(0, 80));
+  expectRefused("has 80 bytes, the model expects 164 (truncated");
+
+  write(good + "extra");
+  expectRefused("has 169 bytes, the model expects 164 (from another build)");
+
+  std::string magic = good;
+  magic[0] = 'X';
+  write(magic);
+  expectRefused("not an onnx-compile weights file");
+
+  std::string version = good;
+  version[8] = 2;
+  write(version);
+  expectRefused("unknown weights file format version");
+
+  // Another model's file of the same size: its header's checksum differs.
+  std::vector<unsigned char> other = data;
+  other[0] ^= 1;
+  write(weightsFile(other, onnxc_weights_checksum(other.data(), other.size())));
+  expectRefused("the weights of another model or build");
+
+  // Right header, data changed afterwards.
+  std::string corrupted = good;
+  corrupted[64 + 50] ^= 1;
+  write(corrupted);
+  expectRefused("corrupted");
+
+  // A folder is not a weights file.
+  EXPECT_EQ(onnxc_weights_load(&desc, ::testing::TempDir().c_str()),
+            ONNXC_ERROR_WEIGHTS);
+}
+
+TEST_F(RuntimeWeightsTest, EmbeddedWeightsNeedNothing) {
+  desc.weights = nullptr;
+  EXPECT_EQ(onnxc_weights_load(&desc, "/nonexistent"), ONNXC_OK);
+  onnxc_weights_release(&desc);
+  EXPECT_EQ(onnxc_weights_load(nullptr, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+}
+
+} // namespace

@@ -69,6 +69,19 @@ static cl::opt<std::string> runtimeLibrary(
     cl::desc("The runtime archive linked into the model (default: "
              "lib/libonnxc_runtime.a beside this tool's bin/)"),
     cl::value_desc("path"), cl::cat(category));
+enum class WeightsPlacement { Embedded, External };
+static cl::opt<WeightsPlacement> weightsPlacement(
+    "weights",
+    cl::desc("Where the constants live: embedded (default) in the code, or "
+             "external: in NAME.weights beside the output, mapped by the "
+             "runtime at session creation (for models past 2 GiB, or weights "
+             "shared between processes)"),
+    cl::init(WeightsPlacement::Embedded),
+    cl::values(clEnumValN(WeightsPlacement::Embedded, "embedded",
+                          "in the library's read-only data"),
+               clEnumValN(WeightsPlacement::External, "external",
+                          "in a .weights file beside the output")),
+    cl::cat(category));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Fix the dynamic dims of an input, e.g. --input-shape=image="
@@ -163,6 +176,7 @@ int main(int argc, char **argv) {
   options.printStats = llvm::AreStatisticsEnabled();
   options.printPipeline = printPipeline;
   options.printWeights = printWeights;
+  options.externalWeights = weightsPlacement == WeightsPlacement::External;
   options.name = modelName;
   options.cpu = cpuName;
   options.triple = tripleName;

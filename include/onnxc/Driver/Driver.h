@@ -60,6 +60,9 @@ struct CompileOptions {
   std::string cpu = "native";
   /// LLVM optimization level, 0 to 3.
   unsigned optLevel = 3;
+  /// Write the constants to a .weights file beside the output (mapped by
+  /// the runtime) instead of embedding them.
+  bool externalWeights = false;
   /// The runtime archive; empty: lib/libonnxc_runtime.a beside bin/.
   std::string runtimeLibrary;
   /// Static shapes for inputs with dynamic dims: "name=1x3x224x224".

@@ -158,6 +158,44 @@ def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def ExternalizeWeights : Pass<"onnxc-externalize-weights", "::mlir::ModuleOp"> {
+  let summary = "Read constant globals through a base pointer set at run time";
+  let description = [{
+    For `--weights=external`: each constant `llvm.mlir.global` whose
+    initializer is dense, not a splat, of byte-sized elements and at least
+    `min-bytes` long gets a 64-byte aligned offset in the weights data
+    (`onnxc.weights_offset`), and each `llvm.mlir.addressof` of it becomes
+    that offset from the pointer in `@onnxc_weights_base`, loaded once per
+    function (an invariant load: the runtime sets it before the first run
+    and never while one runs). The globals keep their data, now unused, for
+    the writer of the weights file (lib/Target/CPU), which erases them; the
+    module gets `onnxc.weights_bytes`, the data's size. Splats stay
+    embedded: LLVM stores them as zero-initialized or tiny data.
+
+    Before:
+
+    ```mlir
+    llvm.mlir.global private constant @w(dense_resource<w> : tensor<512xf32>) : !llvm.array<512 x f32>
+    %0 = llvm.mlir.addressof @w : !llvm.ptr
+    ```
+
+    After:
+
+    ```mlir
+    llvm.mlir.global internal @onnxc_weights_base() : !llvm.ptr
+    llvm.mlir.global private constant @w(...) {onnxc.weights_offset = 0 : i64} : ...
+    %b = llvm.mlir.addressof @onnxc_weights_base : !llvm.ptr
+    %base = llvm.load %b invariant : !llvm.ptr -> !llvm.ptr
+    %0 = llvm.getelementptr %base[0] : (!llvm.ptr) -> !llvm.ptr, i8
+    ```
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", /*default=*/"64",
+           "Constants smaller than this stay embedded in the code">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def CollapseDimensions : Pass<"onnxc-collapse-dims", "::mlir::func::FuncOp"> {
   let summary = "Iterate the contiguous dims of elementwise generics as one loop";
   let description = [{

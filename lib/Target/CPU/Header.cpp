@@ -116,6 +116,12 @@ std::string generateHeader(const ModelSignature &signature) {
      << "/* Bytes of the scratch memory one run needs (64-byte aligned). */\n"
      << "#define " << llvm::StringRef(name).upper() << "_WORKSPACE_BYTES "
      << signature.workspaceBytes << "ull\n\n";
+  if (!signature.weightsFile.empty())
+    os << "/* Compiled with --weights=external: the weights file, mapped from\n"
+       << " * the folder of the program or library on the first run (or load\n"
+       << " * it from elsewhere first with onnxc_weights_load()). */\n"
+       << "#define " << llvm::StringRef(name).upper() << "_WEIGHTS_FILE \""
+       << signature.weightsFile << "\"\n\n";
   auto listTensors = [&](const std::vector<TensorSignature> &tensors,
                          const char *kind) {
     for (auto [i, tensor] : llvm::enumerate(tensors)) {

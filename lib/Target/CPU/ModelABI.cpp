@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "onnxc/Target/CPU/CPUTarget.h"
+#include "onnxc/Transforms/ExternalWeights.h"
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -22,7 +23,7 @@ using namespace mlir;
 namespace onnxc {
 
 /// Must match ONNXC_ABI_VERSION of runtime/include/onnxc/runtime.h.
-static constexpr uint32_t kABIVersion = 1;
+static constexpr uint32_t kABIVersion = 2;
 /// The graph function's name after import.
 static constexpr llvm::StringLiteral kGraphFunction = "main_graph";
 
@@ -39,8 +40,10 @@ public:
     modelDescType = llvm::StructType::create(
         context,
         {i32Type, ptrType, i32Type, i32Type, ptrType, ptrType, i64Type,
-         ptrType},
+         ptrType, ptrType},
         "onnxc_model_desc");
+    weightsDescType = llvm::StructType::create(
+        context, {ptrType, i64Type, i64Type, ptrType}, "onnxc_weights_desc");
   }
 
   void build(llvm::Function *kernel, bool sharedLibrary) {
@@ -163,6 +166,24 @@ private:
     return entry;
   }
 
+  /// The onnxc_weights_desc of --weights=external (null when embedded):
+  /// the file's name, size and checksum, and the base pointer that the
+  /// code reads the constants through.
+  llvm::Constant *weightsDesc() {
+    llvm::GlobalVariable *base = module.getGlobalVariable(kWeightsBaseSymbol, true);
+    if (signature.weightsFile.empty() || !base)
+      return llvm::ConstantPointerNull::get(ptrType);
+    base->setName(signature.name + "_weights_base");
+    llvm::Constant *init = llvm::ConstantStruct::get(
+        weightsDescType,
+        {string(signature.weightsFile, signature.name + ".weights_file"),
+         llvm::ConstantInt::get(i64Type, signature.weightsBytes),
+         llvm::ConstantInt::get(i64Type, signature.weightsChecksum), base});
+    return new llvm::GlobalVariable(module, weightsDescType, true,
+                                    llvm::GlobalValue::PrivateLinkage, init,
+                                    signature.name + "_weights");
+  }
+
   llvm::GlobalVariable *buildModelDesc(llvm::Function *entry) {
     llvm::Constant *init = llvm::ConstantStruct::get(
         modelDescType,
@@ -172,7 +193,8 @@ private:
          llvm::ConstantInt::get(i32Type, signature.outputs.size()),
          tensorDescs(signature.inputs, "input"),
          tensorDescs(signature.outputs, "output"),
-         llvm::ConstantInt::get(i64Type, signature.workspaceBytes), entry});
+         llvm::ConstantInt::get(i64Type, signature.workspaceBytes), entry,
+         weightsDesc()});
     return new llvm::GlobalVariable(module, modelDescType, true,
                                     llvm::GlobalValue::InternalLinkage, init,
                                     signature.name + "_descriptor");
@@ -220,7 +242,7 @@ private:
   const ModelSignature &signature;
   llvm::PointerType *ptrType;
   llvm::IntegerType *i32Type, *i64Type;
-  llvm::StructType *tensorDescType, *modelDescType;
+  llvm::StructType *tensorDescType, *modelDescType, *weightsDescType;
 };
 } // namespace
 

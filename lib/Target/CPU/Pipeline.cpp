@@ -15,7 +15,8 @@ using namespace mlir;
 namespace onnxc {
 
 void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
-                              const llvm::StringSet<> &disabled) {
+                              const llvm::StringSet<> &disabled,
+                              bool externalWeights) {
   auto enabled = [&](StringRef flag) { return !disabled.contains(flag); };
   if (enabled("onnxc-conv-to-im2col"))
     pm.nest<func::FuncOp>().addPass(createConvToIm2Col());
@@ -81,6 +82,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  if (externalWeights)
+    pm.addPass(createExternalizeWeights());
 }
 
 } // namespace onnxc

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* Version of the descriptor layout below; bumped on any change to it. */
-#define ONNXC_ABI_VERSION 1
+#define ONNXC_ABI_VERSION 2
 
 /* Element types, numbered as ONNX's TensorProto.DataType. */
 typedef enum onnxc_dtype {
@@ -55,7 +55,10 @@ typedef enum onnxc_status {
   ONNXC_ERROR_TYPE_MISMATCH = 3,
   ONNXC_ERROR_OUT_OF_MEMORY = 4,
   /* The model was compiled for another runtime ABI. */
-  ONNXC_ERROR_ABI_MISMATCH = 5
+  ONNXC_ERROR_ABI_MISMATCH = 5,
+  /* The external weights file of a --weights=external model is missing,
+   * unreadable, truncated, or not the one the model was compiled with. */
+  ONNXC_ERROR_WEIGHTS = 6
 } onnxc_status;
 
 /* One input or output of a compiled model (compiled in, read-only). */
@@ -65,6 +68,22 @@ typedef struct onnxc_tensor_desc {
   int32_t rank;
   const int64_t *shape; /* rank entries */
 } onnxc_tensor_desc;
+
+/* The weights of a model compiled with --weights=external: the file that
+ * onnx-compile wrote beside the library, which the runtime maps read-only
+ * (shared between sessions and processes) before the first run. Layout
+ * (little-endian): "ONNXCWTS", u32 format version (1), u32 header bytes
+ * (64), u64 data bytes, u64 checksum (onnxc_weights_checksum() of the
+ * data), zeros to byte 64, then the data: each constant at its offset,
+ * 64-byte aligned. */
+typedef struct onnxc_weights_desc {
+  const char *file_name; /* the file's name, looked up beside the library */
+  uint64_t bytes;        /* data bytes after the header */
+  uint64_t checksum;
+  /* Where the runtime stores the mapped data's address; the compiled code
+   * reads its constants through it (compiled in, written by the runtime). */
+  const void **base;
+} onnxc_weights_desc;
 
 /* A compiled model (compiled in, read-only). The entry point takes the
  * data pointers of the inputs, then the outputs, then the workspace. */
@@ -77,6 +96,8 @@ typedef struct onnxc_model_desc {
   const onnxc_tensor_desc *outputs;
   uint64_t workspace_bytes; /* intermediates, planned at compile time */
   void (*entry)(void **args);
+  /* NULL when the weights are embedded (the default). */
+  const onnxc_weights_desc *weights;
 } onnxc_model_desc;
 
 /* A caller-owned tensor: dense, row-major, `rank` dims in `shape`. */
@@ -96,7 +117,9 @@ const onnxc_model_desc *onnxc_get_model(void);
 
 /* Creates a session. `workspace` (NULL: allocated here, 64-byte aligned)
  * must hold desc->workspace_bytes bytes, 64-byte aligned, for the
- * session's lifetime. */
+ * session's lifetime. A model with external weights maps its weights file
+ * here if no session or onnxc_weights_load() has yet (ONNXC_ERROR_WEIGHTS
+ * with the path and the reason when it is missing or wrong). */
 onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
                                   void *workspace, onnxc_session **session);
 void onnxc_session_destroy(onnxc_session *session);
@@ -115,6 +138,23 @@ onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
 onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace);
+
+/* External weights (models compiled with --weights=external; a no-op
+ * returning ONNXC_OK for embedded weights). Maps the weights file `path`
+ * (NULL: desc->weights->file_name in the folder of the library or
+ * executable holding `desc`) read-only and checks its header, size and
+ * checksum; the mapping is shared by every session of the model in this
+ * process and holds one reference per successful call or session. Call it
+ * before the first session to load the weights from another place. The
+ * typed NAME_run() maps the weights on its first call and keeps them for
+ * the process's lifetime. Thread-safe. */
+onnxc_status onnxc_weights_load(const onnxc_model_desc *desc, const char *path);
+/* Drops a reference taken by onnxc_weights_load(); the last one unmaps. */
+void onnxc_weights_release(const onnxc_model_desc *desc);
+/* The checksum of a weights file's data: four lanes of FNV-1a-64 over the
+ * little-endian 64-bit words (word i to lane i % 4; a final partial word
+ * zero-padded), then FNV-1a-64 over the four lanes and the byte count. */
+uint64_t onnxc_weights_checksum(const void *data, uint64_t bytes);
 
 /* The message of the last error on the calling thread ("" if none). */
 const char *onnxc_last_error(void);

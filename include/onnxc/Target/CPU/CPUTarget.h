@@ -39,6 +39,11 @@ struct ModelSignature {
   std::string name;
   std::vector<TensorSignature> inputs, outputs;
   uint64_t workspaceBytes = 0;
+  /// --weights=external: the weights file's name (no folder), its data
+  /// bytes and checksum. Empty name: the weights are embedded.
+  std::string weightsFile;
+  uint64_t weightsBytes = 0;
+  uint64_t weightsChecksum = 0;
 };
 
 /// Reads names, element types and shapes from a graph function on tensors.
@@ -62,9 +67,25 @@ CPUVectorUnit getVectorUnit(const llvm::TargetMachine &machine);
 /// linalg on tensors -> bufferized, memory-planned loops -> LLVM dialect;
 /// micro-kernels sized for `unit`. The optimization passes named (by flag)
 /// in `disabled` are left out, for bisecting a wrong result.
+/// With `externalWeights`, constants are read through a pointer the runtime
+/// sets (--onnxc-externalize-weights) and writeExternalWeights() must run
+/// before translation.
 void buildCPULoweringPipeline(mlir::OpPassManager &pm,
                               const CPUVectorUnit &unit = {},
-                              const llvm::StringSet<> &disabled = {});
+                              const llvm::StringSet<> &disabled = {},
+                              bool externalWeights = false);
+
+/// The weights file beside an artifact: model.so -> model.weights.
+std::string getWeightsPath(llvm::StringRef outputPath);
+
+/// Writes the constants that --onnxc-externalize-weights laid out to
+/// `path` (atomically: a new file renamed over the old one), erases their
+/// globals and sets the weights fields of `signature`. Does nothing when
+/// the pass moved no constant. Fails with a diagnostic when the file
+/// cannot be written.
+mlir::LogicalResult writeExternalWeights(mlir::ModuleOp module,
+                                         llvm::StringRef path,
+                                         ModelSignature &signature);
 
 struct CPUTargetOptions {
   /// Empty: the host's triple.
