@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything onnx-compile needs on Debian bookworm: LLVM/MLIR 22,
-# protobuf and the ONNX schema, GoogleTest, Ninja and ccache from Debian's
-# packages; the pinned Python packages of utils/requirements.txt from PyPI.
+# protobuf and the ONNX schema, GoogleTest, Ninja, ccache and the aarch64
+# cross compiler and emulator from Debian's packages; the pinned Python
+# packages of utils/requirements.txt from PyPI.
 # Idempotent: when everything is present it only checks and returns.
 set -euo pipefail
 
@@ -12,6 +13,9 @@ packages=(
   libprotobuf-dev protobuf-compiler libonnx-dev
   libgtest-dev
   python3 python3-pip
+  # Cross compiles for aarch64: the runtime's compiler and libc, and the
+  # emulator the aarch64 tests run under.
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 missing=()
