@@ -135,6 +135,8 @@ private:
   MLIRContext &context;
   const onnx::ModelProto &model;
   std::string modelDir, sourceName;
+  /// The external data files, mapped once each.
+  frontend::ExternalDataFiles externalFiles;
   const ImportOptions &options;
   OpBuilder builder;
   int opset = 0;
@@ -227,7 +229,7 @@ LogicalResult GraphImporter::importInitializers() {
   llvm::StringSet<> blobNames;
   for (const onnx::TensorProto &tensor : model.graph().initializer()) {
     llvm::Expected<ElementsAttr> attr = frontend::convertTensor(
-        context, tensor, modelDir, options.inlineLimitBytes);
+        context, tensor, modelDir, options.inlineLimitBytes, &externalFiles);
     if (!attr)
       return error() << llvm::toString(attr.takeError());
     Location loc = NameLoc::get(StringAttr::get(&context, tensor.name()),
@@ -291,7 +293,7 @@ GraphImporter::convertAttribute(const onnx::AttributeProto &attr,
   }
   case onnx::AttributeProto::TENSOR: {
     llvm::Expected<ElementsAttr> tensor = frontend::convertTensor(
-        context, attr.t(), modelDir, options.inlineLimitBytes);
+        context, attr.t(), modelDir, options.inlineLimitBytes, &externalFiles);
     if (!tensor)
       return error() << where << ": attribute '" << attr.name()
                      << "': " << llvm::toString(tensor.takeError()),

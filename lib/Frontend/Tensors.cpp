@@ -29,9 +29,16 @@ const char *dataTypeName(int32_t dataType) {
              : "invalid";
 }
 
-/// Reads external data, refusing locations outside the model's folder.
-llvm::Expected<std::string> readExternalData(const onnx::TensorProto &tensor,
-                                             StringRef modelDir) {
+/// A tensor's external data: a slice of a mapped file.
+struct ExternalData {
+  std::shared_ptr<llvm::MemoryBuffer> file;
+  ArrayRef<char> bytes;
+};
+
+/// Maps external data, refusing locations outside the model's folder.
+llvm::Expected<ExternalData> readExternalData(const onnx::TensorProto &tensor,
+                                              StringRef modelDir,
+                                              ExternalDataFiles *files) {
   std::string location;
   uint64_t offset = 0, length = 0;
   bool hasLength = false;
@@ -72,18 +79,28 @@ llvm::Expected<std::string> readExternalData(const onnx::TensorProto &tensor,
   if (!StringRef(realPath).starts_with((realDir + "/").str()))
     return makeError("initializer '" + tensor.name() + "': external data '" +
                      location + "' is outside the model's folder");
-  auto buffer = llvm::MemoryBuffer::getFile(realPath, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return makeError("initializer '" + tensor.name() + "': cannot read '" +
-                     location + "': " + buffer.getError().message());
-  uint64_t size = (*buffer)->getBufferSize();
+  std::shared_ptr<llvm::MemoryBuffer> file;
+  if (files)
+    if (auto it = files->mapped.find(realPath); it != files->mapped.end())
+      file = it->second;
+  if (!file) {
+    auto buffer = llvm::MemoryBuffer::getFile(realPath, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return makeError("initializer '" + tensor.name() + "': cannot read '" +
+                       location + "': " + buffer.getError().message());
+    file = std::move(*buffer);
+    if (files)
+      files->mapped[realPath] = file;
+  }
+  uint64_t size = file->getBufferSize();
   if (!hasLength)
     length = offset <= size ? size - offset : 0;
   if (offset > size || length > size - offset)
     return makeError("initializer '" + tensor.name() + "': external data '" +
                      location + "' is shorter than offset + length");
-  return std::string((*buffer)->getBufferStart() + offset, length);
+  return ExternalData{file, ArrayRef<char>(file->getBufferStart() + offset,
+                                           static_cast<size_t>(length))};
 }
 
 /// Packs the typed repeated fields of a TensorProto into little-endian
@@ -152,7 +169,8 @@ llvm::Expected<Type> convertElementType(MLIRContext &context, int32_t dataType) 
 llvm::Expected<ElementsAttr> convertTensor(MLIRContext &context,
                                            const onnx::TensorProto &tensor,
                                            StringRef modelDir,
-                                           size_t inlineLimitBytes) {
+                                           size_t inlineLimitBytes,
+                                           ExternalDataFiles *files) {
   if (tensor.has_segment())
     return makeError("tensor '" + tensor.name() + "' is segmented");
   llvm::Expected<Type> elementType =
@@ -175,19 +193,26 @@ llvm::Expected<ElementsAttr> convertTensor(MLIRContext &context,
           ? 1
           : static_cast<size_t>(elementType->getIntOrFloatBitWidth() / 8);
 
-  std::string bytes;
+  // A view of the data: into the mapped file, the proto's raw_data, or the
+  // typed fields packed into `collected`.
+  ArrayRef<char> bytes;
+  std::shared_ptr<llvm::MemoryBuffer> file;
+  std::string collected;
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    llvm::Expected<std::string> data = readExternalData(tensor, modelDir);
+    llvm::Expected<ExternalData> data =
+        readExternalData(tensor, modelDir, files);
     if (!data)
       return data.takeError();
-    bytes = std::move(*data);
+    file = std::move(data->file);
+    bytes = data->bytes;
   } else if (tensor.has_raw_data()) {
-    bytes = tensor.raw_data();
+    bytes = ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size());
   } else {
     llvm::Expected<std::string> data = collectTypedData(tensor);
     if (!data)
       return data.takeError();
-    bytes = std::move(*data);
+    collected = std::move(*data);
+    bytes = ArrayRef<char>(collected.data(), collected.size());
   }
   if (bytes.size() != static_cast<size_t>(count) * elementBytes)
     return makeError("tensor '" + tensor.name() + "' holds " +
@@ -197,8 +222,17 @@ llvm::Expected<ElementsAttr> convertTensor(MLIRContext &context,
   if (bytes.size() > inlineLimitBytes) {
     // Name the blob after the tensor; the dialect keeps names unique.
     std::string blobName = tensor.name().empty() ? "tensor" : tensor.name();
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+    constexpr size_t alignment = alignof(uint64_t);
+    // Mapped external data aligned for any element type is used in place;
+    // the blob keeps the file mapped.
+    AsmResourceBlob blob =
+        files && file &&
+                reinterpret_cast<uintptr_t>(bytes.data()) % alignment == 0
+            ? AsmResourceBlob(
+                  bytes, alignment,
+                  [file](void *, size_t, size_t) mutable { file.reset(); },
+                  /*dataIsMutable=*/false)
+            : HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignment);
     return cast<ElementsAttr>(DenseResourceElementsAttr::get(
         type, blobName, std::move(blob)));
   }
@@ -208,8 +242,7 @@ llvm::Expected<ElementsAttr> convertTensor(MLIRContext &context,
       values.push_back(c != 0);
     return cast<ElementsAttr>(DenseElementsAttr::get(type, values));
   }
-  return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(bytes.data(), bytes.size())));
+  return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(type, bytes));
 }
 
 } // namespace onnxc::frontend

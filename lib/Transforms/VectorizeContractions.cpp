@@ -250,18 +250,21 @@ static FailureOr<memref::GlobalOp> getPackedB(const Contraction &c,
   if (data.empty() || offset < 0 || last >= static_cast<int64_t>(data.size()))
     return failure();
   int64_t panels = llvm::divideCeil(nSize, nr);
-  std::vector<float> packed(panels * kSize * nr, 0.0f);
+  int64_t packedSize = panels * kSize * nr;
+  // Packed straight into the blob: large weights are not copied twice.
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
+      packedSize * sizeof(float), alignof(float));
+  MutableArrayRef<float> packed(
+      reinterpret_cast<float *>(blob.getMutableData().data()), packedSize);
+  std::fill(packed.begin(), packed.end(), 0.0f);
   for (int64_t k = 0; k < kSize; ++k)
     for (int64_t n = 0; n < nSize; ++n)
       packed[((n / nr) * kSize + k) * nr + n % nr] =
           data[offset + k * kStride + n * nStride];
   OpBuilder builder(global);
   builder.setInsertionPointAfter(global);
-  auto type = MemRefType::get({static_cast<int64_t>(packed.size())},
-                              builder.getF32Type());
+  auto type = MemRefType::get({packedSize}, builder.getF32Type());
   auto tensorType = RankedTensorType::get(type.getShape(), type.getElementType());
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-      ArrayRef<float>(packed));
   auto value = DenseResourceElementsAttr::get(tensorType, name, std::move(blob));
   auto packedGlobal = memref::GlobalOp::create(
       builder, global.getLoc(), name, builder.getStringAttr("private"), type,
@@ -560,9 +563,34 @@ struct VectorizeContractionsPass
     for (Operation *op : llvm::reverse(views))
       if (isOpTriviallyDead(op))
         op->erase();
-    for (memref::GlobalOp global : repacked)
-      if (SymbolTable::symbolKnownUseEmpty(global, module))
-        global->erase();
+    SmallVector<DenseResourceElementsHandle> dropped;
+    for (memref::GlobalOp global : repacked) {
+      if (!SymbolTable::symbolKnownUseEmpty(global, module))
+        continue;
+      if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(
+              global.getInitialValueAttr()))
+        dropped.push_back(resource.getRawHandle());
+      global->erase();
+    }
+    releaseUnusedBlobs(module, dropped);
+  }
+
+  /// Frees the data of the blobs in `dropped` that no attribute in `module`
+  /// refers to any more: the context keeps every blob until it dies, which
+  /// would hold a model's weights twice, once unpacked and once packed.
+  static void releaseUnusedBlobs(ModuleOp module,
+                                 ArrayRef<DenseResourceElementsHandle> dropped) {
+    if (dropped.empty())
+      return;
+    llvm::DenseSet<void *> used;
+    module.walk([&](Operation *op) {
+      for (NamedAttribute attr : op->getAttrs())
+        if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+          used.insert(resource.getRawHandle().getResource());
+    });
+    for (DenseResourceElementsHandle handle : dropped)
+      if (handle.getResource() && !used.contains(handle.getResource()))
+        handle.getResource()->setBlob(AsmResourceBlob());
   }
 };
 

@@ -27,31 +27,73 @@ static inline uint64_t onnxc_load_le64(const unsigned char *p) {
   return v;
 }
 
-static inline uint64_t onnxc_checksum_bytes(const void *data, uint64_t bytes) {
-  const unsigned char *p = (const unsigned char *)data;
-  uint64_t lane[4] = {ONNXC_FNV_OFFSET, ONNXC_FNV_OFFSET, ONNXC_FNV_OFFSET,
-                      ONNXC_FNV_OFFSET};
-  uint64_t words = bytes / 8, i = 0;
+/* A checksum over data given in pieces (the compiler writes the weights
+ * constant by constant); the result equals that of the whole data at once. */
+typedef struct onnxc_checksum {
+  uint64_t lane[4];
+  uint64_t bytes;
+  unsigned char pending[32]; /* the current 4-word block, bytes % 32 long */
+} onnxc_checksum;
+
+static inline void onnxc_checksum_init(onnxc_checksum *c) {
+  for (int l = 0; l < 4; ++l)
+    c->lane[l] = ONNXC_FNV_OFFSET;
+  c->bytes = 0;
+}
+
+/* Word i of a block goes to lane i: blocks start at multiples of 32 bytes. */
+static inline void onnxc_checksum_block(onnxc_checksum *c,
+                                        const unsigned char *block) {
+  uint64_t w[4];
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   /* memcpy: an unaligned little-endian load the compiler makes one move. */
-  for (; i + 4 <= words; i += 4) {
-    uint64_t w[4];
-    memcpy(w, p + i * 8, sizeof(w));
-    for (int l = 0; l < 4; ++l)
-      lane[l] = (lane[l] ^ w[l]) * ONNXC_FNV_PRIME;
-  }
+  memcpy(w, block, sizeof(w));
+#else
+  for (int l = 0; l < 4; ++l)
+    w[l] = onnxc_load_le64(block + 8 * l);
 #endif
-  for (; i < words; ++i)
-    lane[i % 4] = (lane[i % 4] ^ onnxc_load_le64(p + i * 8)) * ONNXC_FNV_PRIME;
-  if (bytes % 8) {
-    unsigned char tail[8] = {0};
-    memcpy(tail, p + words * 8, (size_t)(bytes % 8));
-    lane[words % 4] = (lane[words % 4] ^ onnxc_load_le64(tail)) * ONNXC_FNV_PRIME;
+  for (int l = 0; l < 4; ++l)
+    c->lane[l] = (c->lane[l] ^ w[l]) * ONNXC_FNV_PRIME;
+}
+
+static inline void onnxc_checksum_update(onnxc_checksum *c, const void *data,
+                                         uint64_t n) {
+  const unsigned char *p = (const unsigned char *)data;
+  unsigned have = (unsigned)(c->bytes % 32);
+  c->bytes += n;
+  if (have) {
+    unsigned take = 32 - have < n ? 32 - have : (unsigned)n;
+    memcpy(c->pending + have, p, take);
+    p += take;
+    n -= take;
+    if (have + take < 32)
+      return;
+    onnxc_checksum_block(c, c->pending);
+  }
+  for (; n >= 32; p += 32, n -= 32)
+    onnxc_checksum_block(c, p);
+  memcpy(c->pending, p, (size_t)n);
+}
+
+static inline uint64_t onnxc_checksum_final(const onnxc_checksum *c) {
+  uint64_t lane[4] = {c->lane[0], c->lane[1], c->lane[2], c->lane[3]};
+  unsigned rest = (unsigned)(c->bytes % 32);
+  for (unsigned i = 0; i * 8 < rest; ++i) {
+    unsigned char word[8] = {0};
+    memcpy(word, c->pending + i * 8, rest - i * 8 < 8 ? rest - i * 8 : 8);
+    lane[i] = (lane[i] ^ onnxc_load_le64(word)) * ONNXC_FNV_PRIME;
   }
   uint64_t h = ONNXC_FNV_OFFSET;
   for (int l = 0; l < 4; ++l)
     h = (h ^ lane[l]) * ONNXC_FNV_PRIME;
-  return (h ^ bytes) * ONNXC_FNV_PRIME;
+  return (h ^ c->bytes) * ONNXC_FNV_PRIME;
+}
+
+static inline uint64_t onnxc_checksum_bytes(const void *data, uint64_t bytes) {
+  onnxc_checksum c;
+  onnxc_checksum_init(&c);
+  onnxc_checksum_update(&c, data, bytes);
+  return onnxc_checksum_final(&c);
 }
 
 #endif /* ONNXC_RUNTIME_CHECKSUM_H */

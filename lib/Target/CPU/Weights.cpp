@@ -16,7 +16,6 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -62,6 +61,9 @@ LogicalResult writeExternalWeights(ModuleOp module, llvm::StringRef path,
     llvm::support::endian::write32le(header + 12, kHeaderBytes);
     llvm::support::endian::write64le(header + 16, bytes);
     os.write(header, kHeaderBytes);
+    onnxc_checksum checksum;
+    onnxc_checksum_init(&checksum);
+    static const char zeros[kWeightsAlignment] = {};
     uint64_t written = 0;
     llvm::SmallVector<LLVM::GlobalOp> moved;
     for (auto global : module.getOps<LLVM::GlobalOp>()) {
@@ -69,11 +71,15 @@ LogicalResult writeExternalWeights(ModuleOp module, llvm::StringRef path,
       if (!offset)
         continue;
       llvm::ArrayRef<char> data = getExternalizableData(global);
-      if (data.empty() || static_cast<uint64_t>(offset.getInt()) < written)
+      if (data.empty() || static_cast<uint64_t>(offset.getInt()) < written ||
+          static_cast<uint64_t>(offset.getInt()) - written >= kWeightsAlignment)
         return fail("internal error: weights global '" + global.getSymName() +
                     "' has no data or overlaps the one before it");
-      os.write_zeros(offset.getInt() - written);
+      uint64_t padding = offset.getInt() - written;
+      os.write(zeros, padding);
+      onnxc_checksum_update(&checksum, zeros, padding);
       os.write(data.data(), data.size());
+      onnxc_checksum_update(&checksum, data.data(), data.size());
       written = offset.getInt() + data.size();
       moved.push_back(global);
     }
@@ -81,6 +87,12 @@ LogicalResult writeExternalWeights(ModuleOp module, llvm::StringRef path,
       return fail("internal error: the weights data holds " +
                   llvm::Twine(written) + " bytes, the layout " +
                   llvm::Twine(bytes));
+    // The checksum into the header, now that the data has passed by.
+    signature.weightsChecksum = onnxc_checksum_final(&checksum);
+    char field[8];
+    llvm::support::endian::write64le(field, signature.weightsChecksum);
+    os.seek(24);
+    os.write(field, sizeof(field));
     os.flush();
     if (os.has_error())
       return fail("cannot write '" + temp->TmpName +
@@ -89,36 +101,12 @@ LogicalResult writeExternalWeights(ModuleOp module, llvm::StringRef path,
       global.erase();
   }
   module->removeAttr(kWeightsBytesAttr);
-
-  // The checksum over the file as written, read back through the page
-  // cache rather than from a second copy in memory.
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> contents =
-      llvm::MemoryBuffer::getOpenFileSlice(temp->FD, temp->TmpName, bytes,
-                                           kHeaderBytes);
-  if (!contents)
-    return fail("cannot read back '" + temp->TmpName +
-                "': " + contents.getError().message());
-  uint64_t checksum = onnxc_checksum_bytes(
-      (*contents)->getBufferStart(), (*contents)->getBufferSize());
-  contents->reset();
-  {
-    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    char field[8];
-    llvm::support::endian::write64le(field, checksum);
-    os.seek(24);
-    os.write(field, sizeof(field));
-    os.flush();
-    if (os.has_error())
-      return fail("cannot write '" + temp->TmpName +
-                  "': " + os.error().message());
-  }
   if (llvm::Error error = temp->keep(path))
     return fail("cannot write the weights file '" + path +
                 "': " + llvm::toString(std::move(error)));
 
   signature.weightsFile = llvm::sys::path::filename(path).str();
   signature.weightsBytes = bytes;
-  signature.weightsChecksum = checksum;
   return success();
 }
 
