@@ -1,0 +1,157 @@
+#===- OnnxCompileModel.cmake - onnx_compile_model() ----------------------===#
+#
+# Loaded by OnnxCompileConfig.cmake (find_package(OnnxCompile)); documented
+# in docs/cmake.md.
+#
+#   onnx_compile_model(<target> MODEL <file.onnx> [NAME <symbol-prefix>]
+#                      [CPU <name>] [INPUT_SHAPES <name=DxD>...]
+#                      [OPTIONS <flag>...] [DEPENDS <file>...])
+#
+# Compiles the model at build time with onnx-compile into one relocatable
+# object (the model and its copy of the runtime) and wraps it in the static
+# library <target>, whose usage requirements are the generated <NAME>.h, the
+# runtime's onnxc/runtime.h, libm and the thread library: linking <target>
+# is all a program needs to call <NAME>_run().
+#
+#===----------------------------------------------------------------------===#
+
+include_guard(GLOBAL)
+
+# Functions run under the policies recorded where they are defined, not
+# under the caller's.
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.20)
+
+function(onnx_compile_model target)
+  set(fn "onnx_compile_model(${target})")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;NAME;CPU"
+                        "INPUT_SHAPES;OPTIONS;DEPENDS")
+  if(ARG_UNPARSED_ARGUMENTS)
+    list(JOIN ARG_UNPARSED_ARGUMENTS " " unexpected)
+    message(FATAL_ERROR "${fn}: unexpected argument(s) '${unexpected}'; "
+      "the keywords are MODEL, NAME, CPU, INPUT_SHAPES, OPTIONS and DEPENDS")
+  endif()
+  # An empty list after INPUT_SHAPES, OPTIONS or DEPENDS is fine (a
+  # variable that holds no flags); a keyword taking one value needs it.
+  foreach(keyword IN ITEMS NAME CPU)
+    if(keyword IN_LIST ARG_KEYWORDS_MISSING_VALUES OR
+       (DEFINED ARG_${keyword} AND ARG_${keyword} STREQUAL ""))
+      message(FATAL_ERROR "${fn}: ${keyword} given without a value")
+    endif()
+  endforeach()
+  if("${ARG_MODEL}" STREQUAL "")
+    message(FATAL_ERROR "${fn}: MODEL <file.onnx> is required")
+  endif()
+  if(TARGET "${target}")
+    message(FATAL_ERROR "${fn}: a target named '${target}' already exists")
+  endif()
+
+  get_property(prefix GLOBAL PROPERTY ONNX_COMPILE_PREFIX)
+  if(NOT prefix)
+    message(FATAL_ERROR "${fn}: call find_package(OnnxCompile) first")
+  endif()
+  set(compiler "${prefix}/bin/onnx-compile")
+
+  # The model: relative paths are from the calling CMakeLists.txt. It may
+  # be the output of a custom command that runs before this one.
+  get_filename_component(model "${ARG_MODEL}" ABSOLUTE
+                         BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  get_source_file_property(generated "${model}" GENERATED)
+  if(IS_DIRECTORY "${model}")
+    message(FATAL_ERROR "${fn}: MODEL '${model}' is a directory")
+  elseif(NOT EXISTS "${model}" AND NOT generated)
+    message(FATAL_ERROR "${fn}: MODEL '${model}' does not exist and is not "
+      "the output of a custom command")
+  endif()
+
+  # The symbol prefix: NAME_run, NAME_model, NAME_WORKSPACE_BYTES, NAME.h.
+  if(DEFINED ARG_NAME)
+    set(name "${ARG_NAME}")
+    if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+      message(FATAL_ERROR
+        "${fn}: NAME '${name}' is not a C identifier ([A-Za-z_][A-Za-z0-9_]*)")
+    endif()
+  else()
+    string(MAKE_C_IDENTIFIER "${target}" name)
+  endif()
+
+  set(flags "--name=${name}")
+  if(DEFINED ARG_CPU)
+    list(APPEND flags "--cpu=${ARG_CPU}")
+  endif()
+  foreach(shape IN LISTS ARG_INPUT_SHAPES)
+    if(NOT shape MATCHES "^.+=[0-9]+(x[0-9]+)*$")
+      message(FATAL_ERROR "${fn}: INPUT_SHAPES entry '${shape}' is not "
+        "<input name>=<dims> such as image=1x3x224x224")
+    endif()
+    list(APPEND flags "--input-shape=${shape}")
+  endforeach()
+
+  # The runtime archive is linked into the object, so a new one must
+  # recompile the model too: the host's, or the one OPTIONS picks.
+  set(runtime "${prefix}/lib/libonnxc_runtime.a")
+  set(triple "")
+  foreach(option IN LISTS ARG_OPTIONS)
+    if(option MATCHES "^(-o|--name|--emit)(=|$)" OR option MATCHES "^-o.")
+      message(FATAL_ERROR "${fn}: OPTIONS may not set '${option}'; the "
+        "output, its kind and NAME are set by onnx_compile_model")
+    elseif(option MATCHES "^--triple=(.+)$")
+      set(triple "${CMAKE_MATCH_1}")
+      set(runtime "${prefix}/lib/${triple}/libonnxc_runtime.a")
+    endif()
+  endforeach()
+  foreach(option IN LISTS ARG_OPTIONS)
+    if(option MATCHES "^--runtime-lib=(.+)$")
+      set(runtime "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  if(NOT EXISTS "${runtime}")
+    # onnx-compile reports a missing runtime itself, naming the model.
+    set(runtime "")
+  endif()
+  if(CMAKE_CROSSCOMPILING AND NOT triple)
+    message(WARNING "${fn}: the project is cross-compiled "
+      "(CMAKE_SYSTEM_PROCESSOR ${CMAKE_SYSTEM_PROCESSOR}) but OPTIONS has no "
+      "--triple=...; the model is compiled for the build machine")
+  endif()
+
+  # One folder per target: two targets never write the same files, even
+  # with the same NAME.
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/onnx_compile_model/${target}")
+  set(object "${dir}/${name}.o")
+  set(header "${dir}/${name}.h")
+  file(MAKE_DIRECTORY "${dir}")
+  get_filename_component(model_file "${model}" NAME)
+  add_custom_command(
+    OUTPUT "${object}" "${header}"
+    COMMAND "${compiler}" "${model}" -o "${object}" ${flags} ${ARG_OPTIONS}
+    DEPENDS "${model}" "${compiler}" ${runtime} ${ARG_DEPENDS}
+    COMMENT "Compiling ONNX model ${model_file} for ${target} (${name}.h)"
+    VERBATIM)
+  set_source_files_properties("${object}" PROPERTIES
+    EXTERNAL_OBJECT TRUE GENERATED TRUE)
+
+  # A static library needs a linker language only to pick the archiver.
+  get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+  if("C" IN_LIST languages)
+    set(language C)
+  elseif("CXX" IN_LIST languages)
+    set(language CXX)
+  else()
+    message(FATAL_ERROR "${fn}: enable C or CXX in project() first")
+  endif()
+  if(NOT TARGET Threads::Threads)
+    find_package(Threads REQUIRED)
+  endif()
+
+  add_library("${target}" STATIC "${object}" "${header}")
+  set_target_properties("${target}" PROPERTIES
+    LINKER_LANGUAGE ${language}
+    ONNX_COMPILE_MODEL "${model}"
+    ONNX_COMPILE_NAME "${name}"
+    ONNX_COMPILE_HEADER "${header}")
+  target_include_directories("${target}" INTERFACE "${dir}" "${prefix}/include")
+  target_link_libraries("${target}" INTERFACE m Threads::Threads)
+endfunction()
+
+cmake_policy(POP)
