@@ -23,6 +23,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     folder = os.path.dirname(os.path.abspath(args.output))
+    os.makedirs(folder, exist_ok=True)
     data_name = os.path.basename(args.output) + ".data"
     data_path = os.path.join(folder, data_name)
     rng = np.random.default_rng(args.seed)

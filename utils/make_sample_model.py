@@ -2,7 +2,7 @@
 """Writes a small sample model (a CNN classifier with a shape subgraph) for
 the README's quick start and the driver tests.
 
-usage: make_sample_model.py OUTPUT.onnx [--batch N|dynamic]
+usage: make_sample_model.py OUTPUT.onnx [--batch N|dynamic] [--seed S]
 """
 import argparse
 
@@ -11,8 +11,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def build(batch):
-    rng = np.random.default_rng(0)
+def build(batch, seed=0):
+    rng = np.random.default_rng(seed)
     w = lambda name, *shape: numpy_helper.from_array(
         (rng.standard_normal(shape) * 0.1).astype(np.float32), name)
     inits = [
@@ -56,9 +56,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output")
     ap.add_argument("--batch", default="1", help="batch size, or 'dynamic'")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the weights")
     args = ap.parse_args()
     batch = "N" if args.batch == "dynamic" else int(args.batch)
-    onnx.save(build(batch), args.output)
+    onnx.save(build(batch, args.seed), args.output)
     print(f"wrote {args.output}")
 
 

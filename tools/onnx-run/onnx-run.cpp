@@ -80,8 +80,12 @@ OPTIONS:
   --threads T         Threads of the model's parallel loops, the calling
                       thread included (default: ONNXC_NUM_THREADS if set,
                       else every online CPU; 1 runs serially).
+  --weights FILE      For a model compiled with --weights=external: map its
+                      weights from FILE instead of the .weights file beside
+                      the library.
   --info              Print the model's inputs and outputs (name, element
-                      type, shape) and workspace size, then exit.
+                      type, shape), workspace size and weights file, then
+                      exit.
   -h, --help          Print this help.
 
 Options taking a value accept "--flag VALUE" and "--flag=VALUE".
@@ -112,6 +116,7 @@ struct Options {
   bool haveWarmup = false;
   bool info = false;
   int threads = 0; // 0: the runtime's default.
+  std::string weightsPath; // Empty: beside the library.
 };
 
 uint64_t parseUnsigned(const std::string &flag, const std::string &text,
@@ -205,6 +210,10 @@ Options parseArgs(int argc, char **argv) {
       opts.threads = static_cast<int>(parseUnsigned(flag, takeValue(), 256));
       if (opts.threads == 0)
         die("--threads expects a positive number of threads");
+    } else if (flag == "--weights") {
+      opts.weightsPath = takeValue();
+      if (opts.weightsPath.empty())
+        die("--weights expects a file");
     } else if (flag == "--info") {
       noValue();
       opts.info = true;
@@ -237,6 +246,7 @@ struct ModelLibrary {
   const char *(*lastError)(void) = nullptr;
   void (*setNumThreads)(int) = nullptr;
   int (*getNumThreads)(void) = nullptr;
+  onnxc_status (*weightsLoad)(const onnxc_model_desc *, const char *) = nullptr;
 
   std::string lastErrorOr(onnxc_status status) const;
 };
@@ -307,6 +317,7 @@ ModelLibrary loadModel(const std::string &modelPath) {
   std::vector<std::string> optional;
   lookUp(handle, "onnxc_set_num_threads", lib.setNumThreads, optional);
   lookUp(handle, "onnxc_get_num_threads", lib.getNumThreads, optional);
+  lookUp(handle, "onnxc_weights_load", lib.weightsLoad, missing);
   if (!missing.empty()) {
     std::string list;
     for (const std::string &name : missing)
@@ -358,6 +369,11 @@ void printInfo(const onnxc_model_desc *desc) {
     std::printf("output %s: %s\n", descName(desc->outputs[i]).c_str(),
                 descType(desc->outputs[i]).c_str());
   std::printf("workspace: %" PRIu64 " bytes\n", desc->workspace_bytes);
+  if (desc->weights && desc->weights->file_name)
+    std::printf("weights: external, %s (%" PRIu64 " bytes)\n",
+                desc->weights->file_name, desc->weights->bytes);
+  else
+    std::printf("weights: embedded\n");
 }
 
 //===----------------------------------------------------------------------===//
@@ -578,6 +594,15 @@ int main(int argc, char **argv) {
       die("--threads: '" + opts.modelPath +
           "' was compiled without a thread pool (onnxc_set_num_threads)");
     lib.setNumThreads(opts.threads);
+  }
+  if (!opts.weightsPath.empty()) {
+    if (!desc->weights)
+      die("--weights: '" + opts.modelPath +
+          "' has its weights embedded (it was not compiled with "
+          "--weights=external)");
+    onnxc_status loaded = lib.weightsLoad(desc, opts.weightsPath.c_str());
+    if (loaded != ONNXC_OK)
+      die("--weights: " + lib.lastErrorOr(loaded));
   }
   onnxc_session *session = nullptr;
   onnxc_status status = lib.sessionCreate(desc, nullptr, &session);
