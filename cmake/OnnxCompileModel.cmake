@@ -91,10 +91,13 @@ function(onnx_compile_model target)
   # recompile the model too: the host's, or the one OPTIONS picks.
   set(runtime "${prefix}/lib/libonnxc_runtime.a")
   set(triple "")
+  set(external_weights FALSE)
   foreach(option IN LISTS ARG_OPTIONS)
     if(option MATCHES "^(-o|--name|--emit)(=|$)" OR option MATCHES "^-o.")
       message(FATAL_ERROR "${fn}: OPTIONS may not set '${option}'; the "
         "output, its kind and NAME are set by onnx_compile_model")
+    elseif(option STREQUAL "--weights=external")
+      set(external_weights TRUE)
     elseif(option MATCHES "^--triple=(.+)$")
       set(triple "${CMAKE_MATCH_1}")
       set(runtime "${prefix}/lib/${triple}/libonnxc_runtime.a")
@@ -120,10 +123,19 @@ function(onnx_compile_model target)
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/onnx_compile_model/${target}")
   set(object "${dir}/${name}.o")
   set(header "${dir}/${name}.h")
+  set(outputs "${object}" "${header}")
+  set(weights "")
+  if(external_weights)
+    # The runtime looks for it beside the program (or takes a path from
+    # onnxc_weights_load()); the ONNX_COMPILE_WEIGHTS property tells where
+    # to copy it from.
+    set(weights "${dir}/${name}.weights")
+    list(APPEND outputs "${weights}")
+  endif()
   file(MAKE_DIRECTORY "${dir}")
   get_filename_component(model_file "${model}" NAME)
   add_custom_command(
-    OUTPUT "${object}" "${header}"
+    OUTPUT ${outputs}
     COMMAND "${compiler}" "${model}" -o "${object}" ${flags} ${ARG_OPTIONS}
     DEPENDS "${model}" "${compiler}" ${runtime} ${ARG_DEPENDS}
     COMMENT "Compiling ONNX model ${model_file} for ${target} (${name}.h)"
@@ -149,7 +161,8 @@ function(onnx_compile_model target)
     LINKER_LANGUAGE ${language}
     ONNX_COMPILE_MODEL "${model}"
     ONNX_COMPILE_NAME "${name}"
-    ONNX_COMPILE_HEADER "${header}")
+    ONNX_COMPILE_HEADER "${header}"
+    ONNX_COMPILE_WEIGHTS "${weights}")
   target_include_directories("${target}" INTERFACE "${dir}" "${prefix}/include")
   target_link_libraries("${target}" INTERFACE m Threads::Threads)
 endfunction()

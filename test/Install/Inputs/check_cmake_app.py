@@ -219,6 +219,11 @@ def check_two_models(args, tmp, prefix):
     rows = [float(d) for d in re.findall(r"row \d: max \|difference\| to first (\S+)", out)]
     check(len(rows) == 2 and max(rows) <= 1e-5,
           "second_model (INPUT_SHAPES batch 2, default NAME) gives first's scores")
+    weights = os.path.join(binary, "first.weights")
+    os.remove(weights)
+    out = run([os.path.join(binary, "two_models")], expect_ok=False)
+    check(weights in out, "first (OPTIONS --weights=external) reads first.weights, "
+          "copied beside the program from its ONNX_COMPILE_WEIGHTS")
 
 
 def check_broken_model(args, tmp, prefix):
