@@ -1,5 +1,7 @@
 # lit configuration shared by test/ and dialects/onnx/test/.
 import os
+import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -27,3 +29,49 @@ llvm_config.add_tool_substitutions(["onnx-opt", "onnx-compile"], [config.onnxc_t
 
 if os.path.isdir(config.shared_models_dir):
     config.available_features.add("shared-models")
+
+# test/python/install.py builds the onnxc package with pip offline: pip and
+# setuptools, and wheel where setuptools predates its own bdist_wheel (70.1).
+_can_build_wheel = """
+import importlib.util as u, re, sys
+from importlib.metadata import version
+have = lambda m: u.find_spec(m) is not None
+if not (have("pip") and have("setuptools")):
+    sys.exit(1)
+setuptools = tuple(map(int, re.findall("[0-9]+", version("setuptools"))[:2]))
+sys.exit(not (setuptools >= (70, 1) or have("wheel")))
+"""
+if subprocess.run([config.python_executable, "-c", _can_build_wheel]).returncode == 0:
+    config.available_features.add("pip-install")
+else:
+    lit_config.note(f"{config.python_executable} cannot build a wheel offline (pip, setuptools "
+                    "and, before setuptools 70.1, wheel are needed; utils/setup.sh installs "
+                    "them): python/install.py is UNSUPPORTED")
+
+# aarch64 cross compiles, run under qemu-aarch64 (test/Runtime/aarch64-*):
+# the cross compiler with the target's libc, the emulator, and the runtime
+# archive the build made with them (cmake/CrossRuntimes.cmake).
+_onnxc_lib_dir = os.path.normpath(os.path.join(config.onnxc_tools_dir, os.pardir, "lib"))
+_aarch64_cc = shutil.which("aarch64-linux-gnu-gcc")
+_aarch64_libc = _aarch64_cc and subprocess.run(
+    [_aarch64_cc, "-print-file-name=libc.so.6"], capture_output=True, text=True).stdout.strip()
+_qemu_aarch64 = shutil.which("qemu-aarch64")
+_aarch64_missing = [what for what, found in [
+    ("aarch64-linux-gnu-gcc (package gcc-aarch64-linux-gnu)", _aarch64_cc),
+    ("aarch64 libc (package libc6-dev-arm64-cross)",
+     not _aarch64_cc or os.path.isabs(_aarch64_libc)),
+    ("qemu-aarch64 (package qemu-user)", _qemu_aarch64),
+    (f"{_onnxc_lib_dir}/aarch64-linux-gnu/libonnxc_runtime.a (the build makes it when it finds "
+     "aarch64-linux-gnu-gcc; ONNXC_CROSS_RUNTIMES)",
+     os.path.exists(os.path.join(_onnxc_lib_dir, "aarch64-linux-gnu", "libonnxc_runtime.a")))]
+    if not found]
+if not _aarch64_missing:
+    config.available_features.add("aarch64-cross")
+    # -L: where the emulated dynamic loader finds the target's libc
+    # (/usr/aarch64-linux-gnu on Debian).
+    _sysroot = os.path.dirname(os.path.dirname(os.path.realpath(_aarch64_libc)))
+    config.substitutions.append(("%qemu-aarch64", f"{_qemu_aarch64} -L {_sysroot}"))
+    config.substitutions.append(("%aarch64-cc", _aarch64_cc))
+else:
+    lit_config.note("the aarch64 cross tests are UNSUPPORTED, missing: "
+                    + "; ".join(_aarch64_missing) + " (utils/setup.sh installs the packages)")

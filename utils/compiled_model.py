@@ -1,34 +1,30 @@
-"""Loads a model compiled by onnx-compile into a shared library and runs it
-through the runtime's generic C API (runtime/include/onnxc/runtime.h), for
-tests and the benchmark harness.
+"""The interface the tests and utils/bench have used since before the onnxc
+package: a model compiled by onnx-compile into a shared library, run
+through the runtime's generic C API. A thin layer over the onnxc package
+(python/onnxc), imported from this checkout so that nothing needs
+installing.
 
     model = CompiledModel("model.so")
     outputs = model.run({"image": array})   # list of numpy arrays, in order
+
+Differences from onnxc.Model kept for its callers: inputs and outputs are
+(name, element type code, shape) tuples, run() returns a list and takes
+`dtype_codes`, runtime errors are RuntimeError_ (a RuntimeError), and
+lib / session / _tensor / _input_code / _check are what utils/bench's
+preallocated runs call.
 """
-import ctypes
+import os
+import sys
 
-import numpy as np
+_PYTHON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python")
+if os.path.normpath(_PYTHON) not in map(os.path.normpath, sys.path):
+    sys.path.insert(0, _PYTHON)
 
-DTYPES = {1: np.float32, 2: np.uint8, 3: np.int8, 4: np.uint16, 5: np.int16, 6: np.int32,
-          7: np.int64, 9: np.bool_, 10: np.float16, 11: np.float64, 12: np.uint32,
-          13: np.uint64, 16: np.uint16}
+import onnxc  # noqa: E402
+from onnxc import _capi  # noqa: E402
 
-
-class TensorDesc(ctypes.Structure):
-    _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
-                ("shape", ctypes.POINTER(ctypes.c_int64))]
-
-
-class ModelDesc(ctypes.Structure):
-    _fields_ = [("abi_version", ctypes.c_uint32), ("name", ctypes.c_char_p),
-                ("num_inputs", ctypes.c_int32), ("num_outputs", ctypes.c_int32),
-                ("inputs", ctypes.POINTER(TensorDesc)), ("outputs", ctypes.POINTER(TensorDesc)),
-                ("workspace_bytes", ctypes.c_uint64), ("entry", ctypes.c_void_p)]
-
-
-class Tensor(ctypes.Structure):
-    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
-                ("shape", ctypes.POINTER(ctypes.c_int64))]
+DTYPES = {code: dtype.type for code, dtype in _capi.DTYPES.items()}
+TensorDesc, ModelDesc, Tensor = _capi.TensorDesc, _capi.ModelDesc, _capi.Tensor
 
 
 class RuntimeError_(RuntimeError):
@@ -37,77 +33,42 @@ class RuntimeError_(RuntimeError):
         self.status = status
 
 
-def _describe(desc):
-    shape = tuple(desc.shape[i] for i in range(desc.rank))
-    return desc.name.decode(), desc.dtype, shape
-
-
 class CompiledModel:
     def __init__(self, path):
-        self.lib = ctypes.CDLL(path, mode=ctypes.RTLD_LOCAL)
-        self.lib.onnxc_get_model.restype = ctypes.POINTER(ModelDesc)
-        self.lib.onnxc_last_error.restype = ctypes.c_char_p
-        self.lib.onnxc_session_create.argtypes = [ctypes.POINTER(ModelDesc), ctypes.c_void_p,
-                                                  ctypes.POINTER(ctypes.c_void_p)]
-        self.lib.onnxc_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(Tensor), ctypes.c_size_t,
-                                       ctypes.POINTER(Tensor), ctypes.c_size_t]
-        self.lib.onnxc_session_destroy.argtypes = [ctypes.c_void_p]
-        self.desc = self.lib.onnxc_get_model().contents
-        self.inputs = [_describe(self.desc.inputs[i]) for i in range(self.desc.num_inputs)]
-        self.outputs = [_describe(self.desc.outputs[i]) for i in range(self.desc.num_outputs)]
-        self.workspace_bytes = self.desc.workspace_bytes
-        self.session = ctypes.c_void_p()
-        self._check(self.lib.onnxc_session_create(ctypes.byref(self.desc), None,
-                                                  ctypes.byref(self.session)))
+        try:
+            self.model = onnxc.load(path)
+        except onnxc.StatusError as e:
+            raise RuntimeError_(e.status, str(e)) from None
+        self.lib = self.model._lib
+        self.desc = self.model._desc
+        self.session = self.model._session
+        self.inputs = [(t.name, t.elem_type, t.shape) for t in self.model.inputs]
+        self.outputs = [(t.name, t.elem_type, t.shape) for t in self.model.outputs]
+        self.workspace_bytes = self.model.workspace_bytes
 
     def _check(self, status):
         if status:
             raise RuntimeError_(status, self.lib.onnxc_last_error().decode())
 
-    @staticmethod
-    def _tensor(array, dtype_code):
-        shape = (ctypes.c_int64 * max(array.ndim, 1))(*array.shape)
-        return Tensor(array.ctypes.data, dtype_code, array.ndim, shape), shape
+    _tensor = staticmethod(_capi.tensor)
 
     def _input_code(self, index, array):
         """The element type to report for `array` as input `index`: the
         declared one when the array holds it (bfloat16 arrives as uint16 bit
         patterns), else the array's own, for the runtime to reject."""
-        declared = self.inputs[index][1] if index < len(self.inputs) else None
-        if declared in DTYPES and DTYPES[declared] == array.dtype.type:
-            return declared
-        return next(c for c, t in DTYPES.items() if t == array.dtype.type and c != 16)
+        try:
+            return self.model._input_code(index, array)
+        except onnxc.StatusError as e:
+            raise RuntimeError_(e.status, str(e)) from None
 
     def run(self, feeds, dtype_codes=None):
         """Runs with `feeds` (name -> array, in any order, or a list in the
         model's order); `dtype_codes` overrides the element type reported
-        for each input (to test the runtime's checks)."""
-        if isinstance(feeds, dict):
-            names = [name for name, _, _ in self.inputs]
-            missing = [name for name in names if name not in feeds]
-            unknown = [name for name in feeds if name not in names]
-            if missing or unknown:
-                raise ValueError(f"inputs: missing {missing}, unknown {unknown}; "
-                                 f"the model takes {names}")
-            arrays = [feeds[name] for name in names]
-        else:
-            arrays = list(feeds)
-        arrays = [np.asarray(a, order="C") for a in arrays]  # keeps rank 0
-        keep = []
-        inputs = (Tensor * max(len(arrays), 1))()
-        for i, a in enumerate(arrays):
-            code = dtype_codes[i] if dtype_codes else self._input_code(i, a)
-            inputs[i], shape = self._tensor(a, code)
-            keep.append(shape)
-        results = [np.empty(shape, DTYPES[code]) for _, code, shape in self.outputs]
-        outputs = (Tensor * max(len(results), 1))()
-        for i, (r, (_, code, _)) in enumerate(zip(results, self.outputs)):
-            outputs[i], shape = self._tensor(r, code)
-            keep.append(shape)
-        self._check(self.lib.onnxc_run(self.session, inputs, len(arrays), outputs, len(results)))
-        return results
-
-    def __del__(self):
-        if getattr(self, "session", None):
-            self.lib.onnxc_session_destroy(self.session)
-            self.session = None
+        for each input (to test the runtime's checks). Returns the outputs
+        in order."""
+        try:
+            arrays = self.model._arrays(feeds)
+            codes = dtype_codes or [self.model._input_code(i, a) for i, a in enumerate(arrays)]
+            return self.model._run(arrays, codes)
+        except onnxc.StatusError as e:
+            raise RuntimeError_(e.status, str(e)) from None

@@ -1,0 +1,101 @@
+"""ctypes declarations of the generic C API of a compiled model
+(runtime/include/onnxc/runtime.h) and the element-type tables between the
+runtime's codes (ONNX's TensorProto.DataType numbers) and numpy."""
+import ctypes
+
+import numpy as np
+
+# Descriptor layouts this package reads. Version 2 appends a weights pointer
+# after `entry`; the prefix declared in ModelDesc is the same in both.
+SUPPORTED_ABI_VERSIONS = (1, 2)
+
+BFLOAT16 = 16
+
+# Element type code -> the numpy dtype of its arrays. numpy has no
+# bfloat16: its tensors are uint16 bit patterns.
+DTYPES = {
+    1: np.dtype(np.float32),
+    2: np.dtype(np.uint8),
+    3: np.dtype(np.int8),
+    4: np.dtype(np.uint16),
+    5: np.dtype(np.int16),
+    6: np.dtype(np.int32),
+    7: np.dtype(np.int64),
+    9: np.dtype(np.bool_),
+    10: np.dtype(np.float16),
+    11: np.dtype(np.float64),
+    12: np.dtype(np.uint32),
+    13: np.dtype(np.uint64),
+    BFLOAT16: np.dtype(np.uint16),
+}
+
+# (numpy kind, itemsize) -> element type code, for the arrays a caller
+# passes (bfloat16 is recognized by name, see code_of()).
+_CODES = {(dtype.kind, dtype.itemsize): code for code, dtype in DTYPES.items()
+          if code != BFLOAT16}
+
+
+def code_of(dtype, declared):
+    """The element type code of arrays of numpy `dtype` given for a tensor
+    declared as `declared`, or None when ONNX has no such type. uint16
+    arrays are bfloat16 bit patterns where bfloat16 is declared, and so is
+    any 2-byte dtype named bfloat16 (ml_dtypes')."""
+    if dtype.name == "bfloat16" and dtype.itemsize == 2:
+        return BFLOAT16
+    code = _CODES.get((dtype.kind, dtype.itemsize))
+    if code == 4 and declared == BFLOAT16:
+        return BFLOAT16
+    return code
+
+
+class TensorDesc(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
+                ("shape", ctypes.POINTER(ctypes.c_int64))]
+
+
+class ModelDesc(ctypes.Structure):
+    _fields_ = [("abi_version", ctypes.c_uint32), ("name", ctypes.c_char_p),
+                ("num_inputs", ctypes.c_int32), ("num_outputs", ctypes.c_int32),
+                ("inputs", ctypes.POINTER(TensorDesc)), ("outputs", ctypes.POINTER(TensorDesc)),
+                ("workspace_bytes", ctypes.c_uint64), ("entry", ctypes.c_void_p)]
+
+
+class Tensor(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
+                ("shape", ctypes.POINTER(ctypes.c_int64))]
+
+
+# The functions a model library must export, with their signatures.
+FUNCTIONS = {
+    "onnxc_get_model": (ctypes.c_void_p, []),
+    "onnxc_session_create": (ctypes.c_int,
+                             [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    "onnxc_session_destroy": (None, [ctypes.c_void_p]),
+    "onnxc_run": (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(Tensor), ctypes.c_size_t,
+                                 ctypes.POINTER(Tensor), ctypes.c_size_t]),
+    "onnxc_last_error": (ctypes.c_char_p, []),
+    "onnxc_dtype_name": (ctypes.c_char_p, [ctypes.c_int32]),
+    "onnxc_set_num_threads": (None, [ctypes.c_int]),
+    "onnxc_get_num_threads": (ctypes.c_int, []),
+}
+
+
+def bind(lib):
+    """Sets the signatures of `lib`'s runtime functions; returns the names
+    of those it lacks."""
+    missing = []
+    for name, (restype, argtypes) in FUNCTIONS.items():
+        function = getattr(lib, name, None)
+        if function is None:
+            missing.append(name)
+            continue
+        function.restype = restype
+        function.argtypes = argtypes
+    return missing
+
+
+def tensor(array, code):
+    """An onnxc_tensor over `array`'s buffer (C-contiguous, kept alive by
+    the caller) and the shape array it points to (keep it alive too)."""
+    shape = (ctypes.c_int64 * max(array.ndim, 1))(*array.shape)
+    return Tensor(array.ctypes.data, code, array.ndim, shape), shape

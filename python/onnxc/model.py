@@ -1,0 +1,283 @@
+"""onnxc.load() and Model: a shared library compiled by onnx-compile, run
+through the generic C API of its runtime."""
+import ctypes
+import numbers
+import os
+import threading
+import weakref
+
+import numpy as np
+
+from . import _capi
+from .errors import LoadError, TypeMismatchError, status_error
+
+# Models alive, for onnxc.set_num_threads(); and the count it last set,
+# applied to the models loaded after it (None: the runtime's default).
+_live_models = weakref.WeakSet()
+_default_threads = None
+
+
+class TensorInfo:
+    """An input or output of a model, as compiled.
+
+    name       its name in the ONNX graph
+    dtype      the numpy dtype of its arrays (uint16 for bfloat16: numpy has
+               no bfloat16, so bfloat16 tensors are uint16 bit patterns)
+    type_name  the runtime's name of its element type ("float32",
+               "bfloat16", ...)
+    elem_type  its ONNX element type (TensorProto.DataType number)
+    shape      tuple of dims (static: onnx-compile fixes every dim)
+    """
+
+    __slots__ = ("name", "dtype", "type_name", "elem_type", "shape")
+
+    def __init__(self, name, dtype, type_name, elem_type, shape):
+        self.name, self.dtype, self.type_name = name, dtype, type_name
+        self.elem_type, self.shape = elem_type, shape
+
+    @property
+    def size(self):
+        """Number of elements (1 for a scalar)."""
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __repr__(self):
+        return f"TensorInfo(name={self.name!r}, dtype={self.type_name}, shape={self.shape})"
+
+    def __eq__(self, other):
+        return isinstance(other, TensorInfo) and all(
+            getattr(self, f) == getattr(other, f) for f in self.__slots__)
+
+    __hash__ = None
+
+
+def _tensor_infos(lib, descs, count):
+    infos = []
+    for i in range(count):
+        d = descs[i]
+        if d.dtype not in _capi.DTYPES:
+            raise LoadError(f"{d.name.decode()!r} has element type code {d.dtype}, "
+                            "which this onnxc package does not know")
+        infos.append(TensorInfo(d.name.decode(), _capi.DTYPES[d.dtype],
+                                lib.onnxc_dtype_name(d.dtype).decode(), d.dtype,
+                                tuple(d.shape[j] for j in range(d.rank))))
+    return infos
+
+
+def load(path):
+    """Loads the shared library `path` compiled by onnx-compile (-o x.so)
+    and creates a session on it: a Model. Raises LoadError when the file
+    cannot be loaded, is not an onnx-compile model, or was built by an
+    incompatible onnx-compile; StatusError when the runtime cannot create
+    the session."""
+    return Model(path)
+
+
+class Model:
+    """A compiled model with one session (its workspace). Runs of one
+    Model are serialized (a lock); use a Model per thread to run
+    concurrently. close(), `with` or garbage collection destroys the
+    session.
+
+    Attributes: path, name (the model's --name), abi_version, inputs and
+    outputs (lists of TensorInfo in the model's order), workspace_bytes.
+    """
+
+    def __init__(self, path):
+        self._session = None
+        self.path = os.fspath(path)
+        if not os.path.exists(self.path):
+            raise LoadError(f"cannot load '{self.path}': no such file")
+        try:
+            # An absolute path: dlopen looks a bare file name up on the
+            # library path, not in the current directory.
+            lib = ctypes.CDLL(os.path.abspath(self.path), mode=ctypes.RTLD_LOCAL)
+        except OSError as e:
+            raise LoadError(f"cannot load '{self.path}' as a shared library: {e} "
+                            "(onnxc.load takes a .so written by onnx-compile -o NAME.so)") from None
+        missing = _capi.bind(lib)
+        if "onnxc_get_model" in missing:
+            raise LoadError(f"'{self.path}' is not a model compiled by onnx-compile: "
+                            "it exports no onnxc_get_model")
+        desc = lib.onnxc_get_model()
+        if not desc:
+            raise LoadError(f"'{self.path}': onnxc_get_model() returned NULL")
+        # The version comes first in every layout; read it before the rest.
+        version = ctypes.cast(desc, ctypes.POINTER(ctypes.c_uint32)).contents.value
+        if version not in _capi.SUPPORTED_ABI_VERSIONS:
+            raise LoadError(
+                f"'{self.path}' was built by an incompatible onnx-compile: its model descriptor "
+                f"has ABI version {version}, this onnxc package reads versions "
+                f"{', '.join(map(str, _capi.SUPPORTED_ABI_VERSIONS))}; use the onnxc package "
+                "of the onnx-compile that built it, or recompile the model")
+        if missing:
+            raise LoadError(f"'{self.path}' exports onnxc_get_model but not "
+                            f"{', '.join(missing)}: not a library written by onnx-compile")
+        self._lib = lib
+        self._desc = ctypes.cast(desc, ctypes.POINTER(_capi.ModelDesc)).contents
+        self.abi_version = version
+        self.name = self._desc.name.decode() if self._desc.name else ""
+        self.inputs = _tensor_infos(lib, self._desc.inputs, self._desc.num_inputs)
+        self.outputs = _tensor_infos(lib, self._desc.outputs, self._desc.num_outputs)
+        self.workspace_bytes = self._desc.workspace_bytes
+        self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
+        self._lock = threading.Lock()
+        session = ctypes.c_void_p()
+        self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
+                                             ctypes.byref(session)))
+        self._session = session
+        if _default_threads is not None:
+            self.set_num_threads(_default_threads)
+        _live_models.add(self)
+
+    # --- running ------------------------------------------------------------
+
+    def run(self, inputs):
+        """Runs the model on `inputs`: a dict input name -> array, or a
+        list of arrays in the order of `inputs`. Arrays are numpy arrays (or
+        anything np.asarray takes) of each input's dtype and shape;
+        non-contiguous ones are copied to C order, and none is cast to
+        another element type. Returns a dict output name -> a new array,
+        in the order of `outputs`.
+
+        Raises ValueError for a missing or unknown input name or a wrong
+        count; ShapeMismatchError / TypeMismatchError (the runtime's
+        message, naming the input) for a wrong shape or element type."""
+        arrays = self._arrays(inputs)
+        results = self._run(arrays, [self._input_code(i, a) for i, a in enumerate(arrays)])
+        return {t.name: r for t, r in zip(self.outputs, results)}
+
+    def _arrays(self, inputs):
+        """The input arrays in the model's order, C-contiguous, native byte
+        order, element types untouched."""
+        names = [t.name for t in self.inputs]
+        if isinstance(inputs, dict):
+            missing = [n for n in names if n not in inputs]
+            unknown = [n for n in inputs if n not in self._input_index]
+            if missing or unknown:
+                problems = ([f"missing {missing}"] if missing else []) + \
+                    ([f"unknown {unknown}"] if unknown else [])
+                raise ValueError(f"model '{self.name}': inputs {', '.join(problems)}; "
+                                 f"it takes {self._signature(self.inputs)}")
+            inputs = [inputs[n] for n in names]
+        elif isinstance(inputs, (list, tuple)):
+            if len(inputs) != len(names):
+                raise ValueError(f"model '{self.name}': {len(inputs)} input"
+                                 f"{'' if len(inputs) == 1 else 's'} given, it takes "
+                                 f"{len(names)}: {self._signature(self.inputs)}")
+        else:
+            raise TypeError(f"model '{self.name}': run() takes a dict of input name -> array "
+                            f"or a list of arrays, not {type(inputs).__name__}")
+        arrays = []
+        for a in inputs:
+            a = np.asarray(a, order="C")  # keeps rank 0, unlike ascontiguousarray
+            if not a.dtype.isnative:
+                a = a.astype(a.dtype.newbyteorder("="))
+            arrays.append(a)
+        return arrays
+
+    def _input_code(self, index, array):
+        """The element type code to report for `array` as input `index`
+        (the runtime compares it with the declared one)."""
+        declared = self.inputs[index].elem_type if index < len(self.inputs) else None
+        code = _capi.code_of(array.dtype, declared)
+        if code is None:
+            name = self.inputs[index].name if declared is not None else str(index)
+            want = self.inputs[index].type_name if declared is not None else "?"
+            raise TypeMismatchError(3, f"input '{name}': expected element type {want}, "
+                                       f"got numpy {array.dtype}, which has no ONNX element type")
+        return code
+
+    def _run(self, arrays, codes):
+        """Runs on C-contiguous `arrays` reported with element type
+        `codes`; returns the outputs as new arrays, in order."""
+        results = [np.empty(t.shape, t.dtype) for t in self.outputs]
+        keep = []
+        inputs = (_capi.Tensor * max(len(arrays), 1))()
+        for i, (a, code) in enumerate(zip(arrays, codes)):
+            inputs[i], shape = _capi.tensor(a, code)
+            keep.append(shape)
+        outputs = (_capi.Tensor * max(len(results), 1))()
+        for i, (r, t) in enumerate(zip(results, self.outputs)):
+            outputs[i], shape = _capi.tensor(r, t.elem_type)
+            keep.append(shape)
+        with self._lock:
+            session = self._open_session()
+            self._check(self._lib.onnxc_run(session, inputs, len(arrays), outputs, len(results)))
+        return results
+
+    def _open_session(self):
+        if not self._session:
+            raise ValueError(f"model '{self.name}' ({self.path}) is closed")
+        return self._session
+
+    def _check(self, status):
+        if status:
+            raise status_error(status, self._lib.onnxc_last_error().decode(errors="replace"))
+
+    # --- threads ------------------------------------------------------------
+
+    def set_num_threads(self, n):
+        """Threads that each run uses (the calling thread included): n >= 1,
+        or 0 for the runtime's default ($ONNXC_NUM_THREADS, else the online
+        CPUs). Every .so has its own copy of the runtime, so this applies to
+        this library (and any other Model of the same file), not to other
+        models."""
+        self._lib.onnxc_set_num_threads(_thread_count(n))
+
+    @property
+    def num_threads(self):
+        """Threads that each run of this library uses."""
+        return self._lib.onnxc_get_num_threads()
+
+    # --- lifetime -----------------------------------------------------------
+
+    def close(self):
+        """Destroys the session (and frees the workspace); later runs raise
+        ValueError. Closing twice is harmless."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:  # __init__ failed before the session existed
+            return
+        with lock:
+            if self._session:
+                self._lib.onnxc_session_destroy(self._session)
+                self._session = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown may have torn ctypes down
+            pass
+
+    @staticmethod
+    def _signature(tensors):
+        return ", ".join(f"{t.name}: {t.type_name}[{','.join(map(str, t.shape))}]"
+                         for t in tensors)
+
+    def __repr__(self):
+        state = "" if self._session else ", closed"
+        return (f"<onnxc.Model '{self.name}' from {self.path}: ({self._signature(self.inputs)}) -> "
+                f"({self._signature(self.outputs)}){state}>")
+
+
+def _thread_count(n):
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"thread count must be an integer >= 0 (0: the default), got {n!r}")
+    return int(n)
+
+
+def set_num_threads(n):
+    """set_num_threads(n) on every Model alive and every Model loaded
+    later (each .so has its own copy of the runtime and its thread count).
+    n >= 1, or 0 for the runtime's default ($ONNXC_NUM_THREADS, else the
+    online CPUs)."""
+    global _default_threads
+    _default_threads = _thread_count(n)
+    for model in list(_live_models):
+        model.set_num_threads(n)
