@@ -60,13 +60,27 @@ class ModelDesc(ctypes.Structure):
                 ("workspace_bytes", ctypes.c_uint64), ("entry", ctypes.c_void_p)]
 
 
+class WeightsDesc(ctypes.Structure):
+    _fields_ = [("file_name", ctypes.c_char_p), ("bytes", ctypes.c_uint64),
+                ("checksum", ctypes.c_uint64), ("base", ctypes.c_void_p)]
+
+
+class ModelDescV2(ctypes.Structure):
+    """ABI 2: version 1's fields, then the weights (NULL: embedded)."""
+    _fields_ = ModelDesc._fields_ + [("weights", ctypes.POINTER(WeightsDesc))]
+
+
 class Tensor(ctypes.Structure):
     _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
                 ("shape", ctypes.POINTER(ctypes.c_int64))]
 
 
-# The functions a model library must export, with their signatures.
+# The functions a model library exports, with their signatures: all of
+# them but those of OPTIONAL_FUNCTIONS (ABI 2 only) are required.
+OPTIONAL_FUNCTIONS = {"onnxc_weights_load", "onnxc_weights_release"}
 FUNCTIONS = {
+    "onnxc_weights_load": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]),
+    "onnxc_weights_release": (None, [ctypes.c_void_p]),
     "onnxc_get_model": (ctypes.c_void_p, []),
     "onnxc_session_create": (ctypes.c_int,
                              [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
@@ -82,12 +96,13 @@ FUNCTIONS = {
 
 def bind(lib):
     """Sets the signatures of `lib`'s runtime functions; returns the names
-    of those it lacks."""
+    of the required ones it lacks."""
     missing = []
     for name, (restype, argtypes) in FUNCTIONS.items():
         function = getattr(lib, name, None)
         if function is None:
-            missing.append(name)
+            if name not in OPTIONAL_FUNCTIONS:
+                missing.append(name)
             continue
         function.restype = restype
         function.argtypes = argtypes

@@ -63,13 +63,15 @@ def _tensor_infos(lib, descs, count):
     return infos
 
 
-def load(path):
+def load(path, weights=None):
     """Loads the shared library `path` compiled by onnx-compile (-o x.so)
-    and creates a session on it: a Model. Raises LoadError when the file
-    cannot be loaded, is not an onnx-compile model, or was built by an
-    incompatible onnx-compile; StatusError when the runtime cannot create
-    the session."""
-    return Model(path)
+    and creates a session on it: a Model. A model compiled with
+    --weights=external maps NAME.weights from beside the library, or the
+    file `weights` names. Raises LoadError when the file cannot be loaded,
+    is not an onnx-compile model, or was built by an incompatible
+    onnx-compile; WeightsError when the weights file is missing or wrong;
+    another StatusError when the runtime cannot create the session."""
+    return Model(path, weights)
 
 
 class Model:
@@ -79,10 +81,12 @@ class Model:
     session.
 
     Attributes: path, name (the model's --name), abi_version, inputs and
-    outputs (lists of TensorInfo in the model's order), workspace_bytes.
+    outputs (lists of TensorInfo in the model's order), workspace_bytes,
+    external_weights (the weights file name of a --weights=external model,
+    looked up beside the library; None when the weights are embedded).
     """
 
-    def __init__(self, path):
+    def __init__(self, path, weights=None):
         self._session = None
         self.path = os.fspath(path)
         if not os.path.exists(self.path):
@@ -113,8 +117,12 @@ class Model:
             raise LoadError(f"'{self.path}' exports onnxc_get_model but not "
                             f"{', '.join(missing)}: not a library written by onnx-compile")
         self._lib = lib
-        self._desc = ctypes.cast(desc, ctypes.POINTER(_capi.ModelDesc)).contents
+        layout = _capi.ModelDescV2 if version >= 2 else _capi.ModelDesc
+        self._desc = ctypes.cast(desc, ctypes.POINTER(layout)).contents
         self.abi_version = version
+        self.external_weights = None
+        if version >= 2 and self._desc.weights:
+            self.external_weights = self._desc.weights.contents.file_name.decode()
         self.name = self._desc.name.decode() if self._desc.name else ""
         self.inputs = _tensor_infos(lib, self._desc.inputs, self._desc.num_inputs)
         self.outputs = _tensor_infos(lib, self._desc.outputs, self._desc.num_outputs)
@@ -122,12 +130,28 @@ class Model:
         self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
         self._lock = threading.Lock()
         session = ctypes.c_void_p()
-        self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
-                                             ctypes.byref(session)))
+        if weights is None:
+            self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
+                                                 ctypes.byref(session)))
+        else:
+            self._load_weights(os.fspath(weights))
+            # The session takes its own reference to the mapping.
+            try:
+                self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
+                                                     ctypes.byref(session)))
+            finally:
+                lib.onnxc_weights_release(ctypes.byref(self._desc))
         self._session = session
         if _default_threads is not None:
             self.set_num_threads(_default_threads)
         _live_models.add(self)
+
+    def _load_weights(self, path):
+        if self.external_weights is None:
+            raise ValueError(f"'{self.path}' has its weights embedded; weights= is for a model "
+                             "compiled with --weights=external")
+        self._check(self._lib.onnxc_weights_load(ctypes.byref(self._desc),
+                                                 os.fsencode(path)))
 
     # --- running ------------------------------------------------------------
 

@@ -216,12 +216,21 @@ for weights in ("embedded", "external"):
     with onnxc.load(onnxc.compile(weighted, os.path.join(workdir, f"{weights}.so"),
                                   weights=weights)) as m:
         assert np.allclose(m.run([x])["y"], x @ w), weights
-assert os.path.exists(os.path.join(workdir, "external.weights"))
-onnxc.compile(weighted, os.path.join(workdir, "lost.so"), weights="external")
-os.remove(os.path.join(workdir, "lost.weights"))
-e = expect(onnxc.WeightsError, onnxc.load, os.path.join(workdir, "lost.so"))
-# CHECK: WeightsError: model 'lost': {{.*}}lost.weights{{.*}}
+        print(weights, "weights:", m.external_weights)
+        # CHECK: embedded weights: None
+        # CHECK: external weights: external.weights
+expect(ValueError, onnxc.load, os.path.join(workdir, "embedded.so"), weights="x.weights")
+# CHECK: ValueError: '{{.*}}embedded.so' has its weights embedded; weights= is for a model compiled with --weights=external
+onnxc.compile(weighted, os.path.join(workdir, "moved.so"), weights="external")
+elsewhere = os.path.join(workdir, "elsewhere.weights")
+os.rename(os.path.join(workdir, "moved.weights"), elsewhere)
+e = expect(onnxc.WeightsError, onnxc.load, os.path.join(workdir, "moved.so"))
+# CHECK: WeightsError: model 'moved': {{.*}}moved.weights{{.*}}
 assert e.status == 6
+with onnxc.load(os.path.join(workdir, "moved.so"), weights=elsewhere) as m:
+    assert np.allclose(m.run([x])["y"], x @ w)
+expect(onnxc.WeightsError, onnxc.load, os.path.join(workdir, "moved.so"), weights=pair)
+# CHECK: WeightsError: {{.*}}pair.onnx{{.*}}
 
 # --- compile failures name the node -------------------------------------------
 
