@@ -50,13 +50,13 @@ class TensorInfo:
     __hash__ = None
 
 
-def _tensor_infos(lib, descs, count):
+def _tensor_infos(path, lib, descs, count):
     infos = []
     for i in range(count):
         d = descs[i]
         if d.dtype not in _capi.DTYPES:
-            raise LoadError(f"{d.name.decode()!r} has element type code {d.dtype}, "
-                            "which this onnxc package does not know")
+            raise LoadError(f"'{path}': tensor '{d.name.decode()}' has element type code "
+                            f"{d.dtype}, which this onnxc package does not know")
         infos.append(TensorInfo(d.name.decode(), _capi.DTYPES[d.dtype],
                                 lib.onnxc_dtype_name(d.dtype).decode(), d.dtype,
                                 tuple(d.shape[j] for j in range(d.rank))))
@@ -124,8 +124,8 @@ class Model:
         if version >= 2 and self._desc.weights:
             self.external_weights = self._desc.weights.contents.file_name.decode()
         self.name = self._desc.name.decode() if self._desc.name else ""
-        self.inputs = _tensor_infos(lib, self._desc.inputs, self._desc.num_inputs)
-        self.outputs = _tensor_infos(lib, self._desc.outputs, self._desc.num_outputs)
+        self.inputs = _tensor_infos(self.path, lib, self._desc.inputs, self._desc.num_inputs)
+        self.outputs = _tensor_infos(self.path, lib, self._desc.outputs, self._desc.num_outputs)
         self.workspace_bytes = self._desc.workspace_bytes
         self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
         self._lock = threading.Lock()

@@ -82,7 +82,8 @@ expect(ValueError, onnxc.compile, pair, "out.so", compiler=fake, input_shapes={"
 # CHECK: ValueError: onnxc.compile(): input_shapes['a'] must hold non-negative integers, got (2, -1)
 expect(ValueError, onnxc.compile, pair, "out.so", compiler=fake, opt_level=4)
 # CHECK: ValueError: onnxc.compile(): opt_level must be 0, 1, 2 or 3, got 4
-expect(FileNotFoundError, onnxc.compile, os.path.join(workdir, "none.onnx"), "out.so", compiler=fake)
+expect(FileNotFoundError, onnxc.compile, os.path.join(workdir, "none.onnx"), "out.so",
+       compiler=fake)
 # CHECK: FileNotFoundError: [Errno 2] ONNX model not found: '{{.*}}none.onnx'
 
 # Lookup: compiler= first, then $ONNXC_COMPILE, then PATH.
