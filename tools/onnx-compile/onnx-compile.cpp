@@ -3,12 +3,14 @@
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Driver/Driver.h"
 #include "onnxc/Transforms/Passes.h"
+#include "onnxc/runtime.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "mlir/IR/AsmState.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -145,6 +147,10 @@ int main(int argc, char **argv) {
   printStats->addCategory(category);
   cl::HideUnrelatedOptions(category);
   printStats->setHiddenFlag(cl::NotHidden);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "onnx-compile " << ONNXC_VERSION << " (LLVM " << LLVM_VERSION_STRING
+       << ", runtime ABI " << ONNXC_ABI_VERSION << ")\n";
+  });
   cl::ParseCommandLineOptions(
       argc, argv,
       "onnx-compile: an ahead-of-time compiler for ONNX models\n\n"

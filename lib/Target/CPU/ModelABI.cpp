@@ -9,6 +9,7 @@
 
 #include "onnxc/Target/CPU/CPUTarget.h"
 #include "onnxc/Transforms/ExternalWeights.h"
+#include "onnxc/runtime.h"
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -22,8 +23,8 @@ using namespace mlir;
 
 namespace onnxc {
 
-/// Must match ONNXC_ABI_VERSION of runtime/include/onnxc/runtime.h.
-static constexpr uint32_t kABIVersion = 2;
+/// The descriptor layout this file emits (runtime/include/onnxc/runtime.h).
+static constexpr uint32_t kABIVersion = ONNXC_ABI_VERSION;
 /// The graph function's name after import.
 static constexpr llvm::StringLiteral kGraphFunction = "main_graph";
 
