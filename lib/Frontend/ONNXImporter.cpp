@@ -414,10 +414,11 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
     if (!mode || mode.getValue() == "nearest") {
       bool down = false, up = false;
       if (inputs.size() == 2)
-        if (DenseElementsAttr scales = onnx_ir::getConstantElements(inputs[1]))
-          for (const APFloat &scale : scales.getValues<APFloat>()) {
-            down |= scale.convertToDouble() < 1.0;
-            up |= scale.convertToDouble() > 1.0;
+        if (std::optional<onnx_ir::ConstantValues> scales =
+                onnx_ir::getConstantValues(inputs[1]))
+          for (int64_t i = 0; i < scales->size(); ++i) {
+            down |= scales->asDouble(i) < 1.0;
+            up |= scales->asDouble(i) > 1.0;
           }
       if (down && up)
         return error(loc) << where

@@ -21,44 +21,11 @@ namespace {
 
 constexpr int64_t kMaxFoldedElements = 4096;
 
-/// A constant's elements as doubles (float types) or int64 (integers).
-struct ConstValues {
-  bool isFloat = false;
-  SmallVector<int64_t> shape;
-  SmallVector<double> floats;
-  SmallVector<int64_t> ints;
-  int64_t size() const {
-    return isFloat ? floats.size() : ints.size();
-  }
-  double asDouble(int64_t i) const {
-    return isFloat ? floats[i] : static_cast<double>(ints[i]);
-  }
-  int64_t asInt(int64_t i) const {
-    return isFloat ? static_cast<int64_t>(floats[i]) : ints[i];
-  }
-};
+using ConstValues = ConstantValues;
 
+/// A small constant operand's elements, or nullopt (see readConstant()).
 std::optional<ConstValues> readValues(Attribute attr) {
-  DenseElementsAttr dense = toDenseElements(dyn_cast_or_null<ElementsAttr>(attr));
-  if (!dense || dense.getNumElements() > kMaxFoldedElements)
-    return std::nullopt;
-  ConstValues values;
-  values.shape.assign(dense.getType().getShape().begin(),
-                      dense.getType().getShape().end());
-  Type elementType = dense.getElementType();
-  if (isa<FloatType>(elementType)) {
-    values.isFloat = true;
-    for (const APFloat &v : dense.getValues<APFloat>())
-      values.floats.push_back(v.convertToDouble());
-    return values;
-  }
-  if (!isa<IntegerType>(elementType))
-    return std::nullopt;
-  bool isUnsigned = elementType.isUnsignedInteger() || elementType.isInteger(1);
-  for (const APInt &v : dense.getValues<APInt>())
-    values.ints.push_back(isUnsigned ? static_cast<int64_t>(v.getZExtValue())
-                                     : v.getSExtValue());
-  return values;
+  return readConstant(attr, kMaxFoldedElements);
 }
 
 /// The result type if folding into it is allowed: static and small.
@@ -95,7 +62,7 @@ Attribute makeElements(RankedTensorType type, const ConstValues &values) {
   for (int64_t i = 0; i < values.size(); ++i) {
     int64_t v = values.asInt(i);
     if (intType.getWidth() == 1)
-      v = values.isFloat ? values.floats[i] != 0 : v != 0;
+      v = values.asDouble(i) != 0;
     result.push_back(APInt(intType.getWidth(), static_cast<uint64_t>(v),
                            /*isSigned=*/!intType.isUnsigned(),
                            /*implicitTrunc=*/true));
@@ -121,6 +88,16 @@ int64_t broadcastIndex(ArrayRef<int64_t> outShape, ArrayRef<int64_t> inShape,
   return inIndex;
 }
 
+/// True when `inShape` broadcasts to `outShape` (trailing dims equal or 1).
+bool broadcastsTo(ArrayRef<int64_t> inShape, ArrayRef<int64_t> outShape) {
+  if (inShape.size() > outShape.size())
+    return false;
+  for (auto [in, out] : llvm::zip(llvm::reverse(inShape), llvm::reverse(outShape)))
+    if (in != 1 && in != out)
+      return false;
+  return true;
+}
+
 using ElementFn = std::function<std::optional<double>(ArrayRef<double>)>;
 using IntElementFn = std::function<std::optional<int64_t>(ArrayRef<int64_t>)>;
 
@@ -138,14 +115,23 @@ Attribute foldElementwise(Operation *op, ArrayRef<Attribute> operands,
       return nullptr;
     inputs.push_back(std::move(*values));
   }
+  // ONNX's type variables make the operands agree; an op that does not
+  // (mixed IR from elsewhere) is left alone rather than misread.
   bool isFloat = inputs[0].isFloat;
+  for (const ConstValues &in : inputs)
+    if (in.isFloat != isFloat)
+      return nullptr;
+  ArrayRef<int64_t> shape = resultType.getShape();
+  for (const ConstValues &in : inputs)
+    if (!broadcastsTo(in.shape, shape))
+      return nullptr;
   ConstValues result;
   result.isFloat = isFloat && floatFn;
   for (int64_t i = 0, e = resultType.getNumElements(); i < e; ++i) {
     if (isFloat) {
       SmallVector<double> args;
       for (const ConstValues &in : inputs)
-        args.push_back(in.asDouble(broadcastIndex(resultType.getShape(), in.shape, i)));
+        args.push_back(in.asDouble(broadcastIndex(shape, in.shape, i)));
       if (!floatFn)
         return nullptr;
       std::optional<double> v = floatFn(args);
@@ -155,7 +141,7 @@ Attribute foldElementwise(Operation *op, ArrayRef<Attribute> operands,
     } else {
       SmallVector<int64_t> args;
       for (const ConstValues &in : inputs)
-        args.push_back(in.asInt(broadcastIndex(resultType.getShape(), in.shape, i)));
+        args.push_back(in.asInt(broadcastIndex(shape, in.shape, i)));
       if (!intFn)
         return nullptr;
       std::optional<int64_t> v = intFn(args);
@@ -164,12 +150,8 @@ Attribute foldElementwise(Operation *op, ArrayRef<Attribute> operands,
       result.ints.push_back(*v);
     }
   }
-  // Comparisons of floats produce i1 results from a float computation.
-  if (result.isFloat && !isa<FloatType>(resultType.getElementType())) {
-    result.isFloat = false;
-    for (double v : result.floats)
-      result.ints.push_back(static_cast<int64_t>(v));
-  }
+  // Comparisons of floats give i1 results from a float computation;
+  // makeElements converts.
   return makeElements(resultType, result);
 }
 
@@ -177,19 +159,22 @@ Attribute foldElementwise(Operation *op, ArrayRef<Attribute> operands,
 /// elements.
 Attribute foldReshapeLike(Operation *op, Attribute data) {
   RankedTensorType resultType = foldableType(op->getResult(0).getType());
-  DenseElementsAttr dense = toDenseElements(dyn_cast_or_null<ElementsAttr>(data));
-  if (!resultType || !dense ||
-      dense.getNumElements() != resultType.getNumElements())
+  if (!resultType)
     return nullptr;
-  return dense.reshape(resultType);
+  auto elements = dyn_cast_or_null<ElementsAttr>(data);
+  if (!elements || elements.getNumElements() != resultType.getNumElements() ||
+      elements.getElementType() != resultType.getElementType())
+    return nullptr;
+  DenseElementsAttr dense = toDenseElements(elements);
+  return dense ? dense.reshape(resultType) : nullptr;
 }
 
 } // namespace
 
+// ConstantLike ops must always fold: m_Constant reads the first fold
+// result without checking, so every value form is turned into an attribute.
 OpFoldResult ConstantOp::fold(FoldAdaptor) {
-  if (std::optional<ElementsAttr> value = getValue())
-    return *value;
-  return nullptr;
+  return getConstantOpValue(*this);
 }
 
 OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
@@ -300,19 +285,42 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(
-      *this, {adaptor.getCondition(), adaptor.getX(), adaptor.getY()},
-      nullptr, [](ArrayRef<int64_t> v) -> std::optional<int64_t> {
-        return v[0] ? v[1] : v[2];
-      });
+  // The condition is bool while X and Y may be floats: select from the
+  // values as they are instead of through one element kind.
+  RankedTensorType resultType = foldableType(getType());
+  std::optional<ConstValues> cond = readValues(adaptor.getCondition());
+  std::optional<ConstValues> x = readValues(adaptor.getX());
+  std::optional<ConstValues> y = readValues(adaptor.getY());
+  if (!resultType || !cond || !x || !y || cond->isFloat ||
+      x->isFloat != y->isFloat ||
+      !broadcastsTo(cond->shape, resultType.getShape()) ||
+      !broadcastsTo(x->shape, resultType.getShape()) ||
+      !broadcastsTo(y->shape, resultType.getShape()))
+    return nullptr;
+  ConstValues result;
+  result.isFloat = x->isFloat;
+  ArrayRef<int64_t> shape = resultType.getShape();
+  for (int64_t i = 0, e = resultType.getNumElements(); i < e; ++i) {
+    const ConstValues &from =
+        cond->ints[broadcastIndex(shape, cond->shape, i)] ? *x : *y;
+    int64_t j = broadcastIndex(shape, from.shape, i);
+    if (result.isFloat)
+      result.floats.push_back(from.floats[j]);
+    else
+      result.ints.push_back(from.ints[j]);
+  }
+  return makeElements(resultType, result);
 }
 
 OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType() && getRankedType(getInput()) &&
       getRankedType(getInput()).hasStaticShape())
     return getInput();
-  DenseElementsAttr dense =
-      toDenseElements(dyn_cast_or_null<ElementsAttr>(adaptor.getInput()));
+  // Only small inputs are viewed: a splat weight is rare, copying one is not.
+  auto input = dyn_cast_or_null<ElementsAttr>(adaptor.getInput());
+  DenseElementsAttr dense;
+  if (input && input.getNumElements() <= kMaxFoldedElements)
+    dense = toDenseElements(input);
   RankedTensorType resultType = foldableType(getType(), /*splat=*/true);
   if (dense && resultType && dense.isSplat())
     return DenseElementsAttr::get(resultType, dense.getSplatValue<Attribute>());
@@ -327,12 +335,13 @@ OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor) {
   if (!resultType)
     return nullptr;
   if (std::optional<ElementsAttr> value = getValue()) {
-    DenseElementsAttr dense = toDenseElements(*value);
-    if (!dense || dense.getNumElements() != 1)
+    TypedAttr fill = getSingleElement(*value);
+    if (!fill || fill.getType() != resultType.getElementType())
       return nullptr;
-    return DenseElementsAttr::get(resultType,
-                                  *dense.getValues<Attribute>().begin());
+    return DenseElementsAttr::get(resultType, fill);
   }
+  if (!resultType.getElementType().isF32())
+    return nullptr;
   return DenseElementsAttr::get(resultType, 0.0f);
 }
 
@@ -357,15 +366,24 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
     return nullptr;
   int64_t rank = resultType.getRank();
   int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  if (axis < 0 || axis >= rank)
+    return nullptr;
   SmallVector<ConstValues> inputs;
   for (Attribute attr : adaptor.getInputs()) {
     std::optional<ConstValues> values = readValues(attr);
-    if (!values)
+    if (!values || static_cast<int64_t>(values->shape.size()) != rank)
+      return nullptr;
+    if (!inputs.empty() && values->isFloat != inputs[0].isFloat)
       return nullptr;
     inputs.push_back(std::move(*values));
   }
+  if (inputs.empty())
+    return nullptr;
   // Copy blocks of the inner (post-axis) elements, input by input.
   int64_t outer = product(resultType.getShape().take_front(axis));
+  for (const ConstValues &in : inputs)
+    if (outer * product(ArrayRef(in.shape).drop_front(axis)) != in.size())
+      return nullptr;
   ConstValues result;
   result.isFloat = inputs[0].isFloat;
   for (int64_t o = 0; o < outer; ++o) {
@@ -386,10 +404,13 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   RankedTensorType resultType = foldableType(getType());
   std::optional<ConstValues> data = readValues(adaptor.getData());
   std::optional<ConstValues> indices = readValues(adaptor.getIndices());
-  if (!resultType || !data || !indices)
+  if (!resultType || !data || !indices || indices->isFloat ||
+      data->shape.empty())
     return nullptr;
   int64_t rank = data->shape.size();
   int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  if (axis < 0 || axis >= rank)
+    return nullptr;
   int64_t outer = product(ArrayRef(data->shape).take_front(axis));
   int64_t dim = data->shape[axis];
   int64_t inner = product(ArrayRef(data->shape).drop_front(axis + 1));
@@ -423,16 +444,24 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     return nullptr;
   if (!isNone(getSteps()) && !(steps = getConstantInts(getSteps())))
     return nullptr;
-  if (!resultType || !data || !starts)
+  if (!resultType || !data || !starts ||
+      (axes && axes->size() != starts->size()) ||
+      (steps && steps->size() != starts->size()))
     return nullptr;
   int64_t rank = data->shape.size();
+  if (resultType.getRank() != rank)
+    return nullptr;
   SmallVector<int64_t> start(rank, 0), step(rank, 1);
   for (size_t i = 0; i < starts->size(); ++i) {
     int64_t axis = axes ? (*axes)[i] : static_cast<int64_t>(i);
     if (axis < 0)
       axis += rank;
+    if (axis < 0 || axis >= rank)
+      return nullptr;
     int64_t dim = data->shape[axis];
     step[axis] = steps ? (*steps)[i] : 1;
+    if (step[axis] == 0)
+      return nullptr;
     int64_t s = (*starts)[i] < 0 ? (*starts)[i] + dim : (*starts)[i];
     start[axis] = step[axis] < 0 ? std::clamp<int64_t>(s, -1, dim - 1)
                                  : std::clamp<int64_t>(s, 0, dim);
@@ -445,7 +474,10 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     for (int64_t d = rank - 1; d >= 0; --d) {
       int64_t coord = rest % outShape[d];
       rest /= outShape[d];
-      src += (start[d] + coord * step[d]) * stride;
+      int64_t at = start[d] + coord * step[d];
+      if (at < 0 || at >= data->shape[d])
+        return nullptr;
+      src += at * stride;
       stride *= data->shape[d];
     }
     if (result.isFloat)
@@ -461,7 +493,7 @@ OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
   std::optional<ConstValues> start = readValues(adaptor.getStart());
   std::optional<ConstValues> delta = readValues(adaptor.getDelta());
   if (!resultType || !start || !delta || start->size() != 1 ||
-      delta->size() != 1)
+      delta->size() != 1 || start->isFloat != delta->isFloat)
     return nullptr;
   ConstValues result;
   result.isFloat = start->isFloat;

@@ -112,10 +112,9 @@ struct ConstantOfShapeLowering : OpConversionPattern<ConstantOfShapeOp> {
     // The value attribute is a one-element tensor; absent, it is f32 0.
     TypedAttr value = rewriter.getF32FloatAttr(0);
     if (ElementsAttr attr = op.getValueAttr()) {
-      DenseElementsAttr dense = toDenseElements(attr);
-      if (!dense || dense.getNumElements() != 1)
+      value = getSingleElement(attr);
+      if (!value)
         return rewriter.notifyMatchFailure(op, "value must hold one element");
-      value = cast<TypedAttr>(*dense.getValues<Attribute>().begin());
     }
     if (value.getType() != resultType.getElementType())
       return rewriter.notifyMatchFailure(op,

@@ -5,6 +5,7 @@
 #include "onnxc/Conversion/Passes.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -26,12 +27,12 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
   LogicalResult
   matchAndRewrite(ConstantOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    std::optional<ElementsAttr> value = op.getValue();
+    ElementsAttr value = getConstantOpValue(op);
     if (!value)
-      return failure();
+      return rewriter.notifyMatchFailure(op, "no supported value attribute");
     // Tensor constants of unsigned integers are fine too: arith.constant
     // requires signless types of scalars only.
-    auto typed = dyn_cast<TypedAttr>(*value);
+    auto typed = dyn_cast<TypedAttr>(value);
     if (!typed || !isa<TensorType>(typed.getType()))
       return failure();
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, typed);

@@ -115,10 +115,10 @@ FailureOr<Value> getPadValue(PadOp op, Value constantValue, Type element,
   if (!type.hasStaticShape() || type.getNumElements() != 1)
     return rewriter.notifyMatchFailure(
         op, "constant_value must hold exactly one element");
-  if (DenseElementsAttr dense = getConstantElements(op.getConstantValue()))
-    if (auto value = dyn_cast<TypedAttr>(*dense.getValues<Attribute>().begin()))
-      if (value.getType() == element)
-        return elementConstant(rewriter, loc, value);
+  Operation *def = op.getConstantValue().getDefiningOp();
+  if (TypedAttr value = getSingleElement(getConstantOpValue(def)))
+    if (value.getType() == element)
+      return elementConstant(rewriter, loc, value);
   return extractScalar(rewriter, loc, constantValue);
 }
 

@@ -109,14 +109,14 @@ getResizedDims(ResizeOp op, ArrayRef<int64_t> inputShape,
       dims[axis].scale = scale;
     return dims;
   }
-  DenseElementsAttr scales;
+  std::optional<ConstantValues> scales;
   if (!isNone(op.getScales()))
-    scales = getConstantElements(op.getScales());
-  if (!scales || scales.getNumElements() != static_cast<int64_t>(axes.size()) ||
-      !isa<FloatType>(scales.getElementType()))
+    scales = getConstantValues(op.getScales());
+  if (!scales || scales->size() != static_cast<int64_t>(axes.size()) ||
+      !scales->isFloat)
     return failure();
-  for (auto [axis, scale] : llvm::zip(axes, scales.getValues<APFloat>()))
-    dims[axis].scale = scale.convertToFloat();
+  for (auto [i, axis] : llvm::enumerate(axes))
+    dims[axis].scale = static_cast<float>(scales->asDouble(i));
   return dims;
 }
 

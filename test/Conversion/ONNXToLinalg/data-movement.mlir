@@ -127,3 +127,17 @@ func.func @gather_dynamic_axis(%x: tensor<?x4xf32>, %i: tensor<3xi64>) -> tensor
   %0 = "onnx.Gather"(%x, %i) {axis = 0 : i64} : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// Constants in the value_int(s) / value_float(s) forms lower like value
+// (they used to stay onnx.Constant: "no lowering to linalg").
+// CHECK-LABEL: func.func @constant_value_forms
+// CHECK-DAG: arith.constant dense<7> : tensor<i64>
+// CHECK-DAG: arith.constant dense<[1.000000e+00, 2.500000e+00]> : tensor<2xf32>
+// CHECK-NOT: onnx.Constant
+func.func @constant_value_forms() -> (tensor<i64>, tensor<2xf32>) {
+  %i = "onnx.Constant"() {value_int = 7 : i64} : () -> tensor<i64>
+  %f = "onnx.Constant"() {value_floats = array<f32: 1.0, 2.5>} : () -> tensor<2xf32>
+  return %i, %f : tensor<i64>, tensor<2xf32>
+}

@@ -589,14 +589,12 @@ LogicalResult OneHotOp::inferShapes() {
   if (failed(axis))
     return failure();
   int64_t depth = kDynamic;
-  if (DenseElementsAttr attr = getConstantElements(getDepth())) {
-    if (attr.getNumElements() != 1)
+  if (std::optional<ConstantValues> values = getConstantValues(getDepth())) {
+    if (values->size() != 1)
       return emitOpError("depth must hold one value");
-    if (isa<FloatType>(attr.getElementType()))
-      depth = static_cast<int64_t>(
-          (*attr.getValues<APFloat>().begin()).convertToDouble());
-    else
-      depth = (*attr.getValues<APInt>().begin()).getSExtValue();
+    depth = values->asInt(0);
+    if (depth <= 0)
+      return emitOpError() << "depth must be positive, got " << depth;
   }
   SmallVector<int64_t> shape(indices.getShape());
   shape.insert(shape.begin() + *axis, depth);
@@ -606,27 +604,27 @@ LogicalResult OneHotOp::inferShapes() {
 
 LogicalResult RangeOp::inferShapes() {
   Type elementType = getElementType(getStart());
-  DenseElementsAttr start = getConstantElements(getStart());
-  DenseElementsAttr limit = getConstantElements(getLimit());
-  DenseElementsAttr delta = getConstantElements(getDelta());
+  std::optional<ConstantValues> start = getConstantValues(getStart());
+  std::optional<ConstantValues> limit = getConstantValues(getLimit());
+  std::optional<ConstantValues> delta = getConstantValues(getDelta());
   if (!start || !limit || !delta) {
     setResultType(*this, 0, {kDynamic}, elementType);
     return success();
   }
-  for (DenseElementsAttr attr : {start, limit, delta})
-    if (attr.getNumElements() != 1)
+  for (const ConstantValues &values : {*start, *limit, *delta})
+    if (values.size() != 1)
       return emitOpError("start, limit and delta must be scalars");
-  auto scalar = [](DenseElementsAttr attr) -> double {
-    if (isa<FloatType>(attr.getElementType()))
-      return (*attr.getValues<APFloat>().begin()).convertToDouble();
-    return static_cast<double>((*attr.getValues<APInt>().begin()).getSExtValue());
-  };
-  double step = scalar(delta);
+  double step = delta->asDouble(0);
   if (step == 0)
     return emitOpError("delta must be non-zero");
-  int64_t count = static_cast<int64_t>(
-      std::max(0.0, std::ceil((scalar(limit) - scalar(start)) / step)));
-  setResultType(*this, 0, {count}, elementType);
+  double count =
+      std::ceil((limit->asDouble(0) - start->asDouble(0)) / step);
+  if (std::isnan(count) || count > static_cast<double>(INT32_MAX))
+    return emitOpError() << "has " << count
+                         << " elements; start, limit and delta must give a "
+                            "finite count below 2^31";
+  setResultType(*this, 0, {static_cast<int64_t>(std::max(0.0, count))},
+                elementType);
   return success();
 }
 
@@ -700,9 +698,9 @@ LogicalResult ResizeOp::inferShapes() {
   std::optional<SmallVector<int64_t>> sizes;
   if (!isNone(getSizes()))
     sizes = getConstantInts(getSizes());
-  DenseElementsAttr scales;
+  std::optional<ConstantValues> scales;
   if (!isNone(getScales()))
-    scales = getConstantElements(getScales());
+    scales = getConstantValues(getScales());
   if (sizes && !sizes->empty()) {
     if (sizes->size() != axes.size())
       return emitOpError() << "sizes has " << sizes->size()
@@ -726,14 +724,18 @@ LogicalResult ResizeOp::inferShapes() {
                                 : static_cast<int64_t>(
                                       std::round(scale * shape[axis]));
     }
-  } else if (scales && scales.getNumElements() > 0) {
-    if (static_cast<size_t>(scales.getNumElements()) != axes.size())
-      return emitOpError() << "scales has " << scales.getNumElements()
+  } else if (scales && scales->size() > 0) {
+    if (static_cast<size_t>(scales->size()) != axes.size())
+      return emitOpError() << "scales has " << scales->size()
                            << " values, expected " << axes.size();
-    for (auto [axis, scale] : llvm::zip(axes, scales.getValues<APFloat>()))
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      double scale = scales->asDouble(i);
+      if (!(scale > 0) || std::isinf(scale))
+        return emitOpError() << "scales must be positive and finite, got "
+                             << scale;
       if (shape[axis] != kDynamic)
-        shape[axis] = static_cast<int64_t>(
-            std::floor(shape[axis] * scale.convertToDouble()));
+        shape[axis] = static_cast<int64_t>(std::floor(shape[axis] * scale));
+    }
   } else {
     for (int64_t axis : axes)
       shape[axis] = kDynamic;

@@ -49,16 +49,73 @@ broadcastShapes(mlir::Operation *op, llvm::ArrayRef<int64_t> lhs,
 mlir::FailureOr<int64_t> normalizeAxis(mlir::Operation *op, int64_t axis,
                                        int64_t rank, llvm::StringRef what);
 
+/// The most elements getConstantValues() and readConstant() read unless told
+/// otherwise: shape and scalar operands are far smaller, and reading a
+/// weight as numbers would copy it.
+constexpr int64_t kMaxReadConstantElements = 1 << 16;
+
+/// The elements of a constant read as numbers, whatever the attribute that
+/// holds them (dense, splat or resource blob; an onnx.Constant's value,
+/// value_float(s) or value_int(s)) and whatever their element type. This is
+/// the one checked way to read constant operands: folders and shape
+/// functions must not cast attributes or call getValues<T> themselves.
+struct ConstantValues {
+  mlir::Type elementType;
+  llvm::SmallVector<int64_t> shape;
+  /// True for float element types: `floats` holds the values. Otherwise
+  /// `ints` does; unsigned integers and bools are zero-extended (a u64 above
+  /// INT64_MAX wraps).
+  bool isFloat = false;
+  llvm::SmallVector<double> floats;
+  llvm::SmallVector<int64_t> ints;
+
+  int64_t size() const {
+    return isFloat ? static_cast<int64_t>(floats.size())
+                   : static_cast<int64_t>(ints.size());
+  }
+  double asDouble(int64_t i) const;
+  /// Element `i` as an integer; floats are truncated toward zero, saturate
+  /// at the int64 range and NaN reads as 0 (never undefined behavior).
+  int64_t asInt(int64_t i) const;
+};
+
+/// Reads `attr` when it is an elements attribute of a float or integer type
+/// with readable data and at most `maxElements` elements; nullopt otherwise.
+std::optional<ConstantValues>
+readConstant(mlir::Attribute attr,
+             int64_t maxElements = kMaxReadConstantElements);
+
+/// readConstant() of the value of the onnx.Constant defining `v`; nullopt
+/// when `v` is not defined by one.
+std::optional<ConstantValues>
+getConstantValues(mlir::Value v,
+                  int64_t maxElements = kMaxReadConstantElements);
+
+/// The single value of a constant scalar operand (rank 0 or one element) as
+/// a double, or nullopt when `v` is not such a constant.
+std::optional<double> getConstantScalar(mlir::Value v);
+
+/// The only element of `attr` (an elements attribute holding exactly one,
+/// of any storage kind) as a typed scalar attribute; null otherwise.
+mlir::TypedAttr getSingleElement(mlir::Attribute attr);
+
 /// The values of an integer constant operand (onnx.Constant, folded or
-/// imported), or nullopt when `v` is not a known constant.
+/// imported), or nullopt when `v` is not a known integer constant.
 std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value v);
 
+/// The value of an onnx.Constant as an elements attribute, whichever of its
+/// attributes holds it (value, value_float, value_floats, value_int,
+/// value_ints); null for the string and sparse forms the verifier rejects.
+mlir::ElementsAttr getConstantOpValue(mlir::Operation *constantOp);
+
 /// The elements of `v` when it is an onnx.Constant, as a dense attribute
-/// (resource-backed initializers are viewed in place); null otherwise.
+/// (resource-backed initializers are copied); null otherwise. For code that
+/// needs the attribute itself (a splat value, a reshape); read numbers with
+/// getConstantValues().
 mlir::DenseElementsAttr getConstantElements(mlir::Value v);
 
 /// Views any elements attribute as dense (resource blobs included); null if
-/// the attribute has no readable data.
+/// the attribute has no readable data or its blob does not match its type.
 mlir::DenseElementsAttr toDenseElements(mlir::ElementsAttr attr);
 
 /// Creates an onnx.Constant of `type` whose value is a resource blob named
