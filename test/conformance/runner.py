@@ -40,13 +40,16 @@ def write_test(name, status, nodes, inputs, outputs, opset=17, imports=()):
         if isinstance(value, tuple):
             elem_type, shape, data = value
         else:
-            elem_type, shape, data = helper.np_dtype_to_tensor_dtype(value.dtype), value.shape, value
+            elem_type = helper.np_dtype_to_tensor_dtype(value.dtype)
+            shape, data = value.shape, value
         graph_inputs.append(info(in_name, elem_type, shape))
-        feeds.append(data if isinstance(data, TensorProto) else numpy_helper.from_array(data, in_name))
+        if not isinstance(data, TensorProto):
+            data = numpy_helper.from_array(data, in_name)
+        feeds.append(data)
     graph = helper.make_graph(nodes, name, graph_inputs,
                               [info(o, t, s) for o, t, s, _ in outputs])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset),
-                                                    *[helper.make_opsetid(d, v) for d, v in imports]])
+    opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, v) for d, v in imports]
+    model = helper.make_model(graph, opset_imports=opsets)
     model.ir_version = 8
     folder = os.path.join(NODE, name)
     os.makedirs(os.path.join(folder, "test_data_set_0"))
@@ -69,18 +72,24 @@ xy = [("x", x), ("y", y)]
 
 # Statuses of tests that compile and run.
 write_test("test_add_pass", "pass", add, xy, [("z", F, [2, 3], x + y)])
-write_test("test_add_within_rtol", "pass", add, xy, [("z", F, [2, 3], (x + y) * np.float32(1 + 5e-4))])
-write_test("test_add_values_differ", "mismatch", add, xy, [("z", F, [2, 3], (x + y) * np.float32(1.01))])
+write_test("test_add_within_rtol", "pass", add, xy,
+           [("z", F, [2, 3], (x + y) * np.float32(1 + 5e-4))])
+write_test("test_add_values_differ", "mismatch", add, xy,
+           [("z", F, [2, 3], (x + y) * np.float32(1.01))])
 write_test("test_add_shape_differs", "mismatch", add, xy, [("z", F, [2, 3], (x + y).reshape(3, 2))])
-write_test("test_add_type_differs", "mismatch", add, xy, [("z", F, [2, 3], (x + y).astype(np.float64))])
+write_test("test_add_type_differs", "mismatch", add, xy,
+           [("z", F, [2, 3], (x + y).astype(np.float64))])
 write_test("test_add_run_error", "run error", add,
            [("x", (F, [2, 3], x.astype(np.int32))), ("y", y)], [("z", F, [2, 3], x + y)])
 neg = np.array([-1.0, 4.0, -9.0], np.float32)
 sqrt = [helper.make_node("Sqrt", ["x"], ["z"])]
 with np.errstate(invalid="ignore"):
-    write_test("test_sqrt_nan_same_places", "pass", sqrt, [("x", neg)], [("z", F, [3], np.sqrt(neg))])
+    write_test("test_sqrt_nan_same_places", "pass", sqrt, [("x", neg)],
+               [("z", F, [3], np.sqrt(neg))])
 write_test("test_sqrt_nan_other_places", "mismatch", sqrt, [("x", neg)],
            [("z", F, [3], np.array([1.0, 2.0, 3.0], np.float32))])
+write_test("test_sqrt_nan_expected", "mismatch", sqrt, [("x", np.array([4.0, 9.0], np.float32))],
+           [("z", F, [2], np.array([np.nan, 3.0], np.float32))])
 ints = np.array([3, -7, 2**20], np.int32)
 int_add = [helper.make_node("Add", ["a", "b"], ["c"])]
 write_test("test_int_exact", "pass", int_add, [("a", ints), ("b", ints)],
@@ -116,12 +125,14 @@ write_test("test_cast_bfloat16_truncated", "mismatch", to_bf16, [("x", floats)],
 # with other names, which must share one reason.
 for index, op in enumerate(["Frobnicate", "Defrobnicate"]):
     write_test(f"test_unknown_op_{index}", "compile error",
-               [helper.make_node(op, ["x"], [f"out{index}"], domain="com.example", name=f"n{index}")],
+               [helper.make_node(op, ["x"], [f"out{index}"], domain="com.example",
+                                 name=f"n{index}")],
                [("x", x)], [(f"out{index}", F, [2, 3], x)], imports=[("com.example", 1)])
 
 # Not applicable.
 write_test("test_string_input", "skipped", [helper.make_node("Identity", ["s"], ["t"])],
-           [("s", (TensorProto.STRING, [1], numpy_helper.from_array(np.array([b"a"], object), "s")))],
+           [("s", (TensorProto.STRING, [1],
+                   numpy_helper.from_array(np.array([b"a"], object), "s")))],
            [("t", TensorProto.STRING, [1], np.array([b"a"], object))])
 write_test("test_sequence_op", "skipped",
            [helper.make_node("SequenceConstruct", ["x", "x"], ["seq"]),
@@ -151,7 +162,8 @@ BIN = os.path.join(WORK, "bin")
 os.makedirs(BIN)
 compiler, run = shutil.which("onnx-compile"), shutil.which("onnx-run")
 for tool, real, cases in [
-        ("onnx-compile", compiler, '*/test_hang*) exec sleep 30 ;;\n'
+        # sleep as a child: the runner must kill the process group.
+        ("onnx-compile", compiler, '*/test_hang*) sleep 30 ;;\n'
                                    '  */test_compiler_crash*) kill -SEGV $$ ;;'),
         ("onnx-run", run, '*/test_model_crash*) kill -SEGV $$ ;;')]:
     path = os.path.join(BIN, tool)
@@ -190,6 +202,7 @@ assert "5 of 6 elements" in m("test_add_values_differ"), m("test_add_values_diff
 assert r("test_add_shape_differs") == "output shape differs"
 assert r("test_add_type_differs") == "output element type differs"
 assert r("test_sqrt_nan_other_places") == "NaNs at other places"
+assert r("test_sqrt_nan_expected") == "NaNs at other places"
 assert r("test_int_off_by_one") == "values differ" and "1 of 3" in m("test_int_off_by_one")
 assert r("test_cast_bfloat16_truncated").startswith("bfloat16 values differ by one unit"), \
     r("test_cast_bfloat16_truncated")
@@ -202,7 +215,8 @@ assert r("test_hang") == "onnx-compile took over 5 s"
 assert r("test_compiler_crash") == "onnx-compile died of SIGSEGV"
 assert r("test_model_crash") == "the compiled model died of SIGSEGV"
 # One reason for both unknown ops: no node names, op names or paths in it.
-assert r("test_unknown_op_0") == r("test_unknown_op_1"), (r("test_unknown_op_0"), r("test_unknown_op_1"))
+assert r("test_unknown_op_0") == r("test_unknown_op_1"), \
+    (r("test_unknown_op_0"), r("test_unknown_op_1"))
 for word in ("Frobnicate", "n0", WORK):
     assert word not in r("test_unknown_op_0"), r("test_unknown_op_0")
 
@@ -210,7 +224,8 @@ passing = sorted(n for n, s in EXPECTED.items() if s == "pass")
 if results["test_dropout_training_zero_ratio"]["status"] == "pass":
     passing = sorted(passing + ["test_dropout_training_zero_ratio"])
 applicable = sum(1 for s in results.values() if s["status"] != "skipped")
-assert summary.rstrip().endswith(f"\n{len(passing)} passed, {applicable - len(passing)} failed"), summary
+last_line = f"\n{len(passing)} passed, {applicable - len(passing)} failed"
+assert summary.rstrip().endswith(last_line), summary
 assert "set aside, not applicable: 5" in summary, summary
 assert "crashes (2: bugs, each one):" in summary, summary
 assert open(os.path.join(WORK, "passing.txt")).read().split() == passing
