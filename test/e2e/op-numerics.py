@@ -149,9 +149,11 @@ case("MaxPool-pads", [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3,
      {"x": rand(1, 2, 8, 8)}, ["y"])
 case("AveragePool-exclude-pad", [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], pads=[1, 1, 1, 1])],
      {"x": rand(1, 2, 5, 5)}, ["y"])
+# Opset 19: onnxruntime's older AveragePool kernels divide a window that
+# ceil_mode adds past the end by the whole kernel (see pooling.py).
 case("AveragePool-include-pad-ceil", [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2], strides=[2, 2],
                                                        pads=[1, 1, 0, 0], count_include_pad=1, ceil_mode=1)],
-     {"x": rand(1, 2, 5, 6)}, ["y"])
+     {"x": rand(1, 2, 5, 6)}, ["y"], opset=19)
 case("GlobalAveragePool", [helper.make_node("GlobalAveragePool", ["x"], ["y"])], {"x": rand(2, 3, 5, 4)}, ["y"])
 case("GlobalMaxPool", [helper.make_node("GlobalMaxPool", ["x"], ["y"])], {"x": rand(2, 3, 5, 4)}, ["y"])
 case("BatchNormalization", [helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], epsilon=1e-3)],

@@ -7,8 +7,9 @@
 // linalg.pooling_nchw_max over a -inf padded input (for int8/uint8, a
 // generic of the same form, padded with the type's minimum and comparing
 // unsigned for uint8). AveragePool sums with
-// linalg.pooling_nchw_sum and divides by the kernel size (count_include_pad)
-// or by the count of input elements per window, pooled from a tensor of ones.
+// linalg.pooling_nchw_sum and divides by the window's count of positions in
+// the input (plus its explicit pads with count_include_pad), computed at
+// compile time. 1-D pools run as 2-D over a unit height.
 // Global pools reduce the spatial dims with a generic.
 //
 //===----------------------------------------------------------------------===//
@@ -226,22 +227,113 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
   }
 };
 
-/// Static 2-D pools: the input padded as the window needs, and its sizes.
+/// A static 1-D or 2-D pool seen as 2-D: a 1-D pool runs over a unit height
+/// (kernel 1, stride 1, no padding), as 1-D Conv does.
+struct Pool2D {
+  /// The input, [N, C, H, W].
+  Value x;
+  /// The pooled result before a 1-D pool's height is dropped.
+  RankedTensorType resultType;
+  /// The window; its end pads grown so that ceil_mode windows fit.
+  Window window;
+  /// The pads the model asks for (auto_pad resolved), before that growth:
+  /// [top, left, bottom, right].
+  SmallVector<int64_t> explicitPads;
+  /// H and W of the input.
+  SmallVector<int64_t> inputSpatial;
+  bool unitHeight = false;
+};
+
+/// Resolves `op`'s window over `x` for `resultType`; on failure returns the
+/// reason the pool is not lowered.
 template <typename PoolOp>
-FailureOr<Window> getPoolWindow(PoolOp op, RankedTensorType xType,
-                                RankedTensorType resultType) {
-  if (!xType || !resultType || xType.getRank() != 4 ||
-      !xType.hasStaticShape() || !resultType.hasStaticShape())
+FailureOr<Pool2D> getPool2D(OpBuilder &b, PoolOp op, Value x,
+                            Type resultTy, std::string &reason) {
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  auto resultType = dyn_cast<RankedTensorType>(resultTy);
+  if (!xType || !resultType) {
+    reason = "the input and result must be ranked tensors";
     return failure();
+  }
+  int64_t spatial = xType.getRank() - 2;
+  if (spatial != 1 && spatial != 2) {
+    reason = "only 1-D and 2-D pooling windows are supported, got " +
+             std::to_string(spatial) + "-D";
+    return failure();
+  }
+  if (!xType.hasStaticShape() || !resultType.hasStaticShape()) {
+    reason = "the input and result shapes must be static";
+    return failure();
+  }
   FailureOr<Window> window =
       getWindow(xType.getShape().drop_front(2), op.getKernelShape(),
                 op.getStrides(), op.getDilations(), op.getPads(),
                 op.getAutoPad());
-  if (failed(window))
+  if (failed(window)) {
+    reason = "kernel_shape, strides, dilations and pads must have one value "
+             "per spatial dim (pads two)";
     return failure();
-  padForOutput(*window, xType.getShape().drop_front(2),
-               resultType.getShape().drop_front(2));
-  return window;
+  }
+  Pool2D pool;
+  pool.x = x;
+  pool.resultType = resultType;
+  pool.window = *window;
+  if (spatial == 1) {
+    auto withUnitHeight = [](RankedTensorType t) {
+      SmallVector<int64_t> shape(t.getShape());
+      shape.insert(shape.begin() + 2, 1);
+      return RankedTensorType::get(shape, t.getElementType());
+    };
+    pool.unitHeight = true;
+    pool.x = tensor::ExpandShapeOp::create(
+        b, op.getLoc(), withUnitHeight(xType), x,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    xType = cast<RankedTensorType>(pool.x.getType());
+    pool.resultType = withUnitHeight(resultType);
+    Window &w = pool.window;
+    w.kernel.insert(w.kernel.begin(), 1);
+    w.strides.insert(w.strides.begin(), 1);
+    w.dilations.insert(w.dilations.begin(), 1);
+    w.pads = {0, w.pads[0], 0, w.pads[1]};
+  }
+  pool.explicitPads = pool.window.pads;
+  pool.inputSpatial.assign(xType.getShape().begin() + 2, xType.getShape().end());
+  padForOutput(pool.window, pool.inputSpatial,
+               pool.resultType.getShape().drop_front(2));
+  return pool;
+}
+
+/// The pooled value in `op`'s result type: a 1-D pool's unit height dropped.
+Value finishPool(OpBuilder &b, Location loc, const Pool2D &pool, Value pooled,
+                 Type resultType) {
+  if (!pool.unitHeight)
+    return pooled;
+  return tensor::CollapseShapeOp::create(
+      b, loc, cast<RankedTensorType>(resultType), pooled,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+/// AveragePool's divisor along spatial dim `dim`, per output position: the
+/// window taps that fall inside the input, or with `includePad` inside the
+/// input plus its explicit pads. Windows that ceil_mode adds past the end
+/// count only those positions, as onnxruntime (1.22, opset 19) and PyTorch
+/// do, never the kernel size.
+SmallVector<int64_t> poolDivisors(const Pool2D &pool, int64_t dim,
+                                  bool includePad) {
+  const Window &w = pool.window;
+  int64_t in = pool.inputSpatial[dim];
+  int64_t begin = pool.explicitPads[dim], end = pool.explicitPads[dim + 2];
+  int64_t lo = includePad ? -begin : 0, hi = includePad ? in + end : in;
+  SmallVector<int64_t> counts;
+  for (int64_t o = 0, e = pool.resultType.getDimSize(dim + 2); o < e; ++o) {
+    int64_t count = 0;
+    for (int64_t k = 0; k < w.kernel[dim]; ++k) {
+      int64_t at = o * w.strides[dim] + k * w.dilations[dim] - begin;
+      count += at >= lo && at < hi;
+    }
+    counts.push_back(count);
+  }
+  return counts;
 }
 
 /// MaxPool of integers: linalg.pooling_nchw_max's loops as a generic, which
@@ -291,32 +383,40 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto resultType = dyn_cast<RankedTensorType>(op.getY().getType());
     if (!isa<NoneType>(op.getIndices().getType()))
-      return rewriter.notifyMatchFailure(op, "Indices output not lowered yet");
-    FailureOr<Window> window = getPoolWindow(op, xType, resultType);
-    if (failed(window) || !isSupportedElement(xType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "only static 2-D pools");
-    Type element = xType.getElementType();
+      return rewriter.notifyMatchFailure(
+          op, "the Indices output is not supported");
+    Type element = getElementType(adaptor.getX());
+    if (!element || !isSupportedElement(element))
+      return rewriter.notifyMatchFailure(
+          op, "only float and integer (not bool) elements are supported");
+    std::string reason;
+    FailureOr<Pool2D> pool =
+        getPool2D(rewriter, op, adaptor.getX(), op.getY().getType(), reason);
+    if (failed(pool))
+      return rewriter.notifyMatchFailure(op, reason);
+    const Window &window = pool->window;
+    RankedTensorType resultType = pool->resultType;
+    Value pooled;
     if (!isa<FloatType>(element)) {
-      rewriter.replaceOp(op, {buildIntegerMaxPool(rewriter, loc, adaptor.getX(),
-                                                  *window, resultType),
-                              Value()});
-      return success();
+      pooled = buildIntegerMaxPool(rewriter, loc, pool->x, window, resultType);
+    } else {
+      Value lowest = scalarConstant(rewriter, loc, element,
+                                    -std::numeric_limits<double>::infinity());
+      Value padded = padSpatial(rewriter, loc, pool->x, window.pads, lowest);
+      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           element);
+      Value acc = linalg::FillOp::create(rewriter, loc, lowest, init).getResult(0);
+      Value kernel = tensor::EmptyOp::create(rewriter, loc, window.kernel, element);
+      pooled = linalg::PoolingNchwMaxOp::create(
+                   rewriter, loc, TypeRange{resultType}, ValueRange{padded, kernel},
+                   ValueRange{acc}, i64Vector(rewriter, window.strides),
+                   i64Vector(rewriter, window.dilations))
+                   .getResult(0);
     }
-    Value lowest = scalarConstant(rewriter, loc, element,
-                                  -std::numeric_limits<double>::infinity());
-    Value padded = padSpatial(rewriter, loc, adaptor.getX(), window->pads, lowest);
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), element);
-    Value acc = linalg::FillOp::create(rewriter, loc, lowest, init).getResult(0);
-    Value kernel = tensor::EmptyOp::create(rewriter, loc, window->kernel, element);
-    Value pool = linalg::PoolingNchwMaxOp::create(
-                     rewriter, loc, TypeRange{resultType}, ValueRange{padded, kernel},
-                     ValueRange{acc}, i64Vector(rewriter, window->strides),
-                     i64Vector(rewriter, window->dilations))
-                     .getResult(0);
-    rewriter.replaceOp(op, {pool, Value()});
+    rewriter.replaceOp(
+        op, {finishPool(rewriter, loc, *pool, pooled, op.getY().getType()),
+             Value()});
     return success();
   }
 };
@@ -327,65 +427,78 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
   matchAndRewrite(AveragePoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    FailureOr<Window> explicitWindow = getPoolWindow(op, xType, resultType);
-    if (failed(explicitWindow) || !isa<FloatType>(xType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "only static 2-D float pools");
-    Window window = *explicitWindow;
-    Type element = xType.getElementType();
+    Type element = getElementType(adaptor.getX());
+    if (!element || !isa<FloatType>(element))
+      return rewriter.notifyMatchFailure(op,
+                                         "only float elements are supported");
+    std::string reason;
+    FailureOr<Pool2D> pool =
+        getPool2D(rewriter, op, adaptor.getX(), op.getType(), reason);
+    if (failed(pool))
+      return rewriter.notifyMatchFailure(op, reason);
+    const Window &window = pool->window;
+    RankedTensorType resultType = pool->resultType;
     Type accType = accumulatorType(rewriter, element);
-    auto sumPool = [&](Value input, Value padValue, ArrayRef<int64_t> pads) {
-      Value padded = padSpatial(rewriter, loc, input, pads, padValue);
-      auto type = cast<RankedTensorType>(padded.getType());
-      Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
-      Value kernel = tensor::EmptyOp::create(rewriter, loc, window.kernel,
-                                             type.getElementType());
-      return linalg::PoolingNchwSumOp::create(
-                 rewriter, loc,
-                 TypeRange{RankedTensorType::get(resultType.getShape(), accType)},
-                 ValueRange{padded, kernel}, ValueRange{acc},
-                 i64Vector(rewriter, window.strides),
-                 i64Vector(rewriter, window.dilations))
-          .getResult(0);
-    };
-    Value zero = scalarConstant(rewriter, loc, element, 0);
-    Value sum = sumPool(adaptor.getX(), zero, window.pads);
+    auto accResult = RankedTensorType::get(resultType.getShape(), accType);
+    Value padded = padSpatial(rewriter, loc, pool->x, window.pads,
+                              scalarConstant(rewriter, loc, element, 0));
+    Value kernel = tensor::EmptyOp::create(rewriter, loc, window.kernel, element);
+    Value sum =
+        linalg::PoolingNchwSumOp::create(
+            rewriter, loc, TypeRange{accResult}, ValueRange{padded, kernel},
+            ValueRange{zeroAccumulator(rewriter, loc, resultType.getShape(),
+                                       accType, {})},
+            i64Vector(rewriter, window.strides),
+            i64Vector(rewriter, window.dilations))
+            .getResult(0);
 
-    // The divisor: with count_include_pad, the kernel size (as onnxruntime
-    // does, also for windows that ceil_mode lets run past the padding);
-    // otherwise the input elements under each window, counted by pooling a
-    // tensor of ones the same way.
-    Value count;
-    if (op.getCountIncludePad()) {
-      double size = product(window.kernel);
-      count = filledTensor(rewriter, loc,
-                           RankedTensorType::get(resultType.getShape(), accType),
-                           rewriter.getFloatAttr(accType, size));
-    } else {
-      auto onesType = RankedTensorType::get(xType.getShape(), accType);
-      Value ones = filledTensor(rewriter, loc, onesType,
-                                rewriter.getFloatAttr(accType, 1.0));
-      count = sumPool(ones, scalarConstant(rewriter, loc, accType, 0),
-                      window.pads);
-    }
-
+    // The divisor is a product of one count per spatial dim, known at
+    // compile time: a scalar factor for the dims where every window counts
+    // the same, a constant vector indexed by the output position for others.
+    bool includePad = op.getCountIncludePad();
     int64_t rank = resultType.getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<Value> inputs = {sum};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank)};
+    int64_t uniform = 1;
+    for (int64_t dim = 0; dim < 2; ++dim) {
+      SmallVector<int64_t> counts = poolDivisors(*pool, dim, includePad);
+      if (llvm::all_equal(counts)) {
+        uniform *= counts.front();
+        continue;
+      }
+      SmallVector<Attribute> values;
+      for (int64_t c : counts)
+        values.push_back(rewriter.getFloatAttr(accType, c));
+      auto type = RankedTensorType::get({static_cast<int64_t>(counts.size())},
+                                        accType);
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(type, values)));
+      maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(2 + dim, ctx), ctx));
+    }
+    size_t numVectors = inputs.size() - 1;
+    maps.push_back(rewriter.getMultiDimIdentityMap(rank));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                          resultType.getElementType());
-    SmallVector<AffineMap> maps(3, rewriter.getMultiDimIdentityMap(rank));
     Value result =
         linalg::GenericOp::create(
-            rewriter, loc, resultType, ValueRange{sum, count}, init, maps,
+            rewriter, loc, resultType, inputs, init, maps,
             SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value v = arith::DivFOp::create(b, l, args[0], args[1]);
+              Value divisor;
+              if (uniform != 1 || numVectors == 0)
+                divisor = scalarConstant(b, l, accType, uniform);
+              for (Value count : args.slice(1, numVectors))
+                divisor = divisor ? Value(arith::MulFOp::create(b, l, divisor, count))
+                                  : count;
+              Value v = arith::DivFOp::create(b, l, args[0], divisor);
               if (v.getType() != resultType.getElementType())
                 v = arith::TruncFOp::create(b, l, resultType.getElementType(), v);
               linalg::YieldOp::create(b, l, v);
             })
             .getResult(0);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op,
+                       finishPool(rewriter, loc, *pool, result, op.getType()));
     return success();
   }
 };

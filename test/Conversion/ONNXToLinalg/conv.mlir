@@ -47,16 +47,47 @@ func.func @max_pool_ceil(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32> {
 
 // -----
 
-// The divisor counts ones pooled like the input, so padding is excluded.
+// The divisor counts the input positions under each window, at compile
+// time: one count per output row and one per column, multiplied.
+// CHECK-DAG: #[[$ROW:.*]] = affine_map<(d0, d1, d2, d3) -> (d2)>
+// CHECK-DAG: #[[$COL:.*]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-LABEL: func.func @average_pool_exclude_pad
 // CHECK: %[[SUM:.*]] = linalg.pooling_nchw_sum
-// CHECK: %[[ONES:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x2x4x4xf32>)
-// CHECK: tensor.pad %[[ONES]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: %[[COUNT:.*]] = linalg.pooling_nchw_sum
-// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[COUNT]]
-// CHECK: arith.divf
+// CHECK: %[[ROWS:.*]] = arith.constant dense<[2.000000e+00, 3.000000e+00, 3.000000e+00, 2.000000e+00]> : tensor<4xf32>
+// CHECK: %[[COLS:.*]] = arith.constant dense<[2.000000e+00, 3.000000e+00, 3.000000e+00, 2.000000e+00]> : tensor<4xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[$ROW]], #[[$COL]], #{{.*}}]{{.*}} ins(%[[SUM]], %[[ROWS]], %[[COLS]] :
+// CHECK: %[[N:.*]] = arith.mulf
+// CHECK: arith.divf %{{.*}}, %[[N]]
 func.func @average_pool_exclude_pad(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %0 = "onnx.AveragePool"(%x) {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// count_include_pad with ceil_mode: the window ceil_mode adds past the end
+// divides by its positions inside the input and its explicit pads (here 1),
+// not by the kernel size. A 1-D pool runs over a unit height.
+// CHECK-LABEL: func.func @average_pool_1d_ceil_include_pad
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [1, 1, 1, 5]
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 1]
+// CHECK: linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>}
+// CHECK: arith.constant dense<[2.000000e+00, 2.000000e+00, 1.000000e+00]> : tensor<3xf32>
+// CHECK: arith.divf
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<1x1x1x3xf32> into tensor<1x1x3xf32>
+func.func @average_pool_1d_ceil_include_pad(%x: tensor<1x1x5xf32>) -> tensor<1x1x3xf32> {
+  %0 = "onnx.AveragePool"(%x) {kernel_shape = array<i64: 2>, strides = array<i64: 2>, ceil_mode = 1 : i64, count_include_pad = 1 : i64} : (tensor<1x1x5xf32>) -> tensor<1x1x3xf32>
+  return %0 : tensor<1x1x3xf32>
+}
+
+// -----
+
+// Windows that all count the same divide by one scalar.
+// CHECK-LABEL: func.func @average_pool_uniform
+// CHECK: %[[K:.*]] = arith.constant 9.000000e+00 : f32
+// CHECK: arith.divf %{{.*}}, %[[K]]
+func.func @average_pool_uniform(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = "onnx.AveragePool"(%x) {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, count_include_pad = 1 : i64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
   return %0 : tensor<1x2x4x4xf32>
 }
 
