@@ -21,6 +21,8 @@ NOTES = {
     "NonZero": "rejected: the output shape depends on the input values",
     "ConvTranspose": "1-D and 2-D",
     "LpPool": "1-D and 2-D",
+    "AveragePool": "1-D and 2-D",
+    "MaxPool": "1-D and 2-D; not the Indices output",
     "Conv": "1-D and 2-D",
     "Resize": "nearest and linear; not cubic, tf_crop_and_resize or antialias",
     "TopK": "K must be a constant",
