@@ -268,16 +268,17 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   llvm::SmallVector<char, 0> object;
   if (failed(emitObject(&context, *llvmModule, **machine, object)))
     return failure();
-  std::string runtime = findRuntimeLibrary(options.runtimeLibrary);
-  if (failed(checkRuntimeLibrary(&context, runtime,
-                                 (*machine)->getTargetTriple())))
+  const llvm::Triple &triple = (*machine)->getTargetTriple();
+  std::string runtime = findRuntimeLibrary(options.runtimeLibrary, triple);
+  if (failed(checkRuntimeLibrary(&context, runtime, triple)))
     return failure();
   LogicalResult written =
       emit == EmitKind::SharedLibrary
-          ? linkSharedLibrary(&context, object, runtime, outputPath)
+          ? linkSharedLibrary(&context, object, runtime, triple, outputPath)
       : emit == EmitKind::StaticLibrary
           ? writeStaticLibrary(&context, object, runtime, outputPath)
-          : writeRelocatableObject(&context, object, runtime, outputPath);
+          : writeRelocatableObject(&context, object, runtime, triple,
+                                   outputPath);
   if (failed(written))
     return failure();
   if (options.printStats)
@@ -362,12 +363,12 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
       emit != EmitKind::Header && emit > EmitKind::Linalg)
     return emitError(module->getLoc())
            << "binary output needs a file: pass -o model.so, .a or .o";
-  // Native code needs static shapes: say so, naming the input, before the
   if (options.externalWeights &&
       (emit <= EmitKind::Linalg || options.outputPath == "-"))
     return emitError(module->getLoc())
            << "--weights=external writes NAME.weights beside a native output: "
               "pass -o model.so, .a, .o or .ll";
+  // Native code needs static shapes: say so, naming the input, before the
   // conversion trips over a dynamic dim.
   FailureOr<ModelSignature> signature = failure();
   if (emit > EmitKind::Linalg) {

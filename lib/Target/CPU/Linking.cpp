@@ -3,6 +3,7 @@
 #include "onnxc/Target/CPU/CPUTarget.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Object/Archive.h"
 #include "llvm/Object/ArchiveWriter.h"
 #include "llvm/Object/ObjectFile.h"
@@ -10,6 +11,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
@@ -19,16 +21,70 @@ static InFlightDiagnostic error(MLIRContext *context) {
   return emitError(UnknownLoc::get(context));
 }
 
-std::string findRuntimeLibrary(llvm::StringRef override) {
-  if (!override.empty())
-    return override.str();
+/// Whether `target` runs on the host's architecture, so that the host's
+/// runtime archive and C compiler driver serve it.
+static bool isHostArch(const llvm::Triple &target) {
+  return target.getArch() ==
+         llvm::Triple(llvm::sys::getProcessTriple()).getArch();
+}
+
+/// Spellings of `target` that name its folder of runtime archives and its
+/// GNU cross tools: Debian's multiarch arch-os[-env] first
+/// (aarch64-linux-gnu, also for --triple=arm64-linux-gnu), then LLVM's
+/// normalized triple (aarch64-unknown-linux-gnu).
+static llvm::SmallVector<std::string, 2>
+targetSpellings(const llvm::Triple &target) {
+  std::string multiarch = (llvm::Triple::getArchTypeName(target.getArch()) +
+                           "-" + llvm::Triple::getOSTypeName(target.getOS()))
+                              .str();
+  if (target.getEnvironment() != llvm::Triple::UnknownEnvironment)
+    multiarch +=
+        ("-" + llvm::Triple::getEnvironmentTypeName(target.getEnvironment()))
+            .str();
+  llvm::SmallVector<std::string, 2> spellings{multiarch};
+  if (target.str() != multiarch)
+    spellings.push_back(target.str());
+  return spellings;
+}
+
+/// Where the runtime archive for `target` may lie, in search order:
+/// lib/<triple>/libonnxc_runtime.a for each spelling of the triple, then,
+/// for the host's architecture, lib/libonnxc_runtime.a; lib/ is the one
+/// beside the bin/ folder of the running executable (a build tree or an
+/// install prefix).
+static llvm::SmallVector<std::string, 3>
+runtimeLibraryCandidates(const llvm::Triple &target) {
   // Any address inside this binary finds its path.
   static int anchor;
   std::string executable = llvm::sys::fs::getMainExecutable(nullptr, &anchor);
-  llvm::SmallString<256> path(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(executable)));
-  llvm::sys::path::append(path, "lib", "libonnxc_runtime.a");
-  return path.str().str();
+  llvm::SmallString<256> libDir(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(executable)));
+  llvm::sys::path::append(libDir, "lib");
+  llvm::SmallVector<std::string, 3> candidates;
+  for (const std::string &spelling : targetSpellings(target)) {
+    llvm::SmallString<256> path(libDir);
+    llvm::sys::path::append(path, spelling, "libonnxc_runtime.a");
+    candidates.push_back(path.str().str());
+  }
+  if (isHostArch(target)) {
+    llvm::SmallString<256> path(libDir);
+    llvm::sys::path::append(path, "libonnxc_runtime.a");
+    candidates.push_back(path.str().str());
+  }
+  return candidates;
+}
+
+std::string findRuntimeLibrary(llvm::StringRef override,
+                               const llvm::Triple &target) {
+  if (!override.empty())
+    return override.str();
+  llvm::SmallVector<std::string, 3> candidates =
+      runtimeLibraryCandidates(target);
+  for (const std::string &path : candidates)
+    if (llvm::sys::fs::exists(path))
+      return path;
+  // None: the first, which checkRuntimeLibrary reports with the others.
+  return candidates.front();
 }
 
 namespace {
@@ -56,16 +112,44 @@ static LogicalResult writeTemp(MLIRContext *context, llvm::ArrayRef<char> data,
   return success();
 }
 
-/// Runs the C compiler driver ($CC or cc) with `args`.
+/// The C compiler driver that links for `target`: $CC when set; `cc` for
+/// the host's architecture; otherwise the target's GNU cross driver on PATH
+/// (aarch64-linux-gnu-gcc, then aarch64-unknown-linux-gnu-gcc). An error
+/// names what was looked for.
+static FailureOr<std::string> findCompilerDriver(MLIRContext *context,
+                                                 const llvm::Triple &target) {
+  const char *cc = std::getenv("CC");
+  if ((cc && *cc) || isHostArch(target)) {
+    std::string name = cc && *cc ? cc : "cc";
+    if (llvm::ErrorOr<std::string> driver = llvm::sys::findProgramByName(name))
+      return *driver;
+    return error(context) << "linking needs a C compiler driver ('" << name
+                          << "', or set CC); none found on PATH";
+  }
+  llvm::SmallVector<std::string, 2> names;
+  for (const std::string &spelling : targetSpellings(target)) {
+    names.push_back(spelling + "-gcc");
+    if (llvm::ErrorOr<std::string> driver =
+            llvm::sys::findProgramByName(names.back()))
+      return *driver;
+  }
+  return error(context) << "linking for " << target.str()
+                        << " needs a C compiler driver for that target: looked "
+                           "for "
+                        << llvm::join(names, " and ")
+                        << " on PATH and found none (Debian's package: gcc-"
+                        << targetSpellings(target).front()
+                        << "), or set CC; a .a output needs no driver";
+}
+
+/// Runs the C compiler driver for `target` (findCompilerDriver) with
+/// `args`.
 static LogicalResult runCompilerDriver(MLIRContext *context,
+                                       const llvm::Triple &target,
                                        llvm::ArrayRef<std::string> args) {
-  std::string driverName = "cc";
-  if (const char *cc = std::getenv("CC"); cc && *cc)
-    driverName = cc;
-  llvm::ErrorOr<std::string> driver = llvm::sys::findProgramByName(driverName);
-  if (!driver)
-    return error(context) << "linking needs a C compiler driver ('"
-                          << driverName << "', or set CC); none found on PATH";
+  FailureOr<std::string> driver = findCompilerDriver(context, target);
+  if (failed(driver))
+    return failure();
   std::vector<llvm::StringRef> argv{*driver};
   argv.insert(argv.end(), args.begin(), args.end());
   TempFile log;
@@ -91,6 +175,18 @@ LogicalResult checkRuntimeLibrary(MLIRContext *context,
                                   llvm::StringRef runtimeLibrary,
                                   const llvm::Triple &target) {
   auto buffer = llvm::MemoryBuffer::getFile(runtimeLibrary);
+  // No archive for a foreign target where the compiler looks for one: say
+  // where it looked and how to make one.
+  if (!buffer && !isHostArch(target) &&
+      runtimeLibrary == findRuntimeLibrary("", target))
+    return error(context)
+           << "no runtime library for " << target.str()
+           << " beside onnx-compile (looked for '"
+           << llvm::join(runtimeLibraryCandidates(target), "' and '")
+           << "'): build runtime/src/*.c with that target's C compiler into "
+              "an archive and pass it with --runtime-lib=PATH (the build "
+              "makes lib/aarch64-linux-gnu/libonnxc_runtime.a when "
+              "aarch64-linux-gnu-gcc is installed), or use --emit=llvm";
   if (!buffer)
     return error(context) << "cannot read the runtime library '"
                           << runtimeLibrary << "': "
@@ -131,32 +227,33 @@ LogicalResult checkRuntimeLibrary(MLIRContext *context,
 LogicalResult linkSharedLibrary(MLIRContext *context,
                                 llvm::ArrayRef<char> object,
                                 llvm::StringRef runtimeLibrary,
+                                const llvm::Triple &target,
                                 llvm::StringRef outputPath) {
   TempFile objectFile;
   if (failed(writeTemp(context, object, "o", objectFile)))
     return failure();
-  // The runtime's whole archive: dlopen users call its API.
   // The runtime's whole archive: dlopen users call its API. nodelete: the
   // thread pool's workers outlive a dlclose, so the library must stay
   // mapped.
   return runCompilerDriver(
-      context, {"-shared", "-o", outputPath.str(), objectFile.path.str().str(),
-                "-Wl,--whole-archive", runtimeLibrary.str(),
-                "-Wl,--no-whole-archive", "-Wl,-z,noexecstack",
-                "-Wl,-z,nodelete", "-lm", "-lpthread"});
+      context, target,
+      {"-shared", "-o", outputPath.str(), objectFile.path.str().str(),
+       "-Wl,--whole-archive", runtimeLibrary.str(), "-Wl,--no-whole-archive",
+       "-Wl,-z,noexecstack", "-Wl,-z,nodelete", "-lm", "-lpthread"});
 }
 
 LogicalResult writeRelocatableObject(MLIRContext *context,
                                      llvm::ArrayRef<char> object,
                                      llvm::StringRef runtimeLibrary,
+                                     const llvm::Triple &target,
                                      llvm::StringRef outputPath) {
   TempFile objectFile;
   if (failed(writeTemp(context, object, "o", objectFile)))
     return failure();
-  return runCompilerDriver(
-      context, {"-r", "-nostdlib", "-o", outputPath.str(),
-                objectFile.path.str().str(), "-Wl,--whole-archive",
-                runtimeLibrary.str(), "-Wl,--no-whole-archive"});
+  return runCompilerDriver(context, target,
+                           {"-r", "-nostdlib", "-o", outputPath.str(),
+                            objectFile.path.str().str(), "-Wl,--whole-archive",
+                            runtimeLibrary.str(), "-Wl,--no-whole-archive"});
 }
 
 LogicalResult writeStaticLibrary(MLIRContext *context,

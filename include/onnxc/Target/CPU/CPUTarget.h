@@ -118,21 +118,31 @@ mlir::LogicalResult emitObject(mlir::MLIRContext *context, llvm::Module &module,
 /// The C header of the typed API.
 std::string generateHeader(const ModelSignature &signature);
 
-/// The runtime archive shipped with the compiler (lib/libonnxc_runtime.a next
-/// to the bin/ folder of the running executable), or `override` if set.
-std::string findRuntimeLibrary(llvm::StringRef override);
+/// `override` if set, else the runtime archive for `target` shipped with the
+/// compiler, in the lib/ folder beside the bin/ folder of the running
+/// executable: lib/<triple>/libonnxc_runtime.a with the triple spelled
+/// arch-os-env (aarch64-linux-gnu) or normalized (aarch64-unknown-linux-gnu),
+/// and for the host's architecture lib/libonnxc_runtime.a. The first
+/// candidate when none exists (checkRuntimeLibrary then lists them).
+std::string findRuntimeLibrary(llvm::StringRef override,
+                               const llvm::Triple &target);
 
 /// Checks that the runtime archive exists and holds code for `target`'s
-/// architecture (the one beside the compiler is built for the host).
+/// architecture only; an error says where the archive was looked for, or
+/// which architecture it holds, and how to make or pass one.
 mlir::LogicalResult checkRuntimeLibrary(mlir::MLIRContext *context,
                                         llvm::StringRef runtimeLibrary,
                                         const llvm::Triple &target);
 
-/// Links the model object and the runtime into a shared library with the
-/// system C compiler driver (`cc`, or $CC).
+/// Links the model object and the runtime into a shared library with the C
+/// compiler driver for `target`: $CC if set, else `cc` for the host's
+/// architecture and the GNU cross driver <triple>-gcc on PATH (e.g.
+/// aarch64-linux-gnu-gcc) for another; an error names the drivers looked
+/// for.
 mlir::LogicalResult linkSharedLibrary(mlir::MLIRContext *context,
                                       llvm::ArrayRef<char> object,
                                       llvm::StringRef runtimeLibrary,
+                                      const llvm::Triple &target,
                                       llvm::StringRef outputPath);
 
 /// Writes a static library holding the model object and the runtime's
@@ -143,10 +153,12 @@ mlir::LogicalResult writeStaticLibrary(mlir::MLIRContext *context,
                                        llvm::StringRef outputPath);
 
 /// Writes a relocatable object holding the model and the runtime (the
-/// runtime's symbols are weak, so several models link into one program).
+/// runtime's symbols are weak, so several models link into one program),
+/// with the C compiler driver for `target` as linkSharedLibrary picks it.
 mlir::LogicalResult writeRelocatableObject(mlir::MLIRContext *context,
                                            llvm::ArrayRef<char> object,
                                            llvm::StringRef runtimeLibrary,
+                                           const llvm::Triple &target,
                                            llvm::StringRef outputPath);
 
 } // namespace onnxc
