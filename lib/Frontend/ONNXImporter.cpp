@@ -13,6 +13,7 @@
 
 #include "Tensors.h"
 
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
@@ -232,8 +233,8 @@ LogicalResult GraphImporter::importInitializers() {
         context, tensor, modelDir, options.inlineLimitBytes, &externalFiles);
     if (!attr)
       return error() << llvm::toString(attr.takeError());
-    Location loc = NameLoc::get(StringAttr::get(&context, tensor.name()),
-                                fileLoc());
+    // Marked as an initializer: diagnostics must not call it a node.
+    Location loc = onnx_ir::getInitializerLoc(tensor.name(), fileLoc());
     OperationState state(loc, onnx_ir::ConstantOp::getOperationName());
     state.addTypes(attr->getType());
     state.addAttribute("value", *attr);

@@ -2,6 +2,7 @@
 
 #include "onnxc/Frontend/ONNXImporter.h"
 
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -91,6 +92,20 @@ TEST_F(ImporterTest, ImportsGraphWithNamesAndDynamicDims) {
     EXPECT_EQ(loc.getName().getValue(), "relu_1");
   });
   EXPECT_EQ(relus, 1);
+}
+
+TEST_F(ImporterTest, LocationsTellInitializersFromNodes) {
+  OwningOpRef<ModuleOp> module = import(makeModel());
+  ASSERT_TRUE(module) << (errors.empty() ? "" : errors.front());
+  std::vector<std::string> described;
+  module->walk([&](Operation *op) {
+    if (isa<onnxc::onnx_ir::ConstantOp, onnxc::onnx_ir::AddOp>(op))
+      described.push_back(onnxc::onnx_ir::describeLocation(op->getLoc()));
+  });
+  // A diagnostic about an initializer must not call it a node.
+  EXPECT_EQ(described, (std::vector<std::string>{"initializer 'B'",
+                                                 "node 'add_0'"}));
+  EXPECT_EQ(onnxc::onnx_ir::describeLocation(UnknownLoc::get(&context)), "");
 }
 
 TEST_F(ImporterTest, RejectsRandomBytes) {

@@ -196,6 +196,32 @@ def ExternalizeWeights : Pass<"onnxc-externalize-weights", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def ByteGlobals : Pass<"onnxc-byte-globals", "::mlir::ModuleOp"> {
+  let summary = "Store constant globals of bools as one byte per element";
+  let description = [{
+    Runs on the LLVM dialect, before the module is translated (and before
+    `--onnxc-externalize-weights`). A constant `llvm.mlir.global` whose
+    value holds i1 elements becomes an array of i8 with one byte (0 or 1)
+    per element: what an i1 occupies in memory, so the loads of the code,
+    which reach the global through an opaque pointer, read the same values.
+    LLVM has no packed constant data of i1, so translating a large bool
+    initializer (a resource blob) failed with "no known conversion for
+    innermost element type"; as bytes it translates like any other weight
+    and can move to the external weights file.
+
+    ```mlir
+    llvm.mlir.global private constant @mask(dense_resource<mask> : tensor<4096xi1>) : !llvm.array<4096 x i1>
+    ```
+
+    becomes
+
+    ```mlir
+    llvm.mlir.global private constant @mask(dense_resource<mask_bytes> : tensor<4096xi8>) : !llvm.array<4096 x i8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def CollapseDimensions : Pass<"onnxc-collapse-dims", "::mlir::func::FuncOp"> {
   let summary = "Iterate the contiguous dims of elementwise generics as one loop";
   let description = [{

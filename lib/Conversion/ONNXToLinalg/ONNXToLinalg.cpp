@@ -4,6 +4,7 @@
 
 #include "onnxc/Conversion/Passes.h"
 
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
@@ -75,11 +76,9 @@ struct ConvertONNXToLinalgPass
                                 << remaining.size()
                                 << " op(s) have no lowering to linalg yet:";
       for (Operation *op : remaining) {
-        std::string node = "?";
-        if (auto name = op->getLoc()->findInstanceOf<NameLoc>())
-          node = name.getName().str();
-        diag << "\n  node '" << node << "' (" << op->getName().getStringRef()
-             << ")";
+        std::string what = describeLocation(op->getLoc());
+        diag << "\n  " << (what.empty() ? "node '?'" : what) << " ("
+             << op->getName().getStringRef() << ")";
       }
       return signalPassFailure();
     }

@@ -82,6 +82,9 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // LLVM has no constant data of i1: bool constants become bytes, which
+  // also lets large ones move to the weights file.
+  pm.addPass(createByteGlobals());
   if (externalWeights)
     pm.addPass(createExternalizeWeights());
 }
