@@ -56,9 +56,11 @@ static cl::opt<std::string> modelName(
              "NAME_WORKSPACE_BYTES); default: the output file's stem"),
     cl::value_desc("identifier"), cl::cat(category));
 static cl::opt<std::string> cpuName(
-    "cpu", cl::desc("Target CPU: native (the host's, default) or an LLVM CPU "
-                    "name such as x86-64-v3, skylake-avx512, neoverse-n1"),
-    cl::init("native"), cl::cat(category));
+    "cpu", cl::desc("Target CPU: native (the host's; the default without "
+                    "--triple) or an LLVM CPU name such as x86-64-v3, "
+                    "skylake-avx512, neoverse-n1 (default with a --triple of "
+                    "another architecture: generic)"),
+    cl::cat(category));
 static cl::opt<std::string> tripleName(
     "triple", cl::desc("Target triple for cross compiles, e.g. "
                        "aarch64-linux-gnu (default: the host's)"),

@@ -55,9 +55,10 @@ struct CompileOptions {
   bool printWeights = false;
   /// Prefix of the generated symbols; empty: the output file's stem.
   std::string name;
-  /// Target triple (empty: the host) and CPU ("native": the host's).
+  /// Target triple (empty: the host) and CPU ("native": the host's; empty:
+  /// native for the host's architecture, generic for another).
   std::string triple;
-  std::string cpu = "native";
+  std::string cpu;
   /// LLVM optimization level, 0 to 3.
   unsigned optLevel = 3;
   /// Write the constants to a .weights file beside the output (mapped by

@@ -35,11 +35,14 @@ createTargetMachine(MLIRContext *context, const CPUTargetOptions &options) {
     return emitError(UnknownLoc::get(context))
            << "unknown target triple '" << tripleName << "': " << error;
 
+  bool foreign =
+      triple.getArch() != llvm::Triple(llvm::sys::getProcessTriple()).getArch();
   std::string cpu = options.cpu;
+  if (cpu.empty())
+    cpu = foreign ? "generic" : "native";
   std::string features;
   if (cpu == "native") {
-    if (!options.triple.empty() &&
-        triple.getArch() != llvm::Triple(llvm::sys::getProcessTriple()).getArch())
+    if (foreign)
       return emitError(UnknownLoc::get(context))
              << "--cpu=native names the host CPU, which cannot run "
              << tripleName << "; pass --cpu=NAME for the target";

@@ -91,7 +91,8 @@ struct CPUTargetOptions {
   /// Empty: the host's triple.
   std::string triple;
   /// "native": the host CPU with its features; otherwise an LLVM CPU name.
-  std::string cpu = "native";
+  /// Empty: "native" for the host's architecture, "generic" for another.
+  std::string cpu;
   unsigned optLevel = 3;
 };
 
