@@ -41,6 +41,84 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
   }
 };
 
+/// The reasons the patterns gave for not lowering each op
+/// (notifyMatchFailure), in the order given.
+using Reasons = SmallVector<std::string>;
+using FailureReasons = llvm::DenseMap<Operation *, Reasons>;
+
+/// Collects the reasons a pattern reports through notifyMatchFailure and
+/// forwards every notification to the rewriter's own listener, which is
+/// the dialect conversion's bookkeeping. (Release builds of MLIR drop
+/// match-failure reasons; ConversionConfig::notifyCallback only sees them
+/// in debug builds.)
+class ReasonRecorder : public RewriterBase::ForwardingListener {
+public:
+  ReasonRecorder(OpBuilder::Listener *listener, Reasons &reasons)
+      : ForwardingListener(listener), reasons(reasons) {}
+
+  void notifyMatchFailure(
+      Location loc, function_ref<void(Diagnostic &)> reasonCallback) override {
+    Diagnostic diag(loc, DiagnosticSeverity::Remark);
+    reasonCallback(diag);
+    if (!llvm::is_contained(reasons, diag.str()))
+      reasons.push_back(diag.str());
+    ForwardingListener::notifyMatchFailure(loc, reasonCallback);
+  }
+
+private:
+  Reasons &reasons;
+};
+
+/// Runs `pattern` with a ReasonRecorder listening, so that an op no pattern
+/// lowers is reported with the reasons the lowerings know ("only 1-D and 2-D
+/// pooling windows are supported, got 3-D") for every op at once, without
+/// each pattern reporting errors itself.
+class ReasonRecordingPattern : public RewritePattern {
+public:
+  ReasonRecordingPattern(std::unique_ptr<RewritePattern> pattern,
+                         FailureReasons &reasons)
+      : RewritePattern(rootOf(*pattern), pattern->getBenefit(),
+                       pattern->getContext(), generatedOf(*pattern)),
+        pattern(std::move(pattern)), reasons(reasons) {
+    setHasBoundedRewriteRecursion(this->pattern->hasBoundedRewriteRecursion());
+    setDebugName(this->pattern->getDebugName());
+  }
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    // ConversionPatternRewriter hides setListener; OpBuilder's is the same.
+    OpBuilder &builder = rewriter;
+    OpBuilder::Listener *previous = builder.getListener();
+    Reasons found;
+    ReasonRecorder recorder(previous, found);
+    builder.setListener(&recorder);
+    LogicalResult result = pattern->matchAndRewrite(op, rewriter);
+    builder.setListener(previous);
+    if (succeeded(result))
+      reasons.erase(op);
+    else
+      for (std::string &reason : found)
+        if (!llvm::is_contained(reasons[op], reason))
+          reasons[op].push_back(std::move(reason));
+    return result;
+  }
+
+private:
+  // Every pattern of the lowering has a root op name.
+  static StringRef rootOf(const RewritePattern &pattern) {
+    std::optional<OperationName> root = pattern.getRootKind();
+    assert(root && "ONNX lowering patterns match one op kind");
+    return root->getStringRef();
+  }
+  static SmallVector<StringRef> generatedOf(const RewritePattern &pattern) {
+    return llvm::map_to_vector(pattern.getGeneratedOps(),
+                               [](OperationName n) { return n.getStringRef(); });
+  }
+
+  std::unique_ptr<RewritePattern> pattern;
+  FailureReasons &reasons;
+};
+
 struct ConvertONNXToLinalgPass
     : impl::ConvertONNXToLinalgBase<ConvertONNXToLinalgPass> {
   void runOnOperation() override {
@@ -57,10 +135,20 @@ struct ConvertONNXToLinalgPass
     // Lowerings view unsigned elements as signless through these casts
     // (ComputeTypes.h); the LLVM lowering reconciles them.
     target.addLegalOp<UnrealizedConversionCastOp>();
+    RewritePatternSet lowerings(ctx);
+    populateONNXToLinalgConversionPatterns(lowerings);
+    FailureReasons reasons;
+    llvm::DenseSet<OperationName> lowered;
     RewritePatternSet patterns(ctx);
-    populateONNXToLinalgConversionPatterns(patterns);
+    for (std::unique_ptr<RewritePattern> &pattern :
+         lowerings.getNativePatterns()) {
+      lowered.insert(*pattern->getRootKind());
+      patterns.add(std::make_unique<ReasonRecordingPattern>(std::move(pattern),
+                                                            reasons));
+    }
 
-    // Lower what can be lowered, then list every op that could not.
+    // Lower what can be lowered, then list every op that could not, with
+    // the reasons its lowerings gave.
     ConversionConfig config;
     DenseSet<Operation *> unconverted;
     config.unlegalizedOps = &unconverted;
@@ -78,7 +166,14 @@ struct ConvertONNXToLinalgPass
       for (Operation *op : remaining) {
         std::string what = describeLocation(op->getLoc());
         diag << "\n  " << (what.empty() ? "node '?'" : what) << " ("
-             << op->getName().getStringRef() << ")";
+             << op->getName().stripDialect() << "): ";
+        auto it = reasons.find(op);
+        if (!lowered.contains(op->getName()))
+          diag << "not supported on the CPU yet";
+        else if (it == reasons.end() || it->second.empty())
+          diag << "no lowering for this configuration";
+        else
+          diag << "no lowering: " << llvm::join(it->second, "; ");
       }
       return signalPassFailure();
     }

@@ -281,7 +281,8 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     StringRef mode = op.getMode();
     bool linear = mode == "linear";
     if (!linear && mode != "nearest")
-      return rewriter.notifyMatchFailure(op, "cubic mode not lowered");
+      return rewriter.notifyMatchFailure(
+          op, "mode '" + mode + "' is not supported (nearest and linear are)");
     Type element = type.getElementType();
     if (linear && element.isInteger(1))
       return rewriter.notifyMatchFailure(op, "linear mode on bool");
