@@ -718,3 +718,49 @@ TEST_F(RuntimeWeightsTest, EmbeddedWeightsNeedNothing) {
 }
 
 } // namespace
+
+namespace {
+
+// A model with an empty input and an empty output (a dim of 0) next to a
+// non-empty output: NULL data is fine for the empty ones, never for others.
+const int64_t kShape03[] = {0, 3};
+void emptyEntry(void **args) {
+  float *y = static_cast<float *>(args[2]);
+  y[0] = 7;
+}
+const onnxc_tensor_desc kEmptyInput = {"e", ONNXC_FLOAT, 2, kShape03};
+const onnxc_tensor_desc kEmptyOutputs[] = {{"f", ONNXC_FLOAT, 2, kShape03},
+                                           {"y", ONNXC_FLOAT, 1, kShape1}};
+const onnxc_model_desc kEmptyModel = {
+    ONNXC_ABI_VERSION, "empty", 1, 2, &kEmptyInput, kEmptyOutputs, 0,
+    emptyEntry};
+
+TEST(RuntimeZeroSizedTest, NullDataForTensorsWithoutElements) {
+  onnxc_session *s = nullptr;
+  ASSERT_EQ(onnxc_session_create(&kEmptyModel, nullptr, &s), ONNXC_OK);
+  float y = 0;
+  onnxc_tensor in = {nullptr, ONNXC_FLOAT, 2, kShape03};
+  onnxc_tensor out[] = {{nullptr, ONNXC_FLOAT, 2, kShape03},
+                        {&y, ONNXC_FLOAT, 1, kShape1}};
+  EXPECT_EQ(onnxc_run(s, &in, 1, out, 2), ONNXC_OK) << onnxc_last_error();
+  EXPECT_EQ(y, 7);
+  out[1].data = nullptr;
+  EXPECT_EQ(onnxc_run(s, &in, 1, out, 2), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(onnxc_last_error(), "output 'y': data is NULL");
+  // The wrong shape is still one, empty or not.
+  const int64_t shape13[] = {1, 3};
+  in.shape = shape13;
+  EXPECT_EQ(onnxc_run(s, &in, 1, out, 2), ONNXC_ERROR_SHAPE_MISMATCH);
+  onnxc_session_destroy(s);
+
+  void *inputs[] = {nullptr};
+  void *outputs[] = {nullptr, &y};
+  EXPECT_EQ(onnxc_run_pointers(&kEmptyModel, inputs, outputs, nullptr),
+            ONNXC_OK)
+      << onnxc_last_error();
+  outputs[1] = nullptr;
+  EXPECT_EQ(onnxc_run_pointers(&kEmptyModel, inputs, outputs, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+}
+
+} // namespace

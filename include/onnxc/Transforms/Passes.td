@@ -129,6 +129,33 @@ def FoldConstantLayout : Pass<"onnxc-fold-constant-layout", "::mlir::func::FuncO
   let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
 }
 
+def FlattenEmptyArguments : Pass<"onnxc-flatten-empty-arguments", "::mlir::ModuleOp"> {
+  let summary = "Pass zero-element memref arguments as 1-D memrefs";
+  let description = [{
+    The bare-pointer calling convention of `--convert-func-to-llvm` has no
+    form for a memref with a zero dim other than a 1-D one (an empty graph
+    input or output, or an empty tensor a kernel takes). Each such argument
+    of a function becomes `memref<0xT>`, expanded back to its shape at the
+    function's entry; each call passes its operand collapsed to that type.
+    Arguments of other layouts are left alone.
+
+    Before:
+
+    ```mlir
+    func.func @main_graph(%x: memref<2x0x3xf32>, %y: memref<4xf32>)
+    ```
+
+    After:
+
+    ```mlir
+    func.func @main_graph(%flat: memref<0xf32>, %y: memref<4xf32>) {
+      %x = memref.expand_shape %flat [[0, 1, 2]] output_shape [2, 0, 3]
+          : memref<0xf32> into memref<2x0x3xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let summary = "Store multi-dimensional constant globals as 1-D arrays";
   let description = [{

@@ -408,7 +408,9 @@ struct ElementwiseToGeneric : ConversionPattern {
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "result is not ranked");
     SmallVector<Value> inputs;
-    for (Value v : operands)
+    // CastLike's second operand gives only the element type, which the
+    // result type carries: it is not an operand to broadcast.
+    for (Value v : isa<CastLikeOp>(op) ? operands.take_front() : operands)
       if (!isa<NoneType>(v.getType()))
         inputs.push_back(v);
     SmallVector<Type> elements;

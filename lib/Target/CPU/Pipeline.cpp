@@ -62,6 +62,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   loopsPm.addPass(createSCFToControlFlowPass());
   loopsPm.addPass(createCanonicalizerPass());
   loopsPm.addPass(createCSEPass());
+  // The bare-pointer convention has no form for N-D memrefs without elements.
+  pm.addPass(createFlattenEmptyArguments());
 
   // To the LLVM dialect. Arguments are bare pointers: shapes are static and
   // the runtime checked them against the descriptor. bf16 conversions are

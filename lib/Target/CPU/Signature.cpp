@@ -53,11 +53,6 @@ static FailureOr<TensorSignature> getTensorSignature(Location loc, Type type,
                           << (kind == "input" ? " (fix them with --input-shape="
                                                 "NAME=DxDx...)"
                                               : "");
-  if (llvm::is_contained(ranked.getShape(), 0))
-    return emitError(loc) << kind << " '" << tensor.name << "' has type "
-                          << type
-                          << "; a compiled model's inputs and outputs must "
-                             "hold at least one element";
   tensor.elementType = ranked.getElementType();
   tensor.dtype = getONNXDataType(tensor.elementType);
   if (!tensor.dtype)
