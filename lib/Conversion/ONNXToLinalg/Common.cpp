@@ -116,4 +116,90 @@ Value zeroAccumulator(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   return linalg::FillOp::create(b, loc, zero, init).getResult(0);
 }
 
+CenteredMoments computeCenteredMoments(OpBuilder &b, Location loc, Value x,
+                                       ArrayRef<bool> reduced, Type accType) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> sizes;
+  SmallVector<AffineExpr> keptExprs;
+  SmallVector<utils::IteratorType> iterators;
+  double count = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    shape.push_back(reduced[d] ? 1 : type.getDimSize(d));
+    if (reduced[d])
+      count *= type.getDimSize(d);
+    else if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, x, d));
+    keptExprs.push_back(reduced[d] ? getAffineConstantExpr(0, ctx)
+                                   : getAffineDimExpr(d, ctx));
+    iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
+  }
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap kept = AffineMap::get(rank, 0, keptExprs, ctx);
+  auto keptType = RankedTensorType::get(shape, accType);
+
+  // Pass 1: the estimate m~ = sum(x) / count, kept as the sum.
+  Value sum =
+      linalg::GenericOp::create(
+          b, loc, keptType, x, zeroAccumulator(b, loc, shape, accType, sizes),
+          {identity, kept}, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value v = toComputeType(nb, nl, args[0], accType);
+            Value sum = arith::AddFOp::create(nb, nl, args[1], v);
+            linalg::YieldOp::create(nb, nl, sum);
+          })
+          .getResult(0);
+  // c = x - m~: close values, so the subtraction is exact or nearly so.
+  auto accFull = RankedTensorType::get(type.getShape(), accType);
+  Value centered =
+      linalg::GenericOp::create(
+          b, loc, accFull, ValueRange{x, sum}, emptyLike(b, loc, accFull, x),
+          {identity, kept, identity},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value mean = arith::MulFOp::create(
+                nb, nl, args[1], scalarConstant(nb, nl, accType, 1.0 / count));
+            Value v = toComputeType(nb, nl, args[0], accType);
+            Value c = arith::SubFOp::create(nb, nl, v, mean);
+            linalg::YieldOp::create(nb, nl, c);
+          })
+          .getResult(0);
+  // Pass 2: sum(c) and sum(c^2), as two single-result reductions: LLVM keeps
+  // one accumulator in registers and vectorizes, not two in memory.
+  auto sumOf = [&](bool square) {
+    return linalg::GenericOp::create(
+               b, loc, keptType, centered,
+               zeroAccumulator(b, loc, shape, accType, sizes), {identity, kept},
+               iterators,
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value c = args[0];
+                 if (square)
+                   c = arith::MulFOp::create(nb, nl, c, c);
+                 Value sum = arith::AddFOp::create(nb, nl, args[1], c);
+                 linalg::YieldOp::create(nb, nl, sum);
+               })
+        .getResult(0);
+  };
+  Value sumCentered = sumOf(/*square=*/false);
+  Value sumSquares = sumOf(/*square=*/true);
+  return {centered, sumCentered, sumSquares, count};
+}
+
+std::pair<Value, Value> normalizationStats(OpBuilder &b, Location loc,
+                                           Value sum, Value sumSquares,
+                                           double count) {
+  Type type = sum.getType();
+  Value invCount = scalarConstant(b, loc, type, 1.0 / count);
+  Value offset = arith::MulFOp::create(b, loc, sum, invCount);
+  Value meanSquare = arith::MulFOp::create(b, loc, sumSquares, invCount);
+  Value variance = arith::SubFOp::create(
+      b, loc, meanSquare, arith::MulFOp::create(b, loc, offset, offset));
+  variance = arith::MaximumFOp::create(b, loc, variance,
+                                       scalarConstant(b, loc, type, 0.0));
+  return {offset, variance};
+}
+
 } // namespace onnxc::linalg_lowering

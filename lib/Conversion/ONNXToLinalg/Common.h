@@ -67,6 +67,35 @@ mlir::Value zeroAccumulator(mlir::OpBuilder &b, mlir::Location loc,
                             llvm::ArrayRef<int64_t> shape, mlir::Type type,
                             mlir::ValueRange sizes);
 
+/// The statistics a normalization (LayerNormalization,
+/// InstanceNormalization, MeanVarianceNormalization) needs over the dims of
+/// `x` marked as reduced, computed so that a large mean relative to the
+/// spread (1234 +- 0.01 in f32) loses no accuracy: a first pass estimates
+/// the mean m~ (its f32 sum may be off by many ulps of the mean), the
+/// centered values c = x - m~ are exact or nearly so, and a second pass
+/// sums c and c^2 (the corrected two-pass algorithm of Chan, Golub and
+/// LeVeque). The normalized value is then (c - offset) / sqrt(variance + eps)
+/// with offset and variance from normalizationStats().
+struct CenteredMoments {
+  /// x - m~ in the accumulator type, shaped like x.
+  mlir::Value centered;
+  /// Sum of c and of c^2 over the reduced dims, which they keep with size 1.
+  mlir::Value sum, sumSquares;
+  /// The number of elements reduced into each sum.
+  double count;
+};
+CenteredMoments computeCenteredMoments(mlir::OpBuilder &b, mlir::Location loc,
+                                       mlir::Value x,
+                                       llvm::ArrayRef<bool> reduced,
+                                       mlir::Type accType);
+
+/// In a generic's body, from the sums of c and c^2 over `count` elements:
+/// the offset of the mean from m~ (sum / count) and the variance
+/// (sumSquares / count - offset^2, never below 0).
+std::pair<mlir::Value, mlir::Value>
+normalizationStats(mlir::OpBuilder &b, mlir::Location loc, mlir::Value sum,
+                   mlir::Value sumSquares, double count);
+
 /// Patterns lowering the gathers, scatters, slicing and index-generating
 /// ops (Indexing.cpp, Slicing.cpp, Generators.cpp).
 void populateONNXIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);

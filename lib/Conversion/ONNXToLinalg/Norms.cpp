@@ -3,8 +3,9 @@
 // The statistics are linalg.generic reductions that keep the reduced dims
 // with size 1, so that an elementwise generic reads them back through
 // broadcasting maps:
-//   InstanceNormalization  per (n, c) over the spatial dims: mean, then the
-//                          mean square of x - mean; y = (x - mean) /
+//   InstanceNormalization  per (n, c) over the spatial dims: mean and
+//                          variance by the corrected two-pass algorithm
+//                          (computeCenteredMoments); y = (x - mean) /
 //                          sqrt(var + epsilon) * scale[c] + B[c].
 //   MeanVarianceNormalization  the same over `axes`, y = (x - mean) /
 //                          (sqrt(var) + 1e-9) as in ONNX's function body.
@@ -135,43 +136,6 @@ Value rootP(OpBuilder &b, Location loc, Value s, int64_t p) {
                               constant(b, loc, s.getType(), 1.0 / p));
 }
 
-/// (x - mean) over the dims marked in `reduced`, in `accType`, and the
-/// variance (kept dims), shared by InstanceNormalization and MVN.
-std::pair<Value, Value> centerAndVariance(OpBuilder &b, Location loc, Value x,
-                                          ArrayRef<bool> reduced,
-                                          Type accType) {
-  auto type = cast<RankedTensorType>(x.getType());
-  MLIRContext *ctx = b.getContext();
-  double count = 1;
-  for (auto [d, isReduced] : llvm::enumerate(reduced))
-    if (isReduced)
-      count *= type.getDimSize(d);
-  Value sum = sumKeepDims(b, loc, x, reduced, accType, nullptr);
-  auto accFull = RankedTensorType::get(type.getShape(), accType);
-  Value centered =
-      elementwise(b, loc, accFull, ValueRange{x, sum},
-                  {b.getMultiDimIdentityMap(type.getRank()),
-                   broadcastMap(sum, type.getShape(), ctx)},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    Value mean = arith::DivFOp::create(
-                        nb, nl, args[1], constant(nb, nl, accType, count));
-                    return arith::SubFOp::create(
-                        nb, nl, toComputeType(nb, nl, args[0], accType), mean);
-                  });
-  Value squares = sumKeepDims(b, loc, centered, reduced, accType,
-                              [](OpBuilder &nb, Location nl, Value v) -> Value {
-                                return arith::MulFOp::create(nb, nl, v, v);
-                              });
-  Value variance =
-      elementwise(b, loc, cast<RankedTensorType>(squares.getType()), squares,
-                  {b.getMultiDimIdentityMap(type.getRank())},
-                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                    return arith::DivFOp::create(
-                        nb, nl, args[0], constant(nb, nl, accType, count));
-                  });
-  return {centered, variance};
-}
-
 struct InstanceNormalizationLowering
     : OpConversionPattern<InstanceNormalizationOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -189,25 +153,29 @@ struct InstanceNormalizationLowering
     Type accType = getComputeType(element);
     SmallVector<bool> reduced(rank, true);
     reduced[0] = reduced[1] = false;
-    auto [centered, variance] =
-        centerAndVariance(rewriter, loc, x, reduced, accType);
+    CenteredMoments moments =
+        computeCenteredMoments(rewriter, loc, x, reduced, accType);
+    AffineMap kept = broadcastMap(moments.sum, type.getShape(), ctx);
     double epsilon = op.getEpsilon().convertToDouble();
     Value result = elementwise(
         rewriter, loc, type,
-        ValueRange{centered, variance, adaptor.getScale(), adaptor.getB()},
-        {rewriter.getMultiDimIdentityMap(rank),
-         broadcastMap(variance, type.getShape(), ctx), channelMap(rank, ctx),
-         channelMap(rank, ctx)},
+        ValueRange{moments.centered, moments.sum, moments.sumSquares,
+                   adaptor.getScale(), adaptor.getB()},
+        {rewriter.getMultiDimIdentityMap(rank), kept, kept,
+         channelMap(rank, ctx), channelMap(rank, ctx)},
         [&](OpBuilder &b, Location l, ValueRange args) {
+          auto [offset, variance] =
+              normalizationStats(b, l, args[1], args[2], moments.count);
           Value std = math::SqrtOp::create(
               b, l,
-              arith::AddFOp::create(b, l, args[1],
+              arith::AddFOp::create(b, l, variance,
                                     constant(b, l, accType, epsilon)));
-          Value normalized = arith::DivFOp::create(b, l, args[0], std);
+          Value normalized = arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, args[0], offset), std);
           Value scaled = arith::MulFOp::create(
-              b, l, normalized, toComputeType(b, l, args[2], accType));
+              b, l, normalized, toComputeType(b, l, args[3], accType));
           Value y = arith::AddFOp::create(
-              b, l, scaled, toComputeType(b, l, args[3], accType));
+              b, l, scaled, toComputeType(b, l, args[4], accType));
           return fromComputeType(b, l, y, element);
         });
     rewriter.replaceOp(op, result);
@@ -236,17 +204,22 @@ struct MeanVarianceNormalizationLowering
     Location loc = op.getLoc();
     Type element = type.getElementType();
     Type accType = getComputeType(element);
-    auto [centered, variance] =
-        centerAndVariance(rewriter, loc, x, reduced, accType);
+    CenteredMoments moments =
+        computeCenteredMoments(rewriter, loc, x, reduced, accType);
+    AffineMap kept =
+        broadcastMap(moments.sum, type.getShape(), rewriter.getContext());
     Value result = elementwise(
-        rewriter, loc, type, ValueRange{centered, variance},
-        {rewriter.getMultiDimIdentityMap(rank),
-         broadcastMap(variance, type.getShape(), rewriter.getContext())},
+        rewriter, loc, type,
+        ValueRange{moments.centered, moments.sum, moments.sumSquares},
+        {rewriter.getMultiDimIdentityMap(rank), kept, kept},
         [&](OpBuilder &b, Location l, ValueRange args) {
+          auto [offset, variance] =
+              normalizationStats(b, l, args[1], args[2], moments.count);
           Value std =
-              arith::AddFOp::create(b, l, math::SqrtOp::create(b, l, args[1]),
+              arith::AddFOp::create(b, l, math::SqrtOp::create(b, l, variance),
                                     constant(b, l, accType, 1e-9));
-          Value y = arith::DivFOp::create(b, l, args[0], std);
+          Value y = arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, args[0], offset), std);
           return fromComputeType(b, l, y, element);
         });
     rewriter.replaceOp(op, result);

@@ -175,44 +175,33 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
     Type acc = rewriter.getF32Type();
     if (element.isF64())
       acc = element;
-    Value sum = reduceKeepDims(rewriter, loc, x, reduced, acc,
-                               rewriter.getFloatAttr(acc, 0.0), nullptr, addF);
-    auto accType = RankedTensorType::get(type.getShape(), acc);
-    double invCount = 1.0 / static_cast<double>(count);
-    Value centered = broadcastGeneric(
-        rewriter, loc, accType, ValueRange{x, sum}, x,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value mean = arith::MulFOp::create(
-              b, l, args[1], scalarConstant(b, l, acc, invCount));
-          return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), mean);
-        });
-    Value squares = reduceKeepDims(
-        rewriter, loc, centered, reduced, acc, rewriter.getFloatAttr(acc, 0.0),
-        [](OpBuilder &b, Location l, Value v) -> Value {
-          return arith::MulFOp::create(b, l, v, v);
-        },
-        addF);
+    // Two passes over the row: a large mean relative to the spread must not
+    // cost the variance its precision (computeCenteredMoments).
+    CenteredMoments moments =
+        computeCenteredMoments(rewriter, loc, x, reduced, acc);
     double epsilon = op.getEpsilon().convertToDouble();
-    SmallVector<Value> inputs = {centered, squares, adaptor.getScale()};
+    SmallVector<Value> inputs = {moments.centered, moments.sum,
+                                 moments.sumSquares, adaptor.getScale()};
     bool hasBias = !isa<NoneType>(adaptor.getB().getType());
     if (hasBias)
       inputs.push_back(adaptor.getB());
     Value result = broadcastGeneric(
         rewriter, loc, type, inputs, x,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value variance = arith::MulFOp::create(
-              b, l, args[1], scalarConstant(b, l, acc, invCount));
+          auto [offset, variance] =
+              normalizationStats(b, l, args[1], args[2], moments.count);
           Value invStd = arith::DivFOp::create(
               b, l, scalarConstant(b, l, acc, 1.0),
               math::SqrtOp::create(
                   b, l,
                   arith::AddFOp::create(b, l, variance,
                                         scalarConstant(b, l, acc, epsilon))));
+          Value centered = arith::SubFOp::create(b, l, args[0], offset);
           Value y = arith::MulFOp::create(
-              b, l, arith::MulFOp::create(b, l, args[0], invStd),
-              widenTo(b, l, args[2], acc));
+              b, l, arith::MulFOp::create(b, l, centered, invStd),
+              widenTo(b, l, args[3], acc));
           if (hasBias)
-            y = arith::AddFOp::create(b, l, y, widenTo(b, l, args[3], acc));
+            y = arith::AddFOp::create(b, l, y, widenTo(b, l, args[4], acc));
           return roundTo(b, l, y, element);
         });
     rewriter.replaceOp(op, {result, Value(), Value()});

@@ -1,7 +1,8 @@
 // RUN: onnx-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
 
-// InstanceNormalization: per (n, c) sums over H, W kept as 1x1, x - mean,
-// the mean square of that, then (x - mean) / sqrt(var + eps) * s[c] + b[c];
+// InstanceNormalization: per (n, c) statistics over H, W kept as 1x1 by the
+// corrected two-pass algorithm (sum(x) estimates the mean m, c = x - m, then
+// sum(c) and sum(c^2)); y = (c - sum(c)/n) / sqrt(var + eps) * s[c] + b[c];
 // f16 computes in f32 and rounds once.
 // CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[$KEPT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
@@ -9,13 +10,13 @@
 // CHECK-LABEL: func.func @instance_norm
 // CHECK: %[[SUM:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$KEPT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<2x3x4x5xf16>) outs(%{{.*}} : tensor<2x3x1x1xf32>)
 // CHECK: %[[CENTERED:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[SUM]] : tensor<2x3x4x5xf16>, tensor<2x3x1x1xf32>) outs(%{{.*}} : tensor<2x3x4x5xf32>)
-// CHECK: %[[COUNT:.*]] = arith.constant 2.000000e+01 : f32
-// CHECK: arith.divf %{{.*}}, %[[COUNT]] : f32
+// CHECK: %[[INV_COUNT:.*]] = arith.constant 5.000000e-02 : f32
+// CHECK: arith.mulf %{{.*}}, %[[INV_COUNT]] : f32
 // CHECK: arith.subf
-// CHECK: %[[SQUARES:.*]] = linalg.generic {{.*}} ins(%[[CENTERED]] : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<2x3x1x1xf32>)
+// CHECK: %[[SUM_C:.*]] = linalg.generic {{.*}} ins(%[[CENTERED]] : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<2x3x1x1xf32>)
+// CHECK: %[[SUM_C2:.*]] = linalg.generic {{.*}} ins(%[[CENTERED]] : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<2x3x1x1xf32>)
 // CHECK: arith.mulf
-// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[SQUARES]] : tensor<2x3x1x1xf32>)
-// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$KEPT]], #[[$CHANNEL]], #[[$CHANNEL]], #[[$ID]]], {{.*}} ins(%[[CENTERED]], %[[VAR]], %{{.*}}, %{{.*}} : tensor<2x3x4x5xf32>, tensor<2x3x1x1xf32>, tensor<3xf16>, tensor<3xf16>) outs(%{{.*}} : tensor<2x3x4x5xf16>)
+// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$KEPT]], #[[$KEPT]], #[[$CHANNEL]], #[[$CHANNEL]], #[[$ID]]], {{.*}} ins(%[[CENTERED]], %[[SUM_C]], %[[SUM_C2]], %{{.*}}, %{{.*}} : tensor<2x3x4x5xf32>, tensor<2x3x1x1xf32>, tensor<2x3x1x1xf32>, tensor<3xf16>, tensor<3xf16>) outs(%{{.*}} : tensor<2x3x4x5xf16>)
 // CHECK: %[[EPS:.*]] = arith.constant 1.000000e-03 : f32
 // CHECK: arith.addf %{{.*}}, %[[EPS]] : f32
 // CHECK: math.sqrt

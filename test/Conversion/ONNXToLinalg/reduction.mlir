@@ -31,12 +31,25 @@ func.func @reduce_mean_nokeep(%x: tensor<2x3x4xf32>) -> tensor<2x4xf32> {
 
 // -----
 
+// LayerNormalization by the corrected two-pass algorithm: sum(x) gives an
+// estimate m of the mean, c = x - m, then sum(c) and sum(c^2) (each its own
+// reduction); y = (c - sum(c)/n) / sqrt(sum(c^2)/n - (sum(c)/n)^2 + eps).
 // CHECK-LABEL: func.func @layer_norm
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK: arith.subf
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}} : tensor<1x4x8xf32>)
+// CHECK: %[[C:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[SUM]] :
+// CHECK: %[[INV_N:.*]] = arith.constant 1.250000e-01 : f32
+// CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %[[INV_N]]
+// CHECK: arith.subf %{{.*}}, %[[M]]
+// CHECK: %[[SUM_C:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[C]] :
+// CHECK: %[[SUM_C2:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[C]] :
 // CHECK: arith.mulf
+// CHECK: linalg.generic {{.*}} ins(%[[C]], %[[SUM_C]], %[[SUM_C2]], %{{.*}}, %{{.*}} :
+// CHECK: %[[OFFSET:.*]] = arith.mulf
+// CHECK: %[[MEAN_SQUARE:.*]] = arith.mulf
+// CHECK: %[[OFFSET2:.*]] = arith.mulf %[[OFFSET]], %[[OFFSET]]
+// CHECK: arith.subf %[[MEAN_SQUARE]], %[[OFFSET2]]
 // CHECK: math.sqrt
+// CHECK: arith.subf %{{.*}}, %[[OFFSET]]
 func.func @layer_norm(%x: tensor<1x4x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<1x4x8xf32> {
   %y, %m, %i = "onnx.LayerNormalization"(%x, %s, %b) {axis = -1 : i64, epsilon = 1.0e-5 : f32} : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<1x4x8xf32>, none, none)
   return %y : tensor<1x4x8xf32>
