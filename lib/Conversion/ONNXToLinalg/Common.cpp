@@ -185,7 +185,7 @@ CenteredMoments computeCenteredMoments(OpBuilder &b, Location loc, Value x,
   };
   Value sumCentered = sumOf(/*square=*/false);
   Value sumSquares = sumOf(/*square=*/true);
-  return {centered, sumCentered, sumSquares, count};
+  return {centered, sumCentered, sumSquares, sum, count};
 }
 
 std::pair<Value, Value> normalizationStats(OpBuilder &b, Location loc,

@@ -81,6 +81,9 @@ struct CenteredMoments {
   mlir::Value centered;
   /// Sum of c and of c^2 over the reduced dims, which they keep with size 1.
   mlir::Value sum, sumSquares;
+  /// Sum of x, shaped like `sum`: m~ is estimateSum / count, and the mean
+  /// m~ plus the offset of normalizationStats().
+  mlir::Value estimateSum;
   /// The number of elements reduced into each sum.
   double count;
 };

@@ -102,6 +102,12 @@ Value roundTo(OpBuilder &b, Location l, Value v, Type element) {
 Value widenTo(OpBuilder &b, Location l, Value v, Type type) {
   return v.getType() == type ? v : Value(arith::ExtFOp::create(b, l, type, v));
 }
+/// `v` in the float type `type`, widened or rounded.
+Value castFloat(OpBuilder &b, Location l, Value v, Type type) {
+  unsigned from = v.getType().getIntOrFloatBitWidth();
+  unsigned to = type.getIntOrFloatBitWidth();
+  return from < to ? widenTo(b, l, v, type) : roundTo(b, l, v, type);
+}
 
 /// Softmax and LogSoftmax along `axis`: max, exp(x - max), sum, normalize.
 template <typename SoftmaxOp, bool isLog>
@@ -158,10 +164,16 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX();
     auto type = dyn_cast<RankedTensorType>(x.getType());
-    if (!type || !isa<FloatType>(type.getElementType()) ||
-        !isa<NoneType>(op.getMean().getType()) ||
-        !isa<NoneType>(op.getInvStdDev().getType()))
-      return rewriter.notifyMatchFailure(op, "Mean/InvStdDev outputs");
+    if (!type || !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "float elements only");
+    auto meanType = dyn_cast<RankedTensorType>(op.getMean().getType());
+    auto invStdType = dyn_cast<RankedTensorType>(op.getInvStdDev().getType());
+    if ((!meanType && !isa<NoneType>(op.getMean().getType())) ||
+        (!invStdType && !isa<NoneType>(op.getInvStdDev().getType())) ||
+        (meanType && !isa<FloatType>(meanType.getElementType())) ||
+        (invStdType && !isa<FloatType>(invStdType.getElementType())))
+      return rewriter.notifyMatchFailure(
+          op, "Mean/InvStdDev outputs must be ranked float tensors");
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
@@ -180,6 +192,38 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
     CenteredMoments moments =
         computeCenteredMoments(rewriter, loc, x, reduced, acc);
     double epsilon = op.getEpsilon().convertToDouble();
+    auto inverseStd = [&](OpBuilder &b, Location l, Value variance) -> Value {
+      return arith::DivFOp::create(
+          b, l, scalarConstant(b, l, acc, 1.0),
+          math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, variance,
+                                    scalarConstant(b, l, acc, epsilon))));
+    };
+    // The optional Mean and InvStdDev outputs, per row (the normalized dims
+    // kept with size 1), in their own float type (stash_type).
+    Value mean, invStdDev;
+    if (meanType)
+      mean = broadcastGeneric(
+          rewriter, loc, meanType,
+          ValueRange{moments.estimateSum, moments.sum, moments.sumSquares}, x,
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            auto [offset, variance] =
+                normalizationStats(b, l, args[1], args[2], moments.count);
+            Value estimate = arith::MulFOp::create(
+                b, l, args[0], scalarConstant(b, l, acc, 1.0 / moments.count));
+            Value m = arith::AddFOp::create(b, l, estimate, offset);
+            return castFloat(b, l, m, meanType.getElementType());
+          });
+    if (invStdType)
+      invStdDev = broadcastGeneric(
+          rewriter, loc, invStdType, ValueRange{moments.sum, moments.sumSquares},
+          x, [&](OpBuilder &b, Location l, ValueRange args) {
+            auto [offset, variance] =
+                normalizationStats(b, l, args[0], args[1], moments.count);
+            return castFloat(b, l, inverseStd(b, l, variance),
+                             invStdType.getElementType());
+          });
     SmallVector<Value> inputs = {moments.centered, moments.sum,
                                  moments.sumSquares, adaptor.getScale()};
     bool hasBias = !isa<NoneType>(adaptor.getB().getType());
@@ -190,12 +234,7 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto [offset, variance] =
               normalizationStats(b, l, args[1], args[2], moments.count);
-          Value invStd = arith::DivFOp::create(
-              b, l, scalarConstant(b, l, acc, 1.0),
-              math::SqrtOp::create(
-                  b, l,
-                  arith::AddFOp::create(b, l, variance,
-                                        scalarConstant(b, l, acc, epsilon))));
+          Value invStd = inverseStd(b, l, variance);
           Value centered = arith::SubFOp::create(b, l, args[0], offset);
           Value y = arith::MulFOp::create(
               b, l, arith::MulFOp::create(b, l, centered, invStd),
@@ -204,7 +243,7 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
             y = arith::AddFOp::create(b, l, y, widenTo(b, l, args[4], acc));
           return roundTo(b, l, y, element);
         });
-    rewriter.replaceOp(op, {result, Value(), Value()});
+    rewriter.replaceOp(op, {result, mean, invStdDev});
     return success();
   }
 };
