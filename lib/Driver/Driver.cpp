@@ -18,6 +18,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include "llvm/Support/Format.h"
@@ -113,14 +114,37 @@ void printModelStats(ModuleOp module, llvm::raw_ostream &os) {
   }
 }
 
-EmitKind getEmitKindForPath(StringRef path) {
-  return llvm::StringSwitch<EmitKind>(llvm::sys::path::extension(path))
+std::optional<EmitKind> getEmitKindForPath(StringRef path) {
+  if (path == "-")
+    return EmitKind::ONNX;
+  return llvm::StringSwitch<std::optional<EmitKind>>(
+             llvm::sys::path::extension(path))
       .Case(".so", EmitKind::SharedLibrary)
       .Case(".a", EmitKind::StaticLibrary)
       .Case(".o", EmitKind::Object)
       .Case(".h", EmitKind::Header)
       .Case(".ll", EmitKind::LLVMIR)
-      .Default(EmitKind::ONNX);
+      .Case(".mlir", EmitKind::ONNX)
+      .Default(std::nullopt);
+}
+
+/// Fails, saying why, when `path` cannot be written: a directory, or in a
+/// folder that does not exist. Checked before compiling, so that a long
+/// compile does not end in the linker's "cannot open output file".
+static LogicalResult checkOutputPath(MLIRContext &context, StringRef path,
+                                     StringRef what) {
+  if (path == "-")
+    return success();
+  if (llvm::sys::fs::is_directory(path))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot write " << what << " '" << path
+           << "': it is a directory";
+  StringRef parent = llvm::sys::path::parent_path(path);
+  if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
+    return emitError(UnknownLoc::get(&context))
+           << "cannot write " << what << " '" << path << "': folder '"
+           << parent << "' does not exist";
+  return success();
 }
 
 /// The symbol prefix: --name, else the output file's stem, as a C
@@ -310,9 +334,30 @@ getDisabledPasses(MLIRContext &context, const CompileOptions &options) {
 }
 
 LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
-  EmitKind emit = options.emit == EmitKind::Auto
-                      ? getEmitKindForPath(options.outputPath)
-                      : options.emit;
+  EmitKind emit = options.emit;
+  if (emit == EmitKind::Auto) {
+    std::optional<EmitKind> kind = getEmitKindForPath(options.outputPath);
+    if (!kind)
+      return emitError(UnknownLoc::get(&context))
+             << "-o " << options.outputPath
+             << ": unknown output kind; use .so, .a, .o, .h, .ll or .mlir, "
+                "or say which with --emit=KIND";
+    emit = *kind;
+  }
+  if (!options.printPipeline) {
+    if (failed(checkOutputPath(context, options.outputPath, "the output")))
+      return failure();
+    if (emit >= EmitKind::Object && emit <= EmitKind::SharedLibrary) {
+      llvm::SmallString<128> header(options.outputPath);
+      llvm::sys::path::replace_extension(header, "h");
+      if (failed(checkOutputPath(context, header, "the header")))
+        return failure();
+    }
+    if (options.externalWeights && emit > EmitKind::Linalg &&
+        failed(checkOutputPath(context, getWeightsPath(options.outputPath),
+                               "the weights file")))
+      return failure();
+  }
   FailureOr<llvm::StringSet<>> disabled = getDisabledPasses(context, options);
   if (failed(disabled))
     return failure();
@@ -366,8 +411,8 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   if (options.externalWeights &&
       (emit <= EmitKind::Linalg || options.outputPath == "-"))
     return emitError(module->getLoc())
-           << "--weights=external writes NAME.weights beside a native output: "
-              "pass -o model.so, .a, .o or .ll";
+           << "--weights=external writes the weights beside a native output "
+              "(-o model.so: model.weights): pass -o model.so, .a, .o or .ll";
   // Native code needs static shapes: say so, naming the input, before the
   // conversion trips over a dynamic dim.
   FailureOr<ModelSignature> signature = failure();

@@ -72,10 +72,14 @@ llvm::Expected<ExternalData> readExternalData(const onnx::TensorProto &tensor,
   SmallString<256> path(modelDir);
   llvm::sys::path::append(path, normalized);
   SmallString<256> realDir, realPath;
-  if (llvm::sys::fs::real_path(modelDir, realDir) ||
-      llvm::sys::fs::real_path(path, realPath))
+  if (std::error_code ec = llvm::sys::fs::real_path(modelDir, realDir))
     return makeError("initializer '" + tensor.name() + "': external data '" +
-                     location + "' cannot be opened");
+                     location + "': cannot resolve the model's folder '" +
+                     modelDir + "': " + ec.message());
+  if (std::error_code ec = llvm::sys::fs::real_path(path, realPath))
+    return makeError("initializer '" + tensor.name() + "': external data '" +
+                     location + "' cannot be opened (" + path +
+                     "): " + ec.message());
   if (!StringRef(realPath).starts_with((realDir + "/").str()))
     return makeError("initializer '" + tensor.name() + "': external data '" +
                      location + "' is outside the model's folder");
@@ -98,7 +102,9 @@ llvm::Expected<ExternalData> readExternalData(const onnx::TensorProto &tensor,
     length = offset <= size ? size - offset : 0;
   if (offset > size || length > size - offset)
     return makeError("initializer '" + tensor.name() + "': external data '" +
-                     location + "' is shorter than offset + length");
+                     location + "' has " + Twine(size) +
+                     " bytes, shorter than offset + length = " +
+                     Twine(offset) + " + " + Twine(length));
   return ExternalData{file, ArrayRef<char>(file->getBufferStart() + offset,
                                            static_cast<size_t>(length))};
 }

@@ -287,6 +287,50 @@ void lookUp(void *handle, const char *symbol, Fn &fn,
   fn = reinterpret_cast<Fn>(address);
 }
 
+/// The name of an ELF e_machine value.
+std::string machineName(unsigned machine) {
+  switch (machine) {
+  case 3: return "i386";
+  case 21: return "ppc64";
+  case 40: return "arm";
+  case 62: return "x86-64";
+  case 183: return "aarch64";
+  case 243: return "riscv";
+  default: return "ELF machine " + std::to_string(machine);
+  }
+}
+
+/// Dies with a clear message when `path` is not an ELF file or holds code
+/// for another machine: dlopen would say "No such file or directory".
+void checkELFMachine(const std::string &path, const std::string &modelPath) {
+  unsigned char header[20] = {};
+  FILE *file = std::fopen(path.c_str(), "rb");
+  size_t got = file ? std::fread(header, 1, sizeof(header), file) : 0;
+  if (file)
+    std::fclose(file);
+  if (!file)
+    return; // dlopen reports the reason.
+  if (got < sizeof(header) || std::memcmp(header, "\x7f" "ELF", 4) != 0)
+    die("'" + modelPath +
+        "' is not a shared library (no ELF header); build one with "
+        "onnx-compile model.onnx -o model.so");
+  // e_machine, in the file's byte order (EI_DATA: 1 little, 2 big).
+  unsigned machine = header[5] == 2 ? (header[18] << 8) | header[19]
+                                    : header[18] | (header[19] << 8);
+#if defined(__x86_64__)
+  const unsigned host = 62;
+#elif defined(__aarch64__)
+  const unsigned host = 183;
+#else
+  const unsigned host = machine;
+#endif
+  if (machine != host)
+    die("'" + modelPath + "' holds " + machineName(machine) +
+        " code; this onnx-run runs " + machineName(host) +
+        " (run the model on its machine, or under qemu with a runner built "
+        "for it)");
+}
+
 ModelLibrary loadModel(const std::string &modelPath) {
   std::string path = modelPath;
   if (path.find('/') == std::string::npos)
@@ -296,6 +340,7 @@ ModelLibrary loadModel(const std::string &modelPath) {
     die("cannot open model '" + modelPath + "': " + std::strerror(errno));
   if (S_ISDIR(st.st_mode))
     die("'" + modelPath + "' is a directory, not a compiled model (.so)");
+  checkELFMachine(path, modelPath);
   // The library stays loaded until exit: the runtime may hold thread-local
   // state and the descriptor lives in it.
   void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

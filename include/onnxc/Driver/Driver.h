@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,9 +39,10 @@ enum class EmitKind {
   Auto,
 };
 
-/// The kind an output path's extension asks for (.so, .a, .o, .h, .ll,
-/// anything else: the onnx dialect).
-EmitKind getEmitKindForPath(llvm::StringRef path);
+/// The kind an output path's extension asks for: .so, .a, .o, .h, .ll, and
+/// the onnx dialect for .mlir and "-" (stdout); std::nullopt for any other
+/// extension, which needs --emit.
+std::optional<EmitKind> getEmitKindForPath(llvm::StringRef path);
 
 
 struct CompileOptions {

@@ -47,7 +47,7 @@ LogicalResult writeExternalWeights(ModuleOp module, llvm::StringRef path,
   llvm::Expected<llvm::sys::fs::TempFile> temp =
       llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
   if (!temp)
-    return fail("cannot create the weights file beside '" + path +
+    return fail("cannot write the weights file '" + path +
                 "': " + llvm::toString(temp.takeError()));
   auto discard = llvm::make_scope_exit([&] {
     if (temp->FD >= 0)
