@@ -29,7 +29,7 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdou
 static cl::opt<onnxc::EmitKind> emitKind(
     "emit",
     cl::desc("What to produce (default: from the -o extension: .so, .a, .o, "
-             ".h, .ll; otherwise mlir)"),
+             ".h, .ll, .mlir; stdout: mlir)"),
     cl::init(onnxc::EmitKind::Auto),
     cl::values(clEnumValN(onnxc::EmitKind::ONNX, "mlir",
                           "the imported onnx dialect, shapes inferred and "
