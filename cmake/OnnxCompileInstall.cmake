@@ -9,7 +9,9 @@
 #   P/include/onnxc/runtime.h
 #   P/lib/cmake/OnnxCompile/            OnnxCompileConfig.cmake (+ version file)
 #                                       and OnnxCompileModel.cmake
-#   P/share/doc/onnx-compile/           README, docs/, examples/
+#   P/share/doc/onnx-compile/           README.md, docs/*.md, examples/: the
+#                                       source tree's layout, so that the
+#                                       relative links between them work
 #
 # bin/ and lib/ are fixed names, not GNUInstallDirs' (lib/x86_64-linux-gnu
 # under /usr): onnx-compile finds its runtime at <its dir>/../lib.
@@ -51,7 +53,7 @@ install(FILES
   DESTINATION ${ONNXC_INSTALL_CMAKEDIR})
 
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${ONNXC_INSTALL_DOCDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs
   DESTINATION ${ONNXC_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples
   DESTINATION ${ONNXC_INSTALL_DOCDIR})

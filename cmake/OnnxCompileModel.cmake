@@ -22,6 +22,78 @@ include_guard(GLOBAL)
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20)
 
+# Reads the onnx-compile flags `options` (the OPTIONS of the call `fn`) as
+# onnx-compile does: -flag or --flag, the value after '=' or as the next
+# item, and -O's level attached (-O2) or not. Sets, in the caller's scope,
+# `external_weights` (TRUE for --weights external; the last --weights
+# wins), `triple` ("" without --triple) and `runtime` (the --runtime-lib
+# given, else ""). Refuses -o, --emit and --name, which the function sets,
+# and a flag missing its value.
+function(_onnx_compile_parse_options fn options)
+  # onnx-compile's flags that take a value; any other flag is taken as one
+  # that stands alone (a value it might take is then read as an item of
+  # its own, which matches none of these).
+  set(valued o name emit cpu triple weights runtime-lib input-shape
+             disable-pass O)
+  set(external_weights FALSE)
+  set(triple "")
+  set(runtime "")
+  list(LENGTH options count)
+  set(i 0)
+  while(i LESS count)
+    list(GET options ${i} option)
+    math(EXPR i "${i} + 1")
+    set(flag "")
+    set(value "")
+    set(attached FALSE)
+    if(option MATCHES "^-o." AND NOT option MATCHES "^-o=")
+      # -onet.so: LLVM takes it for -o net.so.
+      set(flag o)
+      set(attached TRUE)
+    elseif(option MATCHES "^--?O(.*)$")
+      set(flag O)
+      set(value "${CMAKE_MATCH_1}")
+      if(NOT value STREQUAL "")
+        set(attached TRUE)
+      endif()
+    elseif(option MATCHES "^--?([A-Za-z0-9][A-Za-z0-9_.-]*)(=(.*))?$")
+      set(flag "${CMAKE_MATCH_1}")
+      if(NOT "${CMAKE_MATCH_2}" STREQUAL "")
+        set(value "${CMAKE_MATCH_3}")
+        set(attached TRUE)
+      endif()
+    endif()
+    if(flag STREQUAL "")
+      continue()
+    endif()
+    if(flag IN_LIST valued AND NOT attached)
+      if(NOT i LESS count)
+        message(FATAL_ERROR "${fn}: OPTIONS flag '${option}' needs a value "
+          "(${option}=VALUE, or the value as the next item)")
+      endif()
+      list(GET options ${i} value)
+      math(EXPR i "${i} + 1")
+    endif()
+    if(flag MATCHES "^(o|emit|name)$")
+      message(FATAL_ERROR "${fn}: OPTIONS may not set '${option}'; the "
+        "output, its kind and NAME are set by onnx_compile_model")
+    elseif(flag STREQUAL "weights")
+      if(value STREQUAL "external")
+        set(external_weights TRUE)
+      else()
+        set(external_weights FALSE)
+      endif()
+    elseif(flag STREQUAL "triple")
+      set(triple "${value}")
+    elseif(flag STREQUAL "runtime-lib")
+      set(runtime "${value}")
+    endif()
+  endwhile()
+  set(external_weights ${external_weights} PARENT_SCOPE)
+  set(triple "${triple}" PARENT_SCOPE)
+  set(runtime "${runtime}" PARENT_SCOPE)
+endfunction()
+
 function(onnx_compile_model target)
   set(fn "onnx_compile_model(${target})")
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;NAME;CPU"
@@ -75,6 +147,18 @@ function(onnx_compile_model target)
     string(MAKE_C_IDENTIFIER "${target}" name)
   endif()
 
+  # Two objects defining NAME_run() link silently: the linker takes the
+  # first archive's and never pulls in the second, so one model would run
+  # in place of the other.
+  get_property(other GLOBAL PROPERTY "ONNX_COMPILE_TARGET_OF_NAME_${name}")
+  if(other)
+    message(FATAL_ERROR "${fn}: NAME '${name}' is already the NAME of target "
+      "'${other}' (onnx_compile_model(${other})); the symbols ${name}_run() "
+      "and ${name}_model() of the two would clash and a program linking both "
+      "would silently run one model for both: give each its own NAME")
+  endif()
+  set_property(GLOBAL PROPERTY "ONNX_COMPILE_TARGET_OF_NAME_${name}" "${target}")
+
   set(flags "--name=${name}")
   if(DEFINED ARG_CPU)
     list(APPEND flags "--cpu=${ARG_CPU}")
@@ -87,27 +171,38 @@ function(onnx_compile_model target)
     list(APPEND flags "--input-shape=${shape}")
   endforeach()
 
+  # What OPTIONS means for this function: whether the weights go to a
+  # file, the target triple and the runtime archive. onnx-compile (LLVM's
+  # command line) takes -flag or --flag, with the value after '=' or as the
+  # next item (`--weights external`), and -O's level attached (-O2) or not.
+  _onnx_compile_parse_options("${fn}" "${ARG_OPTIONS}")
+
   # The runtime archive is linked into the object, so a new one must
-  # recompile the model too: the host's, or the one OPTIONS picks.
-  set(runtime "${prefix}/lib/libonnxc_runtime.a")
-  set(triple "")
-  set(external_weights FALSE)
-  foreach(option IN LISTS ARG_OPTIONS)
-    if(option MATCHES "^(-o|--name|--emit)(=|$)" OR option MATCHES "^-o.")
-      message(FATAL_ERROR "${fn}: OPTIONS may not set '${option}'; the "
-        "output, its kind and NAME are set by onnx_compile_model")
-    elseif(option STREQUAL "--weights=external")
-      set(external_weights TRUE)
-    elseif(option MATCHES "^--triple=(.+)$")
-      set(triple "${CMAKE_MATCH_1}")
-      set(runtime "${prefix}/lib/${triple}/libonnxc_runtime.a")
+  # recompile the model too: the --runtime-lib= given, the one of the
+  # --triple= given, or the host's.
+  if(NOT runtime STREQUAL "")
+    get_filename_component(runtime "${runtime}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+  elseif(NOT triple STREQUAL "")
+    # onnx-compile's spellings of the folder: the triple as given, then
+    # arch-os-env (aarch64 for arm64, no vendor).
+    string(REGEX REPLACE "^arm64-" "aarch64-" multiarch "${triple}")
+    string(REGEX REPLACE "^([^-]+)-(unknown|pc)-" "\\1-" multiarch "${multiarch}")
+    set(candidates "${prefix}/lib/${triple}/libonnxc_runtime.a"
+                   "${prefix}/lib/${multiarch}/libonnxc_runtime.a")
+    # The build machine's architecture falls back to the host's runtime.
+    if(multiarch MATCHES "^${CMAKE_HOST_SYSTEM_PROCESSOR}-")
+      list(APPEND candidates "${prefix}/lib/libonnxc_runtime.a")
     endif()
-  endforeach()
-  foreach(option IN LISTS ARG_OPTIONS)
-    if(option MATCHES "^--runtime-lib=(.+)$")
-      set(runtime "${CMAKE_MATCH_1}")
-    endif()
-  endforeach()
+    foreach(candidate IN LISTS candidates)
+      if(EXISTS "${candidate}")
+        set(runtime "${candidate}")
+        break()
+      endif()
+    endforeach()
+  else()
+    set(runtime "${prefix}/lib/libonnxc_runtime.a")
+  endif()
   if(NOT EXISTS "${runtime}")
     # onnx-compile reports a missing runtime itself, naming the model.
     set(runtime "")
@@ -115,11 +210,10 @@ function(onnx_compile_model target)
   if(CMAKE_CROSSCOMPILING AND NOT triple)
     message(WARNING "${fn}: the project is cross-compiled "
       "(CMAKE_SYSTEM_PROCESSOR ${CMAKE_SYSTEM_PROCESSOR}) but OPTIONS has no "
-      "--triple=...; the model is compiled for the build machine")
+      "--triple; the model is compiled for the build machine")
   endif()
 
-  # One folder per target: two targets never write the same files, even
-  # with the same NAME.
+  # One folder per target, named after it.
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/onnx_compile_model/${target}")
   set(object "${dir}/${name}.o")
   set(header "${dir}/${name}.h")

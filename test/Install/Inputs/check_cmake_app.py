@@ -7,16 +7,24 @@ pointing at it:
   1. builds the installed examples/cmake-app, runs it and checks its top
      class and score against onnxruntime on the same image; a second build
      does nothing, a newer model or compiler recompiles the model;
-  2. links two models into one program (Inputs/two-models);
+  2. links two models into one program (Inputs/two-models), one with
+     OPTIONS -O 2 --weights external (flags and values as separate items);
   3. a broken MODEL fails the build with onnx-compile's message naming it;
   4. wrong calls of onnx_compile_model() stop the configure with a message
-     (Inputs/misuse);
-  5. where the aarch64 cross tools and qemu-aarch64 are, the example built
-     for aarch64 prints the same as on the host.
+     (Inputs/misuse), a NAME used twice among them;
+  5. OPTIONS in each form onnx-compile takes set ONNX_COMPILE_WEIGHTS and
+     the runtime dependency alike (Inputs/options, configured only);
+  6. where the aarch64 cross tools and qemu-aarch64 are, the example built
+     for aarch64 (OPTIONS --triple aarch64-linux-gnu) prints the same as on
+     the host, and a newer cross runtime recompiles its model;
+  7. the relative links of the installed docs resolve (README.md and
+     docs/ keep the source tree's layout), and those of the source tree
+     (utils/check_doc_links.py).
 
 usage: check_cmake_app.py --build BUILD --source SRC --cmake CMAKE
            --generator GEN --inputs DIR --sample-model make_sample_model.py
-           --toolchains DIR [--model CLASSIFIER.onnx] [--keep]
+           --toolchains DIR [--doc-links check_doc_links.py]
+           [--model CLASSIFIER.onnx] [--keep]
 """
 import argparse
 import os
@@ -86,7 +94,8 @@ def install(args, tmp):
               "lib/cmake/OnnxCompile/OnnxCompileConfig.cmake",
               "lib/cmake/OnnxCompile/OnnxCompileConfigVersion.cmake",
               "lib/cmake/OnnxCompile/OnnxCompileModel.cmake",
-              "share/doc/onnx-compile/cmake.md",
+              "share/doc/onnx-compile/README.md",
+              "share/doc/onnx-compile/docs/cmake.md",
               "share/doc/onnx-compile/examples/cmake-app/CMakeLists.txt"]:
         if not os.path.exists(os.path.join(prefix, f)):
             raise CheckFailed(f"the install has no {f}")
@@ -191,8 +200,22 @@ def check_cross(args, tmp, prefix, native_output):
          "-B", binary, "-G", args.generator, f"-DCMAKE_TOOLCHAIN_FILE={toolchain}",
          f"-DOnnxCompile_DIR={prefix}/lib/cmake/OnnxCompile",
          f"-DPython3_EXECUTABLE={sys.executable}", "-DCLASSIFIER_CPU=generic",
-         f"-DCLASSIFIER_OPTIONS=--triple={triple}"])
+         f"-DCLASSIFIER_OPTIONS=--triple;{triple}"])
     build(args, binary)
+    # `--triple T` as two items is read as --triple=T: the model depends on
+    # lib/T's runtime.
+    runtime = os.path.join(prefix, "lib", triple, "libonnxc_runtime.a")
+    obj = os.path.join(binary, "onnx_compile_model/classifier/classifier.o")
+    stamp, before = os.stat(obj).st_mtime_ns, os.stat(runtime)
+    later = os.stat(obj).st_mtime + 10
+    os.utime(runtime, (later, later))
+    try:
+        out = build(args, binary)
+    finally:
+        os.utime(runtime, ns=(before.st_atime_ns, before.st_mtime_ns))
+    check("Compiling ONNX model" in out and os.stat(obj).st_mtime_ns != stamp,
+          f"OPTIONS --triple {triple} (two items): a newer lib/{triple} runtime "
+          "recompiles the model")
     out = run(["qemu-aarch64", "-L", f"/usr/{triple}", os.path.join(binary, "classify")])
     print(out.rstrip())
     pattern = r"top class: (\d+) \(score (\S+)\)"
@@ -222,7 +245,7 @@ def check_two_models(args, tmp, prefix):
     weights = os.path.join(binary, "first.weights")
     os.remove(weights)
     out = run([os.path.join(binary, "two_models")], expect_ok=False)
-    check(weights in out, "first (OPTIONS --weights=external) reads first.weights, "
+    check(weights in out, "first (OPTIONS -O 2 --weights external) reads first.weights, "
           "copied beside the program from its ONNX_COMPILE_WEIGHTS")
 
 
@@ -250,7 +273,12 @@ def check_misuse(args, tmp, prefix):
         "bad-name": "onnx_compile_model(net): NAME '3d-net' is not a C identifier",
         "bad-shape": "onnx_compile_model(net): INPUT_SHAPES entry 'image:1x3x32x32'",
         "output-option": "onnx_compile_model(net): OPTIONS may not set '-o'",
+        "name-option": "onnx_compile_model(net): OPTIONS may not set '--name'",
         "empty-value": "onnx_compile_model(net): CPU given without a value",
+        "option-without-value": "onnx_compile_model(net): OPTIONS flag '--triple' needs "
+                                "a value",
+        "duplicate-name": "onnx_compile_model(net-fast): NAME 'net' is already the NAME of "
+                          "target 'net' (onnx_compile_model(net))",
     }
     for case, message in cases.items():
         out = configure(args, os.path.join(args.inputs, "misuse"), binary, prefix,
@@ -263,6 +291,53 @@ def check_misuse(args, tmp, prefix):
           "with a message naming the target")
 
 
+def check_options(args, tmp, prefix):
+    """OPTIONS written --flag=value, --flag value, -flag and -O 2 alike:
+    each target's ONNX_COMPILE_WEIGHTS, and (with Ninja) the runtime
+    archive its compile depends on. Uses check_two_models' sample.onnx."""
+    model = os.path.join(tmp, "sample.onnx")
+    binary = os.path.join(tmp, "options")
+    out = configure(args, os.path.join(args.inputs, "options"), binary, prefix,
+                    f"-DMODEL={model}")
+    weights = dict(re.findall(r"options (\S+): weights '(.*)'", out))
+    cross = os.path.join(prefix, "lib/aarch64-linux-gnu/libonnxc_runtime.a")
+    host = os.path.join(prefix, "lib/libonnxc_runtime.a")
+    # target -> (its NAME, external weights?, the runtime it must depend on)
+    cases = {"joined": ("joined", True, cross), "spaced": ("spaced", True, cross),
+             "single-dash": ("single_dash", True, cross), "vendor": ("vendor", False, cross),
+             "last-wins": ("last_wins", False, host), "host": ("host", False, host)}
+    for target, (name, external, _) in cases.items():
+        want = (os.path.join(binary, "onnx_compile_model", target, name + ".weights")
+                if external else "")
+        if weights.get(target) != want:
+            raise CheckFailed(f"options: {target}'s ONNX_COMPILE_WEIGHTS is "
+                              f"'{weights.get(target)}', expected '{want}':\n{out}")
+    print(f"ok: ONNX_COMPILE_WEIGHTS follows --weights in each form ({len(cases)} targets)")
+    if args.generator != "Ninja" or not shutil.which("ninja"):
+        print("skipped: the runtime dependencies of Inputs/options (read with ninja -t query)")
+        return
+    for target, (name, _, runtime) in cases.items():
+        if not os.path.exists(runtime):
+            continue  # no cross runtime installed: nothing to depend on
+        edge = run(["ninja", "-C", binary, "-t", "query",
+                    f"onnx_compile_model/{target}/{name}.o"])
+        inputs = edge.split("outputs:")[0]
+        if not mentions(inputs, runtime):
+            raise CheckFailed(f"options: {target}'s compile does not depend on {runtime}:\n"
+                              f"{edge}")
+    print("ok: the model's compile depends on the runtime of its --triple in each form")
+
+
+def check_doc_links(args, prefix):
+    docs = os.path.join(prefix, "share/doc/onnx-compile")
+    for root, what in ((docs, "installed"), (args.source, "source tree's")):
+        try:
+            out = run([sys.executable, args.doc_links, root])
+        except CheckFailed as e:
+            raise CheckFailed(f"broken links in the {what} docs ({root}): {e}") from None
+        print(f"ok: the {what} docs' links resolve ({out.strip().splitlines()[-1]})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", required=True, help="the onnx-compile build tree")
@@ -272,6 +347,8 @@ def main():
     ap.add_argument("--inputs", required=True, help="test/Install/Inputs")
     ap.add_argument("--sample-model", required=True, help="utils/make_sample_model.py")
     ap.add_argument("--toolchains", required=True, help="cmake/toolchains")
+    ap.add_argument("--doc-links",
+                    help="utils/check_doc_links.py (default: the one of --source)")
     ap.add_argument("--model", help="CLASSIFIER_MODEL for the example")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
@@ -279,6 +356,7 @@ def main():
         os.path.realpath, (args.build, args.source, args.toolchains))
     if args.model:
         args.model = os.path.realpath(args.model)
+    args.doc_links = args.doc_links or os.path.join(args.source, "utils", "check_doc_links.py")
 
     tmp = os.path.realpath(tempfile.mkdtemp(prefix="onnxc-install-"))
     if mentions(tmp, args.build) or tmp.startswith(args.build + os.sep):
@@ -291,6 +369,8 @@ def main():
         check_two_models(args, tmp, prefix)
         check_broken_model(args, tmp, prefix)
         check_misuse(args, tmp, prefix)
+        check_options(args, tmp, prefix)
+        check_doc_links(args, prefix)
     except CheckFailed as e:
         print(f"FAIL: {e}\n(files kept in {tmp})")
         return 1
