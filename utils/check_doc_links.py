@@ -17,7 +17,9 @@ import urllib.parse
 
 # [text](target "title") and ![alt](target); the target ends at a space or
 # the closing parenthesis (one level of parentheses inside is allowed).
-INLINE_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^()\s>]*(?:\([^()\s]*\)[^()\s>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)")
+INLINE_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]"  # [text], one level of [] inside
+                         r"\(\s*<?([^()\s>]*(?:\([^()\s]*\)[^()\s>]*)*)>?"  # (target
+                         r"(?:\s+\"[^\"]*\")?\s*\)")  # "title")
 # [label]: target
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -38,7 +38,9 @@ class CompileError(Error):
 
 
 class LoadError(Error, OSError):
-    """A library that cannot be loaded, is not a model compiled by
+    """A file that is not a shared library (an archive, an object, not ELF),
+    a library of another architecture than this process's (compiled with
+    --triple), one that cannot be loaded, is not a model compiled by
     onnx-compile, or was built by an incompatible onnx-compile."""
 
 

@@ -3,18 +3,30 @@ through the generic C API of its runtime."""
 import ctypes
 import numbers
 import os
+import re
 import threading
 import weakref
 
 import numpy as np
 
-from . import _capi
-from .errors import LoadError, TypeMismatchError, status_error
+from . import _capi, _elf
+from .errors import LoadError, TypeMismatchError, WeightsError, status_error
 
 # Models alive, for onnxc.set_num_threads(); and the count it last set,
 # applied to the models loaded after it (None: the runtime's default).
 _live_models = weakref.WeakSet()
 _default_threads = None
+
+# The runtime maps a library's weights once per process and shares the
+# mapping between its sessions, ignoring the path of a later load: the
+# path mapped per model descriptor (its address), with the count of open
+# sessions of this package that hold it.
+_weights_lock = threading.Lock()
+_mapped_weights = {}
+
+# The runtime's advice when a weights file cannot be opened, written for C
+# callers ("... or call onnxc_weights_load() with its path").
+_RUNTIME_WEIGHTS_HINT = re.compile(r"\s*\(the model was compiled with --weights=external: .*\)$")
 
 
 class TensorInfo:
@@ -67,10 +79,14 @@ def load(path, weights=None):
     """Loads the shared library `path` compiled by onnx-compile (-o x.so)
     and creates a session on it: a Model. A model compiled with
     --weights=external maps NAME.weights from beside the library, or the
-    file `weights` names. Raises LoadError when the file cannot be loaded,
-    is not an onnx-compile model, or was built by an incompatible
-    onnx-compile; WeightsError when the weights file is missing or wrong;
-    another StatusError when the runtime cannot create the session."""
+    file `weights` names (Model.weights_path tells which). Raises LoadError
+    when the file cannot be loaded (not a shared library, or one of another
+    architecture), is not an onnx-compile model, or was built by an
+    incompatible onnx-compile; WeightsError when the weights file is
+    missing or wrong; ValueError for weights= with embedded weights, or
+    with another file than the one an open Model of the same library
+    mapped; another StatusError when the runtime cannot create the
+    session."""
     return Model(path, weights)
 
 
@@ -82,15 +98,25 @@ class Model:
 
     Attributes: path, name (the model's --name), abi_version, inputs and
     outputs (lists of TensorInfo in the model's order), workspace_bytes,
-    external_weights (the weights file name of a --weights=external model,
-    looked up beside the library; None when the weights are embedded).
+    external_weights (the weights file name compiled into a
+    --weights=external model, NAME.weights, which the runtime looks for
+    beside the library; None when the weights are embedded), weights_path
+    (the absolute path of the weights file mapped for this Model: the one
+    beside the library, or the one given with weights=; None when the
+    weights are embedded).
     """
 
     def __init__(self, path, weights=None):
         self._session = None
+        self._weights_key = None
         self.path = os.fspath(path)
         if not os.path.exists(self.path):
             raise LoadError(f"cannot load '{self.path}': no such file")
+        # dlopen's own message for a library of another architecture is "No
+        # such file or directory"; the header says what the file holds.
+        problem = _elf.check_loadable(self.path)
+        if problem:
+            raise LoadError(problem)
         try:
             # An absolute path: dlopen looks a bare file name up on the
             # library path, not in the current directory.
@@ -121,6 +147,7 @@ class Model:
         self._desc = ctypes.cast(desc, ctypes.POINTER(layout)).contents
         self.abi_version = version
         self.external_weights = None
+        self.weights_path = None
         if version >= 2 and self._desc.weights:
             self.external_weights = self._desc.weights.contents.file_name.decode()
         self.name = self._desc.name.decode() if self._desc.name else ""
@@ -130,28 +157,68 @@ class Model:
         self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
         self._lock = threading.Lock()
         session = ctypes.c_void_p()
-        if weights is None:
-            self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
-                                                 ctypes.byref(session)))
-        else:
-            self._load_weights(os.fspath(weights))
-            # The session takes its own reference to the mapping.
-            try:
-                self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
-                                                     ctypes.byref(session)))
-            finally:
-                lib.onnxc_weights_release(ctypes.byref(self._desc))
+        if weights is not None and self.external_weights is None:
+            raise ValueError(f"'{self.path}' has its weights embedded; weights= is for a model "
+                             "compiled with --weights=external")
+        with _weights_lock:
+            key = ctypes.addressof(self._desc)
+            mapped = _mapped_weights.get(key)
+            if weights is None:
+                self._check_weights(lib.onnxc_session_create(ctypes.byref(self._desc), None,
+                                                             ctypes.byref(session)), None)
+            else:
+                given = os.path.abspath(os.fspath(weights))
+                if mapped and not _same_file(mapped[0], given):
+                    raise ValueError(
+                        f"'{self.path}' already has its weights mapped from '{mapped[0]}' by "
+                        "another open Model (a process maps them once for all the library's "
+                        f"sessions); weights='{given}' cannot replace them: pass that file, or "
+                        "close the other Models of this library first")
+                self._check_weights(lib.onnxc_weights_load(ctypes.byref(self._desc),
+                                                           os.fsencode(given)), given)
+                # The session takes its own reference to the mapping.
+                try:
+                    self._check(lib.onnxc_session_create(ctypes.byref(self._desc), None,
+                                                         ctypes.byref(session)))
+                finally:
+                    lib.onnxc_weights_release(ctypes.byref(self._desc))
+            if self.external_weights is not None:
+                if mapped:
+                    mapped[1] += 1
+                else:
+                    # Where the runtime looked: beside the library as dlopen
+                    # named it (the absolute path given to it), or the path.
+                    mapped = _mapped_weights[key] = [
+                        given if weights is not None else os.path.join(
+                            os.path.dirname(os.path.abspath(self.path)), self.external_weights),
+                        1]
+                self.weights_path = mapped[0]
+                self._weights_key = key
         self._session = session
         if _default_threads is not None:
             self.set_num_threads(_default_threads)
         _live_models.add(self)
 
-    def _load_weights(self, path):
-        if self.external_weights is None:
-            raise ValueError(f"'{self.path}' has its weights embedded; weights= is for a model "
-                             "compiled with --weights=external")
-        self._check(self._lib.onnxc_weights_load(ctypes.byref(self._desc),
-                                                 os.fsencode(path)))
+    def _check_weights(self, status, given):
+        """_check() for the calls that map the weights: the runtime's advice
+        on a missing file is for C callers, so a WeightsError says instead
+        what to do from Python, and that the file came from weights= when
+        `given` is its path."""
+        if not status:
+            return
+        error = status_error(status, self._lib.onnxc_last_error().decode(errors="replace"))
+        if not isinstance(error, WeightsError):
+            raise error
+        reason = _RUNTIME_WEIGHTS_HINT.sub("", str(error))
+        if given is None:
+            advice = (f" (the model was compiled with --weights=external: keep "
+                      f"{self.external_weights} beside the library, or give its path with "
+                      "onnxc.load(..., weights=PATH))")
+        else:
+            advice = (f"; weights file given with weights=: pass the {self.external_weights} "
+                      "that onnx-compile wrote with this library, or leave weights= out to map "
+                      "the one beside the library")
+        raise status_error(status, reason + advice) from None
 
     # --- running ------------------------------------------------------------
 
@@ -265,6 +332,13 @@ class Model:
             if self._session:
                 self._lib.onnxc_session_destroy(self._session)
                 self._session = None
+                if self._weights_key is not None:
+                    with _weights_lock:
+                        mapped = _mapped_weights.get(self._weights_key)
+                        if mapped:
+                            mapped[1] -= 1
+                            if mapped[1] == 0:
+                                del _mapped_weights[self._weights_key]
 
     def __enter__(self):
         return self
@@ -288,6 +362,13 @@ class Model:
         state = "" if self._session else ", closed"
         return (f"<onnxc.Model '{self.name}' from {self.path}: ({self._signature(self.inputs)}) -> "
                 f"({self._signature(self.outputs)}){state}>")
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a == b
 
 
 def _thread_count(n):

@@ -10,6 +10,7 @@
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %s %t %onnxc_src onnx-compile | FileCheck %s
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -217,21 +218,44 @@ for weights in ("embedded", "external"):
     with onnxc.load(onnxc.compile(weighted, os.path.join(workdir, f"{weights}.so"),
                                   weights=weights)) as m:
         assert np.allclose(m.run([x])["y"], x @ w), weights
-        print(weights, "weights:", m.external_weights)
-        # CHECK: embedded weights: None
-        # CHECK: external weights: external.weights
+        print(weights, "weights:", m.external_weights, m.weights_path)
+        # CHECK: embedded weights: None None
+        # CHECK: external weights: external.weights [[WORKDIR:/.*]]/external.weights
 expect(ValueError, onnxc.load, os.path.join(workdir, "embedded.so"), weights="x.weights")
 # CHECK: ValueError: '{{.*}}embedded.so' has its weights embedded; weights= is for a model compiled with --weights=external
-onnxc.compile(weighted, os.path.join(workdir, "moved.so"), weights="external")
+moved = onnxc.compile(weighted, os.path.join(workdir, "moved.so"), weights="external")
 elsewhere = os.path.join(workdir, "elsewhere.weights")
 os.rename(os.path.join(workdir, "moved.weights"), elsewhere)
-e = expect(onnxc.WeightsError, onnxc.load, os.path.join(workdir, "moved.so"))
-# CHECK: WeightsError: model 'moved': {{.*}}moved.weights{{.*}}
+# Not found beside the library: the advice is Python's, not the C API's.
+e = expect(onnxc.WeightsError, onnxc.load, moved)
+# CHECK: WeightsError: model 'moved': cannot open its weights file '[[WORKDIR]]/moved.weights': No such file or directory (the model was compiled with --weights=external: keep moved.weights beside the library, or give its path with onnxc.load(..., weights=PATH))
 assert e.status == 6
-with onnxc.load(os.path.join(workdir, "moved.so"), weights=elsewhere) as m:
+# weights= gives the file: weights_path is the one mapped, not the
+# compiled-in name.
+os.chdir(workdir)
+with onnxc.load(moved, weights="elsewhere.weights") as m:
     assert np.allclose(m.run([x])["y"], x @ w)
-expect(onnxc.WeightsError, onnxc.load, os.path.join(workdir, "moved.so"), weights=pair)
-# CHECK: WeightsError: {{.*}}pair.onnx{{.*}}
+    print("moved:", m.external_weights, m.weights_path)
+    # CHECK: moved: moved.weights [[WORKDIR]]/elsewhere.weights
+    # One mapping per library in a process: another Model of it shares
+    # the file mapped, and cannot name another.
+    with onnxc.load(moved) as second:
+        print("second:", second.weights_path)
+        # CHECK: second: [[WORKDIR]]/elsewhere.weights
+    expect(ValueError, onnxc.load, moved, weights=pair)
+    # CHECK: ValueError: '{{.*}}moved.so' already has its weights mapped from '[[WORKDIR]]/elsewhere.weights' by another open Model {{.*}}; weights='{{.*}}pair.onnx' cannot replace them: pass that file, or close the other Models of this library first
+# With no Model open the mapping is gone and weights= is read again: a
+# missing or wrong file given is the runtime's reason, with the advice
+# saying it came from weights=.
+e = expect(onnxc.WeightsError, onnxc.load, moved, weights="nope.weights")
+# CHECK: WeightsError: model 'moved': cannot open its weights file '[[WORKDIR]]/nope.weights': No such file or directory; weights file given with weights=: pass the moved.weights that onnx-compile wrote with this library, or leave weights= out to map the one beside the library
+assert e.status == 6 and "onnxc_weights_load" not in str(e)
+expect(onnxc.WeightsError, onnxc.load, moved, weights=pair)
+# CHECK: WeightsError: model 'moved': weights file '{{.*}}pair.onnx' has {{[0-9]+}} bytes, the model expects {{[0-9]+}} ({{.*}}); weights file given with weights=: {{.*}}
+shutil.copy(elsewhere, "copy.weights")
+with onnxc.load(moved, weights="copy.weights") as m:
+    print("copy:", m.weights_path)
+    # CHECK: copy: [[WORKDIR]]/copy.weights
 
 # --- compile failures name the node -------------------------------------------
 
@@ -250,7 +274,14 @@ expect(onnxc.CompileError, onnxc.compile, pair, os.path.join(workdir, "x.so"), c
 expect(onnxc.LoadError, onnxc.load, os.path.join(workdir, "absent.so"))
 # CHECK: LoadError: cannot load '{{.*}}absent.so': no such file
 expect(onnxc.LoadError, onnxc.load, pair)
-# CHECK: LoadError: cannot load '{{.*}}pair.onnx' as a shared library: {{.*}} (onnxc.load takes a .so written by onnx-compile -o NAME.so)
+# CHECK: LoadError: cannot load '{{.*}}pair.onnx': it is not a shared library (not an ELF file; onnxc.load takes a .so written by onnx-compile -o NAME.so)
+expect(onnxc.LoadError, onnxc.load, workdir)
+# CHECK: LoadError: cannot load '{{.*}}': it is a directory, not a shared library (onnxc.load takes a .so written by onnx-compile -o NAME.so)
+archive = onnxc.compile(pair, os.path.join(workdir, "pair.a"))
+expect(onnxc.LoadError, onnxc.load, archive)
+# CHECK: LoadError: cannot load '{{.*}}pair.a': it is a static archive (.a), not a shared library; link it into a C program, or compile the model with -o NAME.so
+expect(onnxc.LoadError, onnxc.load, onnxc.compile(pair, os.path.join(workdir, "pair.o")))
+# CHECK: LoadError: cannot load '{{.*}}pair.o': it is a relocatable object (.o), not a shared library (onnxc.load takes a .so written by onnx-compile -o NAME.so)
 
 
 def shared_library(name, code):
@@ -265,6 +296,29 @@ plain = shared_library("plain", "int answer(void) { return 42; }\n")
 e = expect(onnxc.LoadError, onnxc.load, plain)
 # CHECK: LoadError: '{{.*}}plain.so' is not a model compiled by onnx-compile: it exports no onnxc_get_model
 assert isinstance(e, OSError)
+
+
+def foreign(name, bits, little_endian, machine):
+    """plain.so with the ELF header of another architecture: dlopen would
+    say 'No such file or directory'; the header is read first."""
+    with open(plain, "rb") as f:
+        data = bytearray(f.read())
+    data[4], data[5] = (1 if bits == 32 else 2), (1 if little_endian else 2)
+    data[18:20] = machine.to_bytes(2, "little" if little_endian else "big")
+    path = os.path.join(workdir, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+expect(onnxc.LoadError, onnxc.load, foreign("a64.so", 64, True, 183))
+# CHECK: LoadError: '{{.*}}a64.so' holds aarch64 code; this process runs x86-64 (a model compiled with --triple for another machine runs there; compile it without --triple to load it here)
+expect(onnxc.LoadError, onnxc.load, foreign("rv.so", 64, True, 243))
+# CHECK: LoadError: '{{.*}}rv.so' holds riscv64 code; this process runs x86-64
+expect(onnxc.LoadError, onnxc.load, foreign("be.so", 64, False, 62))
+# CHECK: LoadError: '{{.*}}be.so' holds x86-64 (64-bit, big-endian) code; this process runs x86-64 (64-bit, little-endian)
+expect(onnxc.LoadError, onnxc.load, foreign("odd.so", 64, True, 4242))
+# CHECK: LoadError: '{{.*}}odd.so' holds ELF machine 4242 code; this process runs x86-64
 future = shared_library("future", """#include <stdint.h>
 static const struct { uint32_t abi_version; const char *name; } desc = {99, "future"};
 const void *onnxc_get_model(void) { return &desc; }
