@@ -3,8 +3,17 @@
 #include "onnxc/Transforms/Passes.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Transforms/ConstantEvaluator.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/FoldUtils.h"
+
+#include <optional>
 
 #define DEBUG_TYPE "onnx-shape-inference"
 
@@ -30,6 +39,8 @@ struct ONNXShapeInferencePass
     }
     Block &block = func.getBody().front();
     OperationFolder folder(&getContext());
+    // Made on the first op that needs it: it freezes the lowering patterns.
+    std::optional<ConstantEvaluator> evaluator;
     // Graphs are in topological order: one forward sweep sees every op after
     // its operands have their final types.
     for (Operation &op : llvm::make_early_inc_range(block)) {
@@ -38,7 +49,30 @@ struct ONNXShapeInferencePass
           return signalPassFailure();
       if (op.hasTrait<OpTrait::ConstantLike>())
         continue;
-      (void)folder.tryToFold(&op);
+      // The ops' own folders are cheap (and fold some ops whose operands are
+      // not constants: Shape of a static tensor); the evaluator does the
+      // rest of the ops whose operands all are.
+      if (succeeded(folder.tryToFold(&op)) ||
+          !ConstantEvaluator::isCandidate(&op))
+        continue;
+      if (!evaluator)
+        evaluator.emplace(&getContext());
+      FailureOr<SmallVector<DenseElementsAttr>> values =
+          evaluator->evaluate(&op);
+      if (failed(values))
+        continue;
+      Dialect *dialect = op.getDialect();
+      auto value = values->begin();
+      for (OpResult result : op.getResults()) {
+        if (isa<NoneType>(result.getType()))
+          continue;
+        Value constant = folder.getOrCreateConstant(&block, dialect, *value++,
+                                                    result.getType());
+        if (!constant)
+          return signalPassFailure();
+        result.replaceAllUsesWith(constant);
+      }
+      op.erase();
     }
     for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
       if (isOpTriviallyDead(&op))

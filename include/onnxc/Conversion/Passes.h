@@ -20,6 +20,12 @@ namespace onnxc {
 #define GEN_PASS_REGISTRATION
 #include "onnxc/Conversion/Passes.h.inc"
 
+/// Marks what --convert-onnx-to-linalg produces legal (arith, linalg, math,
+/// scf, tensor, func, the unrealized casts of unsigned elements and
+/// onnx.NoValue); onnx ops stay of unknown legality, so that a partial
+/// conversion lowers those it can and keeps the rest.
+void addONNXToLinalgLegality(mlir::ConversionTarget &target);
+
 /// Every pattern of --convert-onnx-to-linalg.
 void populateONNXToLinalgConversionPatterns(mlir::RewritePatternSet &patterns);
 

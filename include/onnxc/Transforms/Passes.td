@@ -15,6 +15,14 @@ def ONNXShapeInference : Pass<"onnx-shape-inference", "::mlir::func::FuncOp"> {
     Dynamic graph inputs (`?`) stay dynamic and propagate. Dead ops are
     removed and the function's result types are updated.
 
+    An op whose operands are all constants and whose results are small
+    static tensors (at most 4096 elements each) folds even without a folder
+    of its own: ConstantEvaluator lowers it alone with the patterns of
+    `--convert-onnx-to-linalg` and interprets the result, so every op with a
+    lowering folds (Mod, Where, Cast, Floor, ReduceProd, ...), to the values
+    the compiled code would compute. An op it cannot evaluate runs at run
+    time.
+
     Before:
 
     ```mlir
@@ -29,7 +37,13 @@ def ONNXShapeInference : Pass<"onnx-shape-inference", "::mlir::func::FuncOp"> {
     %y = "onnx.Reshape"(%x, %c) : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
     ```
   }];
-  let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect"];
+  let dependentDialects = ["::onnxc::onnx_ir::ONNXDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def ApproximateMath : Pass<"onnxc-approximate-math"> {

@@ -124,17 +124,7 @@ struct ConvertONNXToLinalgPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, scf::SCFDialect,
-                           tensor::TensorDialect,
-                           func::FuncDialect>();
-    // onnx ops are left of unknown legality: partial conversion then lowers
-    // those it has patterns for and keeps the rest, which are listed below
-    // (marking them illegal would roll back everything on the first one).
-    target.addLegalOp<NoValueOp>();
-    // Lowerings view unsigned elements as signless through these casts
-    // (ComputeTypes.h); the LLVM lowering reconciles them.
-    target.addLegalOp<UnrealizedConversionCastOp>();
+    addONNXToLinalgLegality(target);
     RewritePatternSet lowerings(ctx);
     populateONNXToLinalgConversionPatterns(lowerings);
     FailureReasons reasons;
@@ -185,6 +175,19 @@ struct ConvertONNXToLinalgPass
 };
 
 } // namespace
+
+void addONNXToLinalgLegality(ConversionTarget &target) {
+  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                         math::MathDialect, scf::SCFDialect,
+                         tensor::TensorDialect, func::FuncDialect>();
+  // onnx ops are left of unknown legality: partial conversion then lowers
+  // those it has patterns for and keeps the rest, which the pass lists
+  // (marking them illegal would roll back everything on the first one).
+  target.addLegalOp<NoValueOp>();
+  // Lowerings view unsigned elements as signless through these casts
+  // (ComputeTypes.h); the LLVM lowering reconciles them.
+  target.addLegalOp<UnrealizedConversionCastOp>();
+}
 
 void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantToArith>(patterns.getContext());

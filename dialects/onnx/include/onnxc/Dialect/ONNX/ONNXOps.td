@@ -33,7 +33,6 @@ def ONNX_AbsOp : ONNX_Op<"Abs", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult AbsOp::inferShapes() { return inferSameAsFirstOperand(*this); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -110,7 +109,6 @@ def ONNX_AddOp : ONNX_Op<"Add", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult AddOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -654,7 +652,6 @@ def ONNX_ConcatOp : ONNX_Op<"Concat", [Pure, DeclareOpInterfaceMethods<ONNXShape
                        ONNX_I64Attr:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$concat_result);
   let hasVerifier = 1;
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -903,7 +900,6 @@ def ONNX_DivOp : ONNX_Op<"Div", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult DivOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1006,7 +1002,6 @@ def ONNX_EqualOp : ONNX_Op<"Equal", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
   let extraClassDefinition = [{
     ::mlir::LogicalResult EqualOp::inferShapes() { return inferBroadcast(*this, ::mlir::IntegerType::get(getContext(), 1)); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1216,7 +1211,6 @@ def ONNX_GatherOp : ONNX_Op<"Gather", [Pure, DeclareOpInterfaceMethods<ONNXShape
                        DefaultValuedAttr<ONNX_I64Attr, "0">:$axis);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
   let hasVerifier = 1;
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1413,7 +1407,6 @@ def ONNX_GreaterOp : ONNX_Op<"Greater", [Pure, DeclareOpInterfaceMethods<ONNXSha
   let extraClassDefinition = [{
     ::mlir::LogicalResult GreaterOp::inferShapes() { return inferBroadcast(*this, ::mlir::IntegerType::get(getContext(), 1)); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1776,7 +1769,6 @@ def ONNX_LessOp : ONNX_Op<"Less", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
   let extraClassDefinition = [{
     ::mlir::LogicalResult LessOp::inferShapes() { return inferBroadcast(*this, ::mlir::IntegerType::get(getContext(), 1)); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -1959,7 +1951,6 @@ def ONNX_MaxOp : ONNX_Op<"Max", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult MaxOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -2067,7 +2058,6 @@ def ONNX_MinOp : ONNX_Op<"Min", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult MinOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -2146,7 +2136,6 @@ def ONNX_MulOp : ONNX_Op<"Mul", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult MulOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -2172,7 +2161,6 @@ def ONNX_NegOp : ONNX_Op<"Neg", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult NegOp::inferShapes() { return inferSameAsFirstOperand(*this); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -2220,7 +2208,6 @@ def ONNX_NotOp : ONNX_Op<"Not", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult NotOp::inferShapes() { return inferSameAsFirstOperand(*this); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -2407,7 +2394,6 @@ def ONNX_RangeOp : ONNX_Op<"Range", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
                        TensorOf<[F32, F64, I16, I32, I64]>:$limit,
                        TensorOf<[F32, F64, I16, I32, I64]>:$delta);
   let results = (outs TensorOf<[F32, F64, I16, I32, I64]>:$output);
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -3050,7 +3036,6 @@ def ONNX_SliceOp : ONNX_Op<"Slice", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
                        ONNX_Optional<TensorOf<[I32, I64]>>:$axes,
                        ONNX_Optional<TensorOf<[I32, I64]>>:$steps);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -3252,7 +3237,6 @@ def ONNX_SubOp : ONNX_Op<"Sub", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let extraClassDefinition = [{
     ::mlir::LogicalResult SubOp::inferShapes() { return inferBroadcast(*this, ::mlir::Type()); }
   }];
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -3503,7 +3487,6 @@ def ONNX_WhereOp : ONNX_Op<"Where", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$X,
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$Y);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
-  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
