@@ -21,10 +21,9 @@ import os
 import sys
 
 import numpy as np
-import onnxruntime as ort
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_ort import read_manifest  # noqa: E402
+from compare_ort import read_manifest, run_onnxruntime, summarize  # noqa: E402
 
 
 def difference(got, want):
@@ -59,10 +58,7 @@ def main():
               f"{got_name} {len(got_inputs)} and {len(got_outputs)}")
         return 1
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
-    want = session.run(None, {name: array for name, _, _, array in ref_inputs})
+    want = run_onnxruntime(args.model, ref_inputs)
 
     failures = 0
     for (name, _, _, ref), (gname, _, _, got), expected in zip(ref_outputs, got_outputs, want):
@@ -86,11 +82,7 @@ def main():
               f"relative to max |{ref_name}| {rel_err:.3g} (<= {args.rtol:g}); "
               f"to onnxruntime {ort_errs[0]:.3g} and {ort_errs[1]:.3g} (<= {args.ort_rtol:g})")
         failures += not ok
-    if failures:
-        print(f"{failures} of {len(ref_outputs)} outputs differ")
-        return 1
-    print(f"all {len(ref_outputs)} outputs match")
-    return 0
+    return summarize(failures, len(ref_outputs))
 
 
 if __name__ == "__main__":

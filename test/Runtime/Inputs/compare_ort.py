@@ -43,6 +43,8 @@ def graph_signature(model):
 
 
 def read_manifest(directory):
+    """([(name, dtype code, shape, array)] of the inputs, same of the outputs)
+    from DIR/manifest.tsv and the .bin files dump.h wrote."""
     inputs, outputs = [], []
     with open(os.path.join(directory, "manifest.tsv")) as f:
         for line in f:
@@ -52,6 +54,15 @@ def read_manifest(directory):
             entry = (name, int(dtype), shape, array.reshape(shape))
             (inputs if kind == "input" else outputs).append(entry)
     return inputs, outputs
+
+
+def run_onnxruntime(model_path, inputs):
+    """The graph's outputs from onnxruntime (one thread, CPU) on `inputs`, the
+    (name, dtype, shape, array) entries read_manifest() or read_npy() give."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
+    return session.run(None, {name: array for name, _, _, array in inputs})
 
 
 def read_npy(model, input_dir, output_dir):
@@ -79,6 +90,16 @@ def matches_signature(what, got, want):
     return ok
 
 
+def summarize(failures, total, reference=None):
+    """Prints "all TOTAL outputs match [REFERENCE]" or "FAILURES of TOTAL
+    outputs differ [from REFERENCE]"; returns the exit status (1 on any)."""
+    if failures:
+        print(f"{failures} of {total} outputs differ" + (f" from {reference}" if reference else ""))
+        return 1
+    print(f"all {total} outputs match" + (f" {reference}" if reference else ""))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model")
@@ -97,10 +118,7 @@ def main():
             matches_signature("outputs", outputs, graph_outputs)):
         return 1
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
-    want = session.run(None, {name: array for name, _, _, array in inputs})
+    want = run_onnxruntime(args.model, inputs)
 
     failures = 0
     for (name, dtype, _, got), expected in zip(outputs, want):
@@ -127,11 +145,7 @@ def main():
                 failures += 1
                 continue
             print(f"ok output '{name}' {expected.dtype}{list(expected.shape)} exact")
-    if failures:
-        print(f"{failures} of {len(outputs)} outputs differ from onnxruntime")
-        return 1
-    print(f"all {len(outputs)} outputs match onnxruntime")
-    return 0
+    return summarize(failures, len(outputs), "onnxruntime")
 
 
 if __name__ == "__main__":

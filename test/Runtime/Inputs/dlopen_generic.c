@@ -23,30 +23,14 @@
  * then 1. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "dump.h"
+#include "dlopen_api.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef const onnxc_model_desc *(*get_model_fn)(void);
-typedef onnxc_status (*session_create_fn)(const onnxc_model_desc *, void *,
-                                          onnxc_session **);
-typedef onnxc_status (*run_fn)(onnxc_session *, const onnxc_tensor *, size_t,
-                               const onnxc_tensor *, size_t);
-typedef const char *(*last_error_fn)(void);
-typedef void (*session_destroy_fn)(onnxc_session *);
-typedef const char *(*dtype_name_fn)(int32_t);
-typedef int (*find_fn)(const onnxc_model_desc *, const char *);
-
-static get_model_fn get_model;
-static session_create_fn session_create;
-static run_fn run;
-static last_error_fn last_error;
-static session_destroy_fn session_destroy;
-static dtype_name_fn dtype_name;
+static model_api api;
 static find_fn find_input, find_output;
 
 static int failures;
@@ -57,17 +41,6 @@ static int failures;
     printf("\n");                                                              \
     ++failures;                                                                \
   } while (0)
-
-/* dlsym into a function pointer (ISO C has no cast between the two). */
-static void look_up(void *handle, const char *symbol, void *fn, size_t size) {
-  void *address = dlsym(handle, symbol);
-  if (!address) {
-    printf("FAIL: %s does not export %s\n", "the model", symbol);
-    exit(1);
-  }
-  memcpy(fn, &address, size);
-}
-#define LOOK_UP(handle, fn, symbol) look_up(handle, symbol, &fn, sizeof(fn))
 
 static const char *status_name(onnxc_status s) {
   switch (s) {
@@ -82,46 +55,18 @@ static const char *status_name(onnxc_status s) {
   return "?";
 }
 
-static void print_shape(int32_t rank, const int64_t *shape) {
-  printf("[");
-  for (int32_t i = 0; i < rank; ++i)
-    printf("%s%lld", i ? "," : "", (long long)shape[i]);
-  printf("]");
-}
-
-/* A buffer of n bytes, 64-byte aligned (aligned_alloc wants a multiple). */
-static void *alloc64(size_t n) {
-  size_t size = (n + 63) / 64 * 64;
-  void *p = aligned_alloc(64, size ? size : 64);
-  if (!p) {
-    printf("FAIL: out of memory\n");
-    exit(1);
-  }
-  return p;
-}
-
 static const onnxc_model_desc *desc;
 static onnxc_tensor *inputs, *outputs;
 static void **reference; /* outputs of the first run */
 static size_t *output_bytes;
 
-/* Tensors over freshly allocated output buffers (shapes from the desc). */
+/* Tensors over fresh output buffers (shapes from the desc). */
 static onnxc_tensor *new_outputs(void) {
-  onnxc_tensor *t = calloc((size_t)desc->num_outputs + 1, sizeof(*t));
-  for (int i = 0; i < desc->num_outputs; ++i) {
-    const onnxc_tensor_desc *d = &desc->outputs[i];
-    t[i].data = alloc64(output_bytes[i]);
-    t[i].dtype = d->dtype;
-    t[i].rank = d->rank;
-    t[i].shape = d->shape;
-  }
-  return t;
+  return new_tensors(desc->outputs, desc->num_outputs);
 }
 
 static void free_outputs(onnxc_tensor *t) {
-  for (int i = 0; i < desc->num_outputs; ++i)
-    free(t[i].data);
-  free(t);
+  free_tensors(t, desc->num_outputs);
 }
 
 /* 1 if every output equals the first run's, bit for bit. */
@@ -159,8 +104,8 @@ static void expect_error(const char *what, const onnxc_tensor *in, size_t ni,
                          const onnxc_tensor *out, size_t no,
                          onnxc_status want, const char *tensor) {
   onnxc_session *session = NULL;
-  if (session_create(desc, NULL, &session) != ONNXC_OK) {
-    FAIL("%s: cannot create a session: %s", what, last_error());
+  if (api.session_create(desc, NULL, &session) != ONNXC_OK) {
+    FAIL("%s: cannot create a session: %s", what, api.last_error());
     return;
   }
   onnxc_tensor *canary = new_outputs();
@@ -173,8 +118,8 @@ static void expect_error(const char *what, const onnxc_tensor *in, size_t ni,
     if ((int)i < desc->num_outputs && out[i].data)
       run_out[i].data = canary[i].data;
   }
-  onnxc_status s = run(session, in, ni, run_out, no);
-  const char *message = last_error();
+  onnxc_status s = api.run(session, in, ni, run_out, no);
+  const char *message = api.last_error();
   printf("%s: %s: %s\n", what, status_name(s), message);
   if (s != want)
     FAIL("%s: expected status %s, got %s", what, status_name(want),
@@ -193,7 +138,7 @@ static void expect_error(const char *what, const onnxc_tensor *in, size_t ni,
       }
   free(run_out);
   free_outputs(canary);
-  session_destroy(session);
+  api.session_destroy(session);
 }
 
 #define THREAD_RUNS 20
@@ -204,20 +149,20 @@ static void *thread_main(void *arg) {
   (void)arg;
   long bad = 0;
   onnxc_session *session = NULL;
-  if (session_create(desc, NULL, &session) != ONNXC_OK)
+  if (api.session_create(desc, NULL, &session) != ONNXC_OK)
     return (void *)1L;
   onnxc_tensor *out = new_outputs();
   for (int r = 0; r < THREAD_RUNS; ++r) {
-    if (run(session, inputs, (size_t)desc->num_inputs, out,
-            (size_t)desc->num_outputs) != ONNXC_OK ||
+    if (api.run(session, inputs, (size_t)desc->num_inputs, out,
+                (size_t)desc->num_outputs) != ONNXC_OK ||
         !same_as_reference(out))
       ++bad;
   }
-  if (run(session, inputs, 0, out, (size_t)desc->num_outputs) == ONNXC_OK ||
-      !*last_error())
+  if (api.run(session, inputs, 0, out, (size_t)desc->num_outputs) == ONNXC_OK ||
+      !*api.last_error())
     ++bad;
   free_outputs(out);
-  session_destroy(session);
+  api.session_destroy(session);
   return (void *)bad;
 }
 
@@ -226,22 +171,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: dlopen_generic MODEL.so OUTDIR\n");
     return 2;
   }
-  void *handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    printf("FAIL: dlopen: %s\n", dlerror());
+  void *handle = open_model(argv[1], RTLD_LOCAL, &api);
+  if (!handle)
     return 1;
-  }
-  LOOK_UP(handle, get_model, "onnxc_get_model");
-  LOOK_UP(handle, session_create, "onnxc_session_create");
-  LOOK_UP(handle, run, "onnxc_run");
-  LOOK_UP(handle, last_error, "onnxc_last_error");
-  LOOK_UP(handle, session_destroy, "onnxc_session_destroy");
-  LOOK_UP(handle, dtype_name, "onnxc_dtype_name");
   LOOK_UP(handle, find_input, "onnxc_find_input");
   LOOK_UP(handle, find_output, "onnxc_find_output");
 
   /* 1. The descriptor. */
-  desc = get_model();
+  desc = api.get_model();
   if (!desc) {
     printf("FAIL: onnxc_get_model() returned NULL\n");
     return 1;
@@ -254,7 +191,7 @@ int main(int argc, char **argv) {
          ONNXC_ABI_VERSION);
   for (int i = 0; i < desc->num_inputs; ++i) {
     const onnxc_tensor_desc *d = &desc->inputs[i];
-    printf("input %d: %s %s ", i, d->name, dtype_name(d->dtype));
+    printf("input %d: %s %s ", i, d->name, api.dtype_name(d->dtype));
     print_shape(d->rank, d->shape);
     printf("\n");
     if (find_input(desc, d->name) != i)
@@ -262,7 +199,7 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < desc->num_outputs; ++i) {
     const onnxc_tensor_desc *d = &desc->outputs[i];
-    printf("output %d: %s %s ", i, d->name, dtype_name(d->dtype));
+    printf("output %d: %s %s ", i, d->name, api.dtype_name(d->dtype));
     print_shape(d->rank, d->shape);
     printf("\n");
     if (find_output(desc, d->name) != i)
@@ -273,69 +210,51 @@ int main(int argc, char **argv) {
 
   /* 2. A run on deterministic inputs. */
   const char *outdir = argv[2];
-  dump_begin(outdir);
-  inputs = calloc((size_t)desc->num_inputs + 1, sizeof(*inputs));
-  for (int i = 0; i < desc->num_inputs; ++i) {
-    const onnxc_tensor_desc *d = &desc->inputs[i];
-    int64_t n = dump_elements(d->rank, d->shape);
-    inputs[i].data = alloc64((size_t)n * dump_dtype_size(d->dtype));
-    inputs[i].dtype = d->dtype;
-    inputs[i].rank = d->rank;
-    inputs[i].shape = d->shape;
-    fill_input(inputs[i].data, d->dtype, n, i);
-    dump_tensor(outdir, "input", i, d->name, d->dtype, d->rank, d->shape,
-                inputs[i].data);
-  }
+  inputs = new_inputs(desc, outdir);
   output_bytes = calloc((size_t)desc->num_outputs + 1, sizeof(size_t));
   reference = calloc((size_t)desc->num_outputs + 1, sizeof(void *));
   for (int i = 0; i < desc->num_outputs; ++i)
-    output_bytes[i] =
-        (size_t)dump_elements(desc->outputs[i].rank, desc->outputs[i].shape) *
-        dump_dtype_size(desc->outputs[i].dtype);
+    output_bytes[i] = tensor_bytes(&desc->outputs[i]);
   outputs = new_outputs();
 
   onnxc_session *session = NULL;
-  onnxc_status s = session_create(desc, NULL, &session);
+  onnxc_status s = api.session_create(desc, NULL, &session);
   printf("session_create: %s\n", status_name(s));
   if (s != ONNXC_OK || !session) {
-    printf("FAIL: onnxc_session_create: %s\n", last_error());
+    printf("FAIL: onnxc_session_create: %s\n", api.last_error());
     return 1;
   }
-  s = run(session, inputs, (size_t)desc->num_inputs, outputs,
-          (size_t)desc->num_outputs);
-  printf("run: %s, last error \"%s\"\n", status_name(s), last_error());
+  s = api.run(session, inputs, (size_t)desc->num_inputs, outputs,
+              (size_t)desc->num_outputs);
+  printf("run: %s, last error \"%s\"\n", status_name(s), api.last_error());
   if (s != ONNXC_OK) {
-    printf("FAIL: onnxc_run: %s\n", last_error());
+    printf("FAIL: onnxc_run: %s\n", api.last_error());
     return 1;
   }
-  for (int i = 0; i < desc->num_outputs; ++i) {
-    const onnxc_tensor_desc *d = &desc->outputs[i];
-    printf("output %s:", d->name);
-    print_values(outputs[i].data, d->dtype, dump_elements(d->rank, d->shape));
-    dump_tensor(outdir, "output", i, d->name, d->dtype, d->rank, d->shape,
-                outputs[i].data);
+  print_outputs(desc, outputs);
+  dump_outputs(outdir, desc, outputs);
+  for (int i = 0; i < desc->num_outputs; ++i)
     reference[i] = outputs[i].data;
-  }
 
   /* 3. The same bits with a caller's workspace, again, and in threads. */
   void *workspace = alloc64((size_t)desc->workspace_bytes);
   onnxc_session *own = NULL;
-  if (session_create(desc, workspace, &own) != ONNXC_OK) {
-    FAIL("session with a caller workspace: %s", last_error());
+  if (api.session_create(desc, workspace, &own) != ONNXC_OK) {
+    FAIL("session with a caller workspace: %s", api.last_error());
   } else {
     onnxc_tensor *again = new_outputs();
-    s = run(own, inputs, (size_t)desc->num_inputs, again,
-            (size_t)desc->num_outputs);
+    s = api.run(own, inputs, (size_t)desc->num_inputs, again,
+                (size_t)desc->num_outputs);
     if (s != ONNXC_OK || !same_as_reference(again))
-      FAIL("a run with the caller's workspace differs (%s)", last_error());
-    s = run(own, inputs, (size_t)desc->num_inputs, again,
-            (size_t)desc->num_outputs);
+      FAIL("a run with the caller's workspace differs (%s)", api.last_error());
+    s = api.run(own, inputs, (size_t)desc->num_inputs, again,
+                (size_t)desc->num_outputs);
     if (s != ONNXC_OK || !same_as_reference(again))
-      FAIL("a second run in the same session differs (%s)", last_error());
+      FAIL("a second run in the same session differs (%s)", api.last_error());
     else
       printf("caller workspace: same outputs\n");
     free_outputs(again);
-    session_destroy(own);
+    api.session_destroy(own);
   }
   pthread_t threads[2];
   long bad = 0;
@@ -348,15 +267,15 @@ int main(int argc, char **argv) {
   }
   if (bad)
     FAIL("threads: %ld runs differ or failed", bad);
-  else if (*last_error())
-    FAIL("an error in another thread shows here: %s", last_error());
+  else if (*api.last_error())
+    FAIL("an error in another thread shows here: %s", api.last_error());
   else
     printf("threads: 2 sessions x %d runs, same outputs; errors stay in "
            "their thread\n", THREAD_RUNS);
 
   /* The thread count of parallel loops changes nothing in the outputs. */
-  void (*set_num_threads)(int);
-  int (*get_num_threads)(void);
+  set_num_threads_fn set_num_threads;
+  get_num_threads_fn get_num_threads;
   LOOK_UP(handle, set_num_threads, "onnxc_set_num_threads");
   LOOK_UP(handle, get_num_threads, "onnxc_get_num_threads");
   int default_threads = get_num_threads();
@@ -365,13 +284,14 @@ int main(int argc, char **argv) {
   const int counts[] = {1, 3};
   for (int c = 0; c < 2; ++c) {
     set_num_threads(counts[c]);
-    s = run(session, inputs, (size_t)desc->num_inputs, counted,
-            (size_t)desc->num_outputs);
+    s = api.run(session, inputs, (size_t)desc->num_inputs, counted,
+                (size_t)desc->num_outputs);
     if (get_num_threads() != counts[c])
       FAIL("onnxc_get_num_threads() is %d after setting %d",
            get_num_threads(), counts[c]);
     if (s != ONNXC_OK || !close_to_reference(counted))
-      FAIL("with %d threads the outputs differ (%s)", counts[c], last_error());
+      FAIL("with %d threads the outputs differ (%s)", counts[c],
+           api.last_error());
   }
   set_num_threads(0);
   if (get_num_threads() != default_threads)
@@ -439,41 +359,39 @@ int main(int argc, char **argv) {
 
   /* Session errors. */
   onnxc_session *bad_session = (onnxc_session *)&bad;
-  s = session_create(desc, (char *)workspace + 8, &bad_session);
-  printf("misaligned workspace: %s: %s\n", status_name(s), last_error());
+  s = api.session_create(desc, (char *)workspace + 8, &bad_session);
+  printf("misaligned workspace: %s: %s\n", status_name(s), api.last_error());
   if (s != ONNXC_ERROR_INVALID_ARGUMENT || bad_session != NULL ||
-      !strstr(last_error(), "64-byte aligned"))
+      !strstr(api.last_error(), "64-byte aligned"))
     FAIL("a misaligned workspace is not rejected as documented");
   onnxc_model_desc other = *desc;
   other.abi_version = 99; /* no runtime has it */
-  s = session_create(&other, NULL, &bad_session);
-  printf("other ABI version: %s: %s\n", status_name(s), last_error());
+  s = api.session_create(&other, NULL, &bad_session);
+  printf("other ABI version: %s: %s\n", status_name(s), api.last_error());
   if (s != ONNXC_ERROR_ABI_MISMATCH || bad_session != NULL)
     FAIL("a descriptor of another ABI version is accepted");
-  s = session_create(NULL, NULL, &bad_session);
-  printf("NULL descriptor: %s: %s\n", status_name(s), last_error());
+  s = api.session_create(NULL, NULL, &bad_session);
+  printf("NULL descriptor: %s: %s\n", status_name(s), api.last_error());
   if (s != ONNXC_ERROR_INVALID_ARGUMENT)
     FAIL("a NULL descriptor is accepted");
-  s = run(NULL, inputs, ni, outputs, no);
-  printf("NULL session: %s: %s\n", status_name(s), last_error());
+  s = api.run(NULL, inputs, ni, outputs, no);
+  printf("NULL session: %s: %s\n", status_name(s), api.last_error());
   if (s != ONNXC_ERROR_INVALID_ARGUMENT)
     FAIL("a NULL session is accepted");
-  session_destroy(NULL); /* a no-op */
+  api.session_destroy(NULL); /* a no-op */
 
   /* A good run after the errors: OK, message cleared, same outputs. */
   onnxc_tensor *after = new_outputs();
-  s = run(session, inputs, ni, after, no);
+  s = api.run(session, inputs, ni, after, no);
   printf("run after errors: %s, last error \"%s\"\n", status_name(s),
-         last_error());
-  if (s != ONNXC_OK || *last_error() || !same_as_reference(after))
+         api.last_error());
+  if (s != ONNXC_OK || *api.last_error() || !same_as_reference(after))
     FAIL("a run after the errors differs or keeps the message");
   free_outputs(after);
 
-  session_destroy(session);
+  api.session_destroy(session);
   free_outputs(outputs);
-  for (int i = 0; i < desc->num_inputs; ++i)
-    free(inputs[i].data);
-  free(inputs);
+  free_tensors(inputs, desc->num_inputs);
   free(in);
   free(workspace);
   free(reference);

@@ -9,79 +9,29 @@
  * A model's code must not bind to the other model's symbols. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "dump.h"
+#include "dlopen_api.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-typedef const onnxc_model_desc *(*get_model_fn)(void);
-typedef onnxc_status (*session_create_fn)(const onnxc_model_desc *, void *,
-                                          onnxc_session **);
-typedef onnxc_status (*run_fn)(onnxc_session *, const onnxc_tensor *, size_t,
-                               const onnxc_tensor *, size_t);
-typedef const char *(*last_error_fn)(void);
-
-static void *look_up(void *handle, const char *symbol) {
-  void *address = dlsym(handle, symbol);
-  if (!address) {
-    printf("FAIL: no %s\n", symbol);
-    exit(1);
-  }
-  return address;
-}
 
 static int run_model(const char *path, int flags, const char *dir) {
-  void *handle = dlopen(path, RTLD_NOW | flags);
-  if (!handle) {
-    printf("FAIL: dlopen: %s\n", dlerror());
+  model_api api;
+  if (!open_model(path, flags, &api))
     return 1;
-  }
-  get_model_fn get_model;
-  session_create_fn session_create;
-  run_fn run;
-  last_error_fn last_error;
-  void *p;
-  p = look_up(handle, "onnxc_get_model"); memcpy(&get_model, &p, sizeof(p));
-  p = look_up(handle, "onnxc_session_create"); memcpy(&session_create, &p, sizeof(p));
-  p = look_up(handle, "onnxc_run"); memcpy(&run, &p, sizeof(p));
-  p = look_up(handle, "onnxc_last_error"); memcpy(&last_error, &p, sizeof(p));
 
-  const onnxc_model_desc *desc = get_model();
-  onnxc_tensor in[16], out[16];
-  if (desc->num_inputs > 16 || desc->num_outputs > 16)
-    return 1;
-  dump_begin(dir);
-  for (int i = 0; i < desc->num_inputs; ++i) {
-    const onnxc_tensor_desc *d = &desc->inputs[i];
-    int64_t n = dump_elements(d->rank, d->shape);
-    in[i] = (onnxc_tensor){calloc((size_t)n + 1, dump_dtype_size(d->dtype)),
-                           d->dtype, d->rank, d->shape};
-    fill_input(in[i].data, d->dtype, n, i);
-    dump_tensor(dir, "input", i, d->name, d->dtype, d->rank, d->shape,
-                in[i].data);
-  }
-  for (int i = 0; i < desc->num_outputs; ++i) {
-    const onnxc_tensor_desc *d = &desc->outputs[i];
-    out[i] = (onnxc_tensor){
-        calloc((size_t)dump_elements(d->rank, d->shape) + 1,
-               dump_dtype_size(d->dtype)),
-        d->dtype, d->rank, d->shape};
-  }
+  const onnxc_model_desc *desc = api.get_model();
+  onnxc_tensor *in = new_inputs(desc, dir);
+  onnxc_tensor *out = new_tensors(desc->outputs, desc->num_outputs);
   onnxc_session *session = NULL;
-  onnxc_status s = session_create(desc, NULL, &session);
+  onnxc_status s = api.session_create(desc, NULL, &session);
   if (s == ONNXC_OK)
-    s = run(session, in, (size_t)desc->num_inputs, out,
-            (size_t)desc->num_outputs);
+    s = api.run(session, in, (size_t)desc->num_inputs, out,
+                (size_t)desc->num_outputs);
   printf("%s (%s): %d \"%s\"\n", desc->name,
          flags == RTLD_GLOBAL ? "RTLD_GLOBAL" : "RTLD_LOCAL", (int)s,
-         last_error());
-  for (int i = 0; i < desc->num_outputs; ++i) {
-    const onnxc_tensor_desc *d = &desc->outputs[i];
-    dump_tensor(dir, "output", i, d->name, d->dtype, d->rank, d->shape,
-                out[i].data);
-  }
+         api.last_error());
+  dump_outputs(dir, desc, out);
+  free_tensors(in, desc->num_inputs);
+  free_tensors(out, desc->num_outputs);
   return s != ONNXC_OK;
 }
 
