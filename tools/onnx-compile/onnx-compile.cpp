@@ -1,6 +1,7 @@
 //===- onnx-compile.cpp - The onnx-compile command line -------------------===//
 
 #include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Driver/Driver.h"
 #include "onnxc/Transforms/Passes.h"
 #include "onnxc/runtime.h"
@@ -111,7 +112,8 @@ static cl::opt<bool> printWeights(
     cl::cat(category));
 
 /// Prints "<model>: error: node 'N': message" for diagnostics located at a
-/// node, and "<model>: error: message" otherwise.
+/// node ("initializer 'W'" at an initializer), and "<model>: error: message"
+/// otherwise.
 static LogicalResult printDiagnostic(Diagnostic &diag) {
   auto &os = llvm::errs();
   os << inputPath << ": ";
@@ -126,8 +128,10 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
     os << "note: ";
     break;
   }
-  if (auto name = diag.getLocation()->findInstanceOf<NameLoc>())
-    os << "node '" << name.getName().getValue() << "': ";
+  // "node 'n'" or "initializer 'w'", from the importer's locations.
+  std::string where = onnxc::onnx_ir::describeLocation(diag.getLocation());
+  if (!where.empty())
+    os << where << ": ";
   os << diag.str() << "\n";
   for (Diagnostic &note : diag.getNotes())
     os << "  note: " << note.str() << "\n";
