@@ -26,6 +26,8 @@ NOTES = {
     "Conv": "1-D and 2-D",
     "Resize": "nearest and linear; not cubic, tf_crop_and_resize or antialias",
     "TopK": "K must be a constant",
+    "CumSum": "axis must be a constant",
+    "LayerNormalization": "Mean and InvStdDev outputs too (in stash_type)",
     "Pad": "pads and axes must be constants",
     "LSTM": "see docs/architecture.md for the supported attributes and types",
     "GRU": "see docs/architecture.md for the supported attributes and types",
@@ -47,7 +49,7 @@ opset picks the newest one not above it. Older forms are rewritten into the
 newest (see docs/architecture.md). "Native" means the op lowers to linalg
 and so compiles for the CPU (`-o model.so`), for every element type ONNX
 allows unless a note says otherwise. Shapes must be static when compiling
-to native code (`--input-shape` fixes dynamic inputs).
+to native code (`--input-shape` fixes dynamic inputs); dims of 0 are fine.
 
 | op | since versions | native | notes |
 | --- | --- | --- | --- |
