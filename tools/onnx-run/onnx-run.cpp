@@ -652,7 +652,10 @@ int main(int argc, char **argv) {
   onnxc_session *session = nullptr;
   onnxc_status status = lib.sessionCreate(desc, nullptr, &session);
   if (status != ONNXC_OK || !session)
-    die("cannot create a session: " + lib.lastErrorOr(status));
+    die("cannot create a session: " + lib.lastErrorOr(status) +
+        (status == ONNXC_ERROR_WEIGHTS && opts.weightsPath.empty()
+             ? "; with onnx-run, give the file with --weights FILE"
+             : ""));
 
   auto runOnce = [&]() {
     onnxc_status s = lib.run(session, inputTensors.data(), inputTensors.size(),
