@@ -9,6 +9,13 @@
 
 #include "onnxc/runtime.h"
 
+#include <setjmp.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Every compiled model object (.o, .a) carries this runtime; weak
  * definitions let several models link into one program, sharing one copy. */
 #if defined(__GNUC__)
@@ -34,5 +41,72 @@ ONNXC_INTERNAL onnxc_status onnxc_runtime_error(onnxc_status status,
 /* Whether the model's constants are readable: embedded, or external and
  * mapped. */
 ONNXC_INTERNAL int onnxc_weights_ready_(const onnxc_model_desc *desc);
+
+/*===----------------------------------------------------------------------===*
+ * Memory of a run (memory.c)
+ *===----------------------------------------------------------------------===*/
+
+/* Every block of the runtime's allocator (what the compiled code allocates,
+ * and the outputs of onnxc_run_alloc) starts 64 bytes after this header. */
+typedef struct onnxc_block onnxc_block;
+
+/* One run of compiled code on the thread that called it: the blocks the
+ * run allocated and still holds, and where onnxc_fail() and an allocation
+ * failure jump to. Lives on the stack of the runtime's run function. */
+typedef struct onnxc_run_context {
+  jmp_buf jump;
+  onnxc_status status;  /* why it jumped */
+  int lock;             /* spin lock of `blocks` (__atomic builtins) */
+  int no_jump;          /* > 0 inside a parallel loop: cannot longjmp */
+  onnxc_block *blocks;  /* the live blocks allocated in the run */
+  struct onnxc_run_context *previous; /* the run this one is nested in */
+} onnxc_run_context;
+
+/* Calls entry(args) as the run `context` on this thread (nested runs
+ * save and restore the outer one). Returns ONNXC_OK, or the status of the
+ * onnxc_fail() or allocation failure that ended it (error message set).
+ * Either way the blocks the run still holds stay in `context`: take the
+ * outputs with onnxc_run_claim_(), then free the rest with
+ * onnxc_run_release_(). */
+ONNXC_INTERNAL onnxc_status onnxc_run_entry_(onnxc_run_context *context,
+                                             void (*entry)(void **),
+                                             void **args);
+
+/* If `data` is the start of a block that `context` holds, detaches it (the
+ * caller owns it now; onnxc_free() frees it) and returns 1; else 0. */
+ONNXC_INTERNAL int onnxc_run_claim_(onnxc_run_context *context, void *data);
+
+/* Frees every block `context` still holds. */
+ONNXC_INTERNAL void onnxc_run_release_(onnxc_run_context *context);
+
+/* A block of the runtime's allocator outside any run: 64-byte aligned,
+ * `bytes` may be 0; NULL when out of memory. Freed by onnxc_free(). */
+ONNXC_INTERNAL void *onnxc_alloc_(uint64_t bytes);
+
+/* onnxc_parallel_for() around the chunks it shares with the pool's
+ * workers: a failure cannot longjmp out of them, and the workers' blocks
+ * belong to the calling thread's run. Returns that run's context (NULL
+ * outside a run) for the workers' onnxc_parallel_worker_(). */
+ONNXC_INTERNAL onnxc_run_context *onnxc_parallel_begin_(void);
+ONNXC_INTERNAL void onnxc_parallel_end_(onnxc_run_context *context);
+/* Sets the calling worker's run (NULL: none) while it runs chunks. */
+ONNXC_INTERNAL void onnxc_parallel_worker_(onnxc_run_context *context);
+
+/* The number of blocks of the runtime's allocator not yet freed, in the
+ * whole process (for tests). */
+ONNXC_INTERNAL int64_t onnxc_live_blocks_(void);
+
+/* The allocator of the compiled code (MLIR's generic allocation functions
+ * of its LLVM lowering). In a run: tracked, freed if the run fails, and an
+ * allocation failure ends the run with ONNXC_ERROR_OUT_OF_MEMORY. Outside
+ * one: untracked, NULL on failure. 64-byte aligned; `bytes` may be 0 (a
+ * unique pointer). Hidden, unlike the API: a model's code calls its own
+ * runtime's copy, whatever else the process defines under this name. */
+ONNXC_INTERNAL void *_mlir_memref_to_llvm_alloc(uint64_t bytes);
+ONNXC_INTERNAL void _mlir_memref_to_llvm_free(void *data);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* ONNXC_RUNTIME_INTERNAL_H */

@@ -42,6 +42,7 @@ static struct {
   int64_t total, chunk, num_chunks;
   int participants; /* workers that take chunks in this job */
   atomic_llong next;
+  onnxc_run_context *run; /* the run of the calling thread, NULL if none */
 } job;
 
 static inline void cpu_relax(void) {
@@ -95,8 +96,12 @@ static void *worker_main(void *arg) {
   unsigned long seen = start_generation[index];
   for (;;) {
     seen = wait_for_job(seen);
-    if (index < job.participants)
+    if (index < job.participants) {
+      /* What the chunks allocate belongs to the caller's run. */
+      onnxc_parallel_worker_(job.run);
       run_chunks();
+      onnxc_parallel_worker_(NULL);
+    }
     if (atomic_fetch_sub_explicit(&pending_workers, 1, memory_order_acq_rel) == 1) {
       pthread_mutex_lock(&pool_lock);
       pthread_cond_signal(&work_done);
@@ -172,6 +177,10 @@ ONNXC_API void onnxc_parallel_for(onnxc_range_fn fn, void **args,
     fn(args, 0, total);
     return;
   }
+  /* From here until the workers are done, a failure in a chunk cannot
+   * longjmp out of the run: the pool would stay busy, its workers running
+   * on this frame's arguments. */
+  job.run = onnxc_parallel_begin_();
   job.fn = fn;
   job.args = args;
   job.total = total;
@@ -197,5 +206,6 @@ ONNXC_API void onnxc_parallel_for(onnxc_range_fn fn, void **args,
       pthread_cond_wait(&work_done, &pool_lock);
     pthread_mutex_unlock(&pool_lock);
   }
+  onnxc_parallel_end_(job.run);
   pthread_mutex_unlock(&pool_busy);
 }

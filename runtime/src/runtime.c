@@ -1,9 +1,10 @@
 /*===- runtime.c - The runtime linked into every compiled model -----------===*
  *
  * Implements onnxc/runtime.h: sessions, checked runs, error messages and
- * descriptor helpers. Depends on libc, libm and libpthread only, since it
- * is linked into every model that onnx-compile builds. onnxc_get_model()
- * is not defined here: each compiled shared library defines its own.
+ * descriptor helpers (the memory a run allocates: memory.c). Depends on
+ * libc, libm and libpthread only, since it is linked into every model that
+ * onnx-compile builds. onnxc_get_model() is not defined here: each compiled
+ * shared library defines its own.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -17,15 +18,9 @@
 
 #define ONNXC_ALIGNMENT 64
 /* onnxc_run_pointers() builds its argument array on the stack up to this
- * many tensors and allocates it beyond. */
-#define ONNXC_STACK_ARGS 64
-
-struct onnxc_session {
-  const onnxc_model_desc *desc;
-  void *workspace;
-  int owns_workspace;
-  void *args[]; /* inputs, outputs, workspace: built by onnxc_run() */
-};
+ * many entry arguments (two per input, one per output, the workspace) and
+ * allocates it beyond. */
+#define ONNXC_STACK_ARGS 128
 
 /*===----------------------------------------------------------------------===*
  * Error messages
@@ -122,10 +117,43 @@ ONNXC_API int onnxc_find_output(const onnxc_model_desc *desc, const char *name) 
 static int valid_tensor_descs(const onnxc_tensor_desc *descs, int32_t n) {
   if (n < 0 || (n > 0 && !descs))
     return 0;
-  for (int32_t i = 0; i < n; ++i)
+  for (int32_t i = 0; i < n; ++i) {
     if (descs[i].rank < 0 || (descs[i].rank > 0 && !descs[i].shape))
       return 0;
+    for (int32_t k = 0; k < descs[i].rank; ++k)
+      if (descs[i].shape[k] < -1)
+        return 0;
+  }
   return 1;
+}
+
+static int has_dynamic_dim(const onnxc_tensor_desc *d) {
+  for (int32_t k = 0; k < d->rank; ++k)
+    if (d->shape[k] < 0)
+      return 1;
+  return 0;
+}
+
+/* Whether some input or output has a dim known only at run time: the flag,
+ * or the shapes where a descriptor lacks it. */
+static int is_dynamic(const onnxc_model_desc *desc) {
+  if (desc->flags & ONNXC_MODEL_DYNAMIC)
+    return 1;
+  for (int32_t i = 0; i < desc->num_inputs; ++i)
+    if (has_dynamic_dim(&desc->inputs[i]))
+      return 1;
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
+    if (has_dynamic_dim(&desc->outputs[i]))
+      return 1;
+  return 0;
+}
+
+/* The symbolic name of dim `k` of `d`, or NULL when it has none. */
+static const char *dim_param(const onnxc_tensor_desc *d, int32_t k) {
+  if (!d->dim_params || d->shape[k] >= 0 || !d->dim_params[k] ||
+      !d->dim_params[k][0])
+    return NULL;
+  return d->dim_params[k];
 }
 
 static onnxc_status check_desc(const onnxc_model_desc *desc) {
@@ -155,20 +183,47 @@ static onnxc_status check_workspace(const void *workspace) {
   return ONNXC_OK;
 }
 
-/* Writes "[d0,d1,...]" into buf, truncated to its size. */
+/* Writes "[d0,d1,...]" into buf, truncated to its size; with `desc`, its
+ * dims known only at run time as their names, or '?'. */
 static const char *format_shape(char *buf, size_t size, int32_t rank,
-                                const int64_t *shape) {
+                                const int64_t *shape,
+                                const onnxc_tensor_desc *desc) {
   size_t len = (size_t)snprintf(buf, size, "[");
-  for (int32_t i = 0; i < rank && len < size; ++i)
-    len += (size_t)snprintf(buf + len, size - len, "%s%lld", i ? "," : "",
-                            (long long)shape[i]);
+  for (int32_t i = 0; i < rank && len < size; ++i) {
+    const char *sep = i ? "," : "";
+    if (desc && shape[i] < 0) {
+      const char *name = dim_param(desc, i);
+      len += (size_t)snprintf(buf + len, size - len, "%s%s", sep,
+                              name ? name : "?");
+    } else {
+      len += (size_t)snprintf(buf + len, size - len, "%s%lld", sep,
+                              (long long)shape[i]);
+    }
+  }
   if (len < size)
     snprintf(buf + len, size - len, "]");
   return buf;
 }
 
+/* The bytes of a dense tensor of `shape`; 0 (false) when they overflow. */
+static int tensor_bytes(int32_t rank, const int64_t *shape, int32_t dtype,
+                        uint64_t *bytes) {
+  uint64_t n = onnxc_dtype_size(dtype);
+  for (int32_t i = 0; i < rank; ++i) {
+    uint64_t dim = (uint64_t)shape[i];
+    if (shape[i] < 0 || (dim && n > (uint64_t)INT64_MAX / dim))
+      return 0;
+    n *= dim;
+  }
+  *bytes = n;
+  return 1;
+}
+
+/* Checks a tensor against its descriptor: element type, rank, the static
+ * dims (a -1 dim of the descriptor takes any size >= 0) and its data;
+ * stores its size in `bytes`. */
 static onnxc_status check_tensor(const char *kind, const onnxc_tensor_desc *d,
-                                 const onnxc_tensor *t) {
+                                 const onnxc_tensor *t, uint64_t *bytes) {
   const char *name = d->name ? d->name : "?";
   char want[256], got[256];
   if (t->dtype != d->dtype && onnxc_dtype_size(t->dtype) == 0)
@@ -185,15 +240,19 @@ static onnxc_status check_tensor(const char *kind, const onnxc_tensor_desc *d,
                      (int)t->rank);
   int same = t->rank == d->rank;
   for (int32_t i = 0; same && i < t->rank; ++i)
-    same = t->shape[i] == d->shape[i];
+    same = d->shape[i] < 0 ? t->shape[i] >= 0 : t->shape[i] == d->shape[i];
   if (!same)
     return set_error(ONNXC_ERROR_SHAPE_MISMATCH,
                      "%s '%s': expected shape %s (%s), got %s", kind, name,
-                     format_shape(want, sizeof(want), d->rank, d->shape),
+                     format_shape(want, sizeof(want), d->rank, d->shape, d),
                      onnxc_dtype_name(d->dtype),
-                     format_shape(got, sizeof(got), t->rank, t->shape));
+                     format_shape(got, sizeof(got), t->rank, t->shape, NULL));
+  if (!tensor_bytes(t->rank, t->shape, t->dtype, bytes))
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "%s '%s': shape %s is too large", kind, name,
+                     format_shape(got, sizeof(got), t->rank, t->shape, NULL));
   /* A tensor without elements is never read or written: NULL will do. */
-  if (!t->data && onnxc_tensor_desc_elements(d) != 0)
+  if (!t->data && *bytes != 0)
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "%s '%s': data is NULL",
                      kind, name);
   return ONNXC_OK;
@@ -218,9 +277,117 @@ static void *aligned_alloc64(uint64_t bytes) {
   return posix_memalign(&p, ONNXC_ALIGNMENT, size) == 0 ? p : NULL;
 }
 
+/* A buffer of a run: input i, output i, or the workspace. */
+typedef enum { SPAN_INPUT, SPAN_OUTPUT, SPAN_WORKSPACE } span_kind;
+typedef struct span {
+  const void *data;
+  uint64_t bytes;
+  span_kind kind;
+  int32_t index;
+} span;
+
+static void describe_span(const onnxc_model_desc *desc, const span *s,
+                          char *buf, size_t size) {
+  if (s->kind == SPAN_WORKSPACE)
+    snprintf(buf, size, "the workspace");
+  else if (s->kind == SPAN_INPUT)
+    snprintf(buf, size, "input '%s'", desc->inputs[s->index].name);
+  else
+    snprintf(buf, size, "output '%s'", desc->outputs[s->index].name);
+}
+
+/* The compiled code assumes that the tensors and the workspace of a run
+ * do not overlap (it may reorder loads and stores across them). */
+static onnxc_status check_no_overlap(const onnxc_model_desc *desc,
+                                     const span *spans, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = i + 1; j < n; ++j) {
+      /* Inputs may share memory with each other: they are only read. */
+      if (spans[i].kind == SPAN_INPUT && spans[j].kind == SPAN_INPUT)
+        continue;
+      uintptr_t a = (uintptr_t)spans[i].data, b = (uintptr_t)spans[j].data;
+      if (!spans[i].bytes || !spans[j].bytes || a + spans[i].bytes <= b ||
+          b + spans[j].bytes <= a)
+        continue;
+      char first[300], second[300];
+      describe_span(desc, &spans[i], first, sizeof first);
+      describe_span(desc, &spans[j], second, sizeof second);
+      return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                       "%s overlaps %s in memory; outputs and the workspace "
+                       "need buffers of their own",
+                       second, first);
+    }
+  }
+  return ONNXC_OK;
+}
+
+/* What a rank-0 input's shape pointer points to: the compiled code reads
+ * no dims through it, but gets a valid pointer. */
+static const int64_t no_dims[1] = {0};
+
 /*===----------------------------------------------------------------------===*
  * Sessions and runs
  *===----------------------------------------------------------------------===*/
+
+/* Two dims of the inputs that share a symbolic name: `dim` of `input` must
+ * equal `first_dim` of `first_input`, where the name occurs first. */
+typedef struct dim_link {
+  int32_t input, dim, first_input, first_dim;
+} dim_link;
+
+struct onnxc_session {
+  const onnxc_model_desc *desc;
+  void *workspace;
+  int owns_workspace;
+  /* The entry point's arguments (see onnxc_model_desc). */
+  void **args;
+  /* Per output: its record (data pointer, dims) when it has a dim known
+   * only at run time, else NULL; the records live in `record_storage`. */
+  int64_t **records;
+  int64_t *record_storage;
+  dim_link *links;
+  int32_t num_links;
+  /* Per input and output: its size in bytes in the current run. */
+  uint64_t *bytes;
+  /* Buffers of the current run, for the overlap check. */
+  span *spans;
+};
+
+static void free_session(onnxc_session *s) {
+  if (s->owns_workspace)
+    free(s->workspace);
+  free(s->args);
+  free(s->records);
+  free(s->record_storage);
+  free(s->links);
+  free(s->bytes);
+  free(s->spans);
+  free(s);
+}
+
+/* The links between the inputs' dims of the same name, in input order. */
+static int32_t link_dims(const onnxc_model_desc *desc, dim_link *links) {
+  int32_t n = 0;
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    for (int32_t k = 0; k < desc->inputs[i].rank; ++k) {
+      const char *name = dim_param(&desc->inputs[i], k);
+      if (!name)
+        continue;
+      int found = 0;
+      for (int32_t j = 0; j <= i && !found; ++j) {
+        int32_t end = j < i ? desc->inputs[j].rank : k;
+        for (int32_t m = 0; m < end && !found; ++m) {
+          const char *other = dim_param(&desc->inputs[j], m);
+          if (other && strcmp(other, name) == 0) {
+            links[n++] = (dim_link){i, k, j, m};
+            found = 1;
+          }
+        }
+      }
+    }
+  }
+  return n;
+}
 
 ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
                                   void *workspace, onnxc_session **session) {
@@ -231,16 +398,41 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
   if ((status = check_desc(desc)) != ONNXC_OK ||
       (status = check_workspace(workspace)) != ONNXC_OK)
     return status;
-  size_t num_args = (size_t)desc->num_inputs + (size_t)desc->num_outputs + 1;
-  onnxc_session *s = malloc(sizeof(*s) + num_args * sizeof(void *));
+  size_t ni = (size_t)desc->num_inputs, no = (size_t)desc->num_outputs;
+  size_t input_dims = 0, record_words = 0;
+  for (size_t i = 0; i < ni; ++i)
+    input_dims += (size_t)desc->inputs[i].rank;
+  for (size_t i = 0; i < no; ++i)
+    if (has_dynamic_dim(&desc->outputs[i]))
+      record_words += 1 + (size_t)desc->outputs[i].rank;
+  onnxc_session *s = calloc(1, sizeof(*s));
   if (!s)
     return set_error(ONNXC_ERROR_OUT_OF_MEMORY, "cannot allocate a session");
   s->desc = desc;
   s->workspace = workspace;
-  s->owns_workspace = 0;
+  /* One more of each, so that no count of 0 asks malloc for 0 bytes. */
+  s->args = malloc((2 * ni + no + 1) * sizeof(void *));
+  s->records = calloc(no + 1, sizeof(int64_t *));
+  s->record_storage = malloc((record_words + 1) * sizeof(int64_t));
+  s->links = malloc((input_dims + 1) * sizeof(dim_link));
+  s->bytes = malloc((ni + no + 1) * sizeof(uint64_t));
+  s->spans = malloc((ni + no + 1) * sizeof(span));
+  if (!s->args || !s->records || !s->record_storage || !s->links ||
+      !s->bytes || !s->spans) {
+    free_session(s);
+    return set_error(ONNXC_ERROR_OUT_OF_MEMORY, "cannot allocate a session");
+  }
+  int64_t *record = s->record_storage;
+  for (size_t i = 0; i < no; ++i) {
+    if (has_dynamic_dim(&desc->outputs[i])) {
+      s->records[i] = record;
+      record += 1 + desc->outputs[i].rank;
+    }
+  }
+  s->num_links = link_dims(desc, s->links);
   if (!workspace && desc->workspace_bytes > 0) {
     if (!(s->workspace = aligned_alloc64(desc->workspace_bytes))) {
-      free(s);
+      free_session(s);
       return set_error(ONNXC_ERROR_OUT_OF_MEMORY,
                        "cannot allocate a workspace of %llu bytes",
                        (unsigned long long)desc->workspace_bytes);
@@ -248,9 +440,7 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
     s->owns_workspace = 1;
   }
   if ((status = onnxc_weights_load(desc, NULL)) != ONNXC_OK) {
-    if (s->owns_workspace)
-      free(s->workspace);
-    free(s);
+    free_session(s);
     return status;
   }
   *session = s;
@@ -261,66 +451,58 @@ ONNXC_API void onnxc_session_destroy(onnxc_session *session) {
   if (!session)
     return;
   onnxc_weights_release(session->desc);
-  if (session->owns_workspace)
-    free(session->workspace);
-  free(session);
+  free_session(session);
 }
 
-/* "input 'x'", "output 'y'" or "the workspace" for entry argument `t`. */
-static void describe_arg(const onnxc_model_desc *desc, int32_t t, char *buf,
-                         size_t size) {
-  if (t == desc->num_inputs + desc->num_outputs)
-    snprintf(buf, size, "the workspace");
-  else if (t < desc->num_inputs)
-    snprintf(buf, size, "input '%s'", desc->inputs[t].name);
-  else
-    snprintf(buf, size, "output '%s'",
-             desc->outputs[t - desc->num_inputs].name);
-}
-
-/* The compiled code assumes that the tensors and the workspace of a run
- * do not overlap (it may reorder loads and stores across them); `args` is
- * the entry point's array: inputs, outputs, workspace. */
-static onnxc_status check_no_overlap(const onnxc_model_desc *desc,
-                                     void *const *args) {
-  int32_t n = desc->num_inputs + desc->num_outputs;
-  for (int32_t i = 0; i <= n; ++i) {
-    for (int32_t j = i + 1; j <= n; ++j) {
-      /* Inputs may share memory with each other: they are only read. */
-      if (j < desc->num_inputs)
-        continue;
-      uint64_t sizes[2];
-      int32_t which[2] = {i, j};
-      for (int k = 0; k < 2; ++k) {
-        int32_t t = which[k];
-        if (t == n) {
-          sizes[k] = desc->workspace_bytes;
-          continue;
-        }
-        const onnxc_tensor_desc *d = t < desc->num_inputs
-                                         ? &desc->inputs[t]
-                                         : &desc->outputs[t - desc->num_inputs];
-        sizes[k] = (uint64_t)onnxc_tensor_desc_elements(d) *
-                   onnxc_dtype_size(d->dtype);
-      }
-      uintptr_t a = (uintptr_t)args[i], b = (uintptr_t)args[j];
-      if (!sizes[0] || !sizes[1] || a + sizes[0] <= b || b + sizes[1] <= a)
-        continue;
-      char first[300], second[300];
-      describe_arg(desc, i, first, sizeof first);
-      describe_arg(desc, j, second, sizeof second);
-      return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
-                       "%s overlaps %s in memory; outputs and the workspace "
-                       "need buffers of their own",
-                       second, first);
-    }
+/* The inputs' dims that share a name are equal. */
+static onnxc_status check_same_dims(const onnxc_session *s,
+                                    const onnxc_tensor *inputs) {
+  const onnxc_model_desc *desc = s->desc;
+  for (int32_t l = 0; l < s->num_links; ++l) {
+    const dim_link *link = &s->links[l];
+    int64_t size = inputs[link->input].shape[link->dim];
+    int64_t first = inputs[link->first_input].shape[link->first_dim];
+    if (size == first)
+      continue;
+    const onnxc_tensor_desc *d = &desc->inputs[link->input];
+    const onnxc_tensor_desc *f = &desc->inputs[link->first_input];
+    return set_error(ONNXC_ERROR_SHAPE_MISMATCH,
+                     "input '%s' dim %d ('%s') is %lld but input '%s' dim %d "
+                     "('%s') is %lld",
+                     d->name, (int)link->dim, dim_param(d, link->dim),
+                     (long long)size, f->name, (int)link->first_dim,
+                     dim_param(f, link->first_dim), (long long)first);
   }
   return ONNXC_OK;
 }
 
-ONNXC_API onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
-                       size_t num_inputs, const onnxc_tensor *outputs,
-                       size_t num_outputs) {
+/* Checks the shape the run gave a dynamic output in its record against its
+ * descriptor; stores its size in `bytes`. */
+static onnxc_status check_record(const onnxc_tensor_desc *d,
+                                 const int64_t *record, uint64_t *bytes) {
+  const int64_t *dims = record + 1;
+  int valid = tensor_bytes(d->rank, dims, d->dtype, bytes);
+  for (int32_t k = 0; valid && k < d->rank; ++k)
+    valid = d->shape[k] < 0 || dims[k] == d->shape[k];
+  char want[256], got[256];
+  if (!valid)
+    return set_error(ONNXC_ERROR_SHAPE_MISMATCH,
+                     "output '%s': the model gave it shape %s, which its "
+                     "descriptor's %s does not allow",
+                     d->name, format_shape(got, sizeof got, d->rank, dims, NULL),
+                     format_shape(want, sizeof want, d->rank, d->shape, d));
+  if (!record[0] && *bytes)
+    return set_error(ONNXC_ERROR_SHAPE_MISMATCH,
+                     "output '%s': the model gave it no data", d->name);
+  return ONNXC_OK;
+}
+
+/* onnxc_run() (`given` are the caller's outputs) and onnxc_run_alloc()
+ * (the runtime allocates `allocated`). */
+static onnxc_status run_session(onnxc_session *session,
+                                const onnxc_tensor *inputs, size_t num_inputs,
+                                const onnxc_tensor *given,
+                                onnxc_tensor *allocated, size_t num_outputs) {
   onnxc_status status;
   if (!session)
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "session is NULL");
@@ -333,34 +515,171 @@ ONNXC_API onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inp
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
                      "expected %d outputs, got %zu", (int)desc->num_outputs,
                      num_outputs);
-  if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
+  if ((num_inputs > 0 && !inputs) ||
+      (num_outputs > 0 && !given && !allocated))
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "%s array is NULL",
                      num_inputs > 0 && !inputs ? "input" : "output");
+  for (size_t i = 0; i < num_outputs && allocated; ++i)
+    allocated[i] = (onnxc_tensor){NULL, desc->outputs[i].dtype,
+                                  desc->outputs[i].rank, NULL};
+
+  uint64_t *in_bytes = session->bytes, *out_bytes = in_bytes + num_inputs;
   for (size_t i = 0; i < num_inputs; ++i)
-    if ((status = check_tensor("input", &desc->inputs[i], &inputs[i])))
+    if ((status = check_tensor("input", &desc->inputs[i], &inputs[i],
+                               &in_bytes[i])))
       return status;
-  for (size_t i = 0; i < num_outputs; ++i)
-    if ((status = check_tensor("output", &desc->outputs[i], &outputs[i])))
+  if ((status = check_same_dims(session, inputs)))
+    return status;
+  size_t num_spans = 0;
+  span *spans = session->spans;
+  for (size_t i = 0; i < num_inputs; ++i)
+    spans[num_spans++] =
+        (span){inputs[i].data, in_bytes[i], SPAN_INPUT, (int32_t)i};
+  for (size_t i = 0; i < num_outputs && given; ++i) {
+    if ((status = check_tensor("output", &desc->outputs[i], &given[i],
+                               &out_bytes[i])))
       return status;
+    spans[num_spans++] =
+        (span){given[i].data, out_bytes[i], SPAN_OUTPUT, (int32_t)i};
+  }
+  spans[num_spans++] = (span){session->workspace, desc->workspace_bytes,
+                              SPAN_WORKSPACE, 0};
+  if ((status = check_no_overlap(desc, spans, num_spans)))
+    return status;
 
   void **args = session->args;
   for (size_t i = 0; i < num_inputs; ++i)
-    *args++ = inputs[i].data;
-  for (size_t i = 0; i < num_outputs; ++i)
-    *args++ = outputs[i].data;
-  *args = session->workspace;
-  if ((status = check_no_overlap(desc, session->args)))
+    args[i] = inputs[i].data;
+  for (size_t i = 0; i < num_outputs; ++i) {
+    int64_t *record = session->records[i];
+    const onnxc_tensor_desc *d = &desc->outputs[i];
+    if (record) {
+      /* Invalid until the compiled code fills it in. */
+      record[0] = 0;
+      for (int32_t k = 0; k < d->rank; ++k)
+        record[1 + k] = -1;
+      args[num_inputs + i] = record;
+    } else if (given) {
+      args[num_inputs + i] = given[i].data;
+    } else {
+      uint64_t bytes = (uint64_t)onnxc_tensor_desc_elements(d) *
+                       onnxc_dtype_size(d->dtype);
+      if (!(allocated[i].data = onnxc_alloc_(bytes))) {
+        status = set_error(ONNXC_ERROR_OUT_OF_MEMORY,
+                           "cannot allocate %llu bytes for output '%s'",
+                           (unsigned long long)bytes, d->name);
+        for (size_t j = 0; j < i; ++j) {
+          onnxc_free(allocated[j].data);
+          allocated[j].data = NULL;
+        }
+        return status;
+      }
+      args[num_inputs + i] = allocated[i].data;
+    }
+  }
+  args[num_inputs + num_outputs] = session->workspace;
+  for (size_t i = 0; i < num_inputs; ++i)
+    args[num_inputs + num_outputs + 1 + i] =
+        (void *)(uintptr_t)(inputs[i].rank > 0 ? inputs[i].shape : no_dims);
+
+  onnxc_run_context run;
+  status = onnxc_run_entry_(&run, desc->entry, args);
+
+  /* The dynamic outputs: their shapes, then into the caller's buffers or
+   * handed over. */
+  size_t mismatch = num_outputs;
+  for (size_t i = 0; i < num_outputs && status == ONNXC_OK; ++i) {
+    int64_t *record = session->records[i];
+    if (!record)
+      continue;
+    const onnxc_tensor_desc *d = &desc->outputs[i];
+    uint64_t bytes = 0;
+    if ((status = check_record(d, record, &bytes)))
+      break;
+    void *data = (void *)(intptr_t)record[0];
+    if (given) {
+      if (mismatch == num_outputs &&
+          memcmp(record + 1, given[i].shape,
+                 (size_t)d->rank * sizeof(int64_t)) != 0)
+        mismatch = i;
+      out_bytes[i] = bytes;
+      continue;
+    }
+    /* Its own block, unless the record points elsewhere (an input, a
+     * block another output took, the middle of one): then a copy. */
+    if (data && onnxc_run_claim_(&run, data)) {
+      allocated[i].data = data;
+    } else if ((allocated[i].data = onnxc_alloc_(bytes))) {
+      if (bytes)
+        memcpy(allocated[i].data, data, bytes);
+    } else {
+      status = set_error(ONNXC_ERROR_OUT_OF_MEMORY,
+                         "cannot allocate %llu bytes for output '%s'",
+                         (unsigned long long)bytes, d->name);
+    }
+    allocated[i].shape = record + 1;
+  }
+  if (status == ONNXC_OK && mismatch < num_outputs) {
+    const onnxc_tensor_desc *d = &desc->outputs[mismatch];
+    char actual[256], buffer[256];
+    status = set_error(
+        ONNXC_ERROR_SHAPE_MISMATCH,
+        "output '%s' has shape %s in this run; the buffer given has %s (use "
+        "onnxc_run_alloc for outputs sized at run time)",
+        d->name,
+        format_shape(actual, sizeof actual, d->rank,
+                     session->records[mismatch] + 1, NULL),
+        format_shape(buffer, sizeof buffer, d->rank, given[mismatch].shape,
+                     NULL));
+  }
+  if (status == ONNXC_OK && given) {
+    for (size_t i = 0; i < num_outputs; ++i) {
+      int64_t *record = session->records[i];
+      if (record && out_bytes[i])
+        memcpy(given[i].data, (void *)(intptr_t)record[0], out_bytes[i]);
+    }
+  }
+  onnxc_run_release_(&run);
+  if (status != ONNXC_OK) {
+    for (size_t i = 0; i < num_outputs && allocated; ++i) {
+      onnxc_free(allocated[i].data);
+      allocated[i].data = NULL;
+      allocated[i].shape = NULL;
+    }
     return status;
-  desc->entry(session->args);
+  }
+  for (size_t i = 0; i < num_outputs && allocated; ++i)
+    if (!session->records[i])
+      allocated[i].shape = desc->outputs[i].shape;
   return clear_error();
+}
+
+ONNXC_API onnxc_status onnxc_run(onnxc_session *session,
+                                 const onnxc_tensor *inputs, size_t num_inputs,
+                                 const onnxc_tensor *outputs,
+                                 size_t num_outputs) {
+  return run_session(session, inputs, num_inputs, outputs, NULL, num_outputs);
+}
+
+ONNXC_API onnxc_status onnxc_run_alloc(onnxc_session *session,
+                                       const onnxc_tensor *inputs,
+                                       size_t num_inputs, onnxc_tensor *outputs,
+                                       size_t num_outputs) {
+  return run_session(session, inputs, num_inputs, NULL, outputs, num_outputs);
 }
 
 ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace) {
   onnxc_status status;
-  if ((status = check_desc(desc)) != ONNXC_OK ||
-      (status = check_workspace(workspace)) != ONNXC_OK ||
+  if ((status = check_desc(desc)) != ONNXC_OK)
+    return status;
+  if (is_dynamic(desc))
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "model '%s' has dimensions known only at run time; run "
+                     "it with onnxc_run or onnxc_run_alloc",
+                     desc->name ? desc->name : "?");
+  if ((status = check_workspace(workspace)) != ONNXC_OK ||
       (status = check_pointers("input", desc->inputs, desc->num_inputs,
                                inputs)) != ONNXC_OK ||
       (status = check_pointers("output", desc->outputs, desc->num_outputs,
@@ -372,19 +691,27 @@ ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
       (status = onnxc_weights_load(desc, NULL)) != ONNXC_OK)
     return status;
 
-  size_t num_args = (size_t)desc->num_inputs + (size_t)desc->num_outputs + 1;
-  void *stack_args[ONNXC_STACK_ARGS + 1];
+  size_t ni = (size_t)desc->num_inputs, no = (size_t)desc->num_outputs;
+  size_t num_args = 2 * ni + no + 1, num_spans = ni + no + 1;
+  void *stack_args[ONNXC_STACK_ARGS];
+  span stack_spans[ONNXC_STACK_ARGS];
   void **args = stack_args;
+  span *spans = stack_spans;
   void *owned_workspace = NULL;
-  if (num_args > ONNXC_STACK_ARGS + 1 &&
-      !(args = malloc(num_args * sizeof(void *))))
+  if (num_args > ONNXC_STACK_ARGS &&
+      (!(args = malloc(num_args * sizeof(void *))) ||
+       !(spans = malloc(num_spans * sizeof(span))))) {
+    free(args);
     return set_error(ONNXC_ERROR_OUT_OF_MEMORY,
                      "cannot allocate %zu argument pointers", num_args);
+  }
   if (!workspace && desc->workspace_bytes > 0) {
     if (!(workspace = owned_workspace =
               aligned_alloc64(desc->workspace_bytes))) {
-      if (args != stack_args)
+      if (args != stack_args) {
         free(args);
+        free(spans);
+      }
       return set_error(ONNXC_ERROR_OUT_OF_MEMORY,
                        "cannot allocate a workspace of %llu bytes",
                        (unsigned long long)desc->workspace_bytes);
@@ -392,16 +719,40 @@ ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
   }
 
   size_t n = 0;
-  for (int32_t i = 0; i < desc->num_inputs; ++i)
+  for (size_t i = 0; i < ni; ++i) {
+    const onnxc_tensor_desc *d = &desc->inputs[i];
+    spans[n] = (span){inputs[i],
+                      (uint64_t)onnxc_tensor_desc_elements(d) *
+                          onnxc_dtype_size(d->dtype),
+                      SPAN_INPUT, (int32_t)i};
     args[n++] = inputs[i];
-  for (int32_t i = 0; i < desc->num_outputs; ++i)
+  }
+  for (size_t i = 0; i < no; ++i) {
+    const onnxc_tensor_desc *d = &desc->outputs[i];
+    spans[n] = (span){outputs[i],
+                      (uint64_t)onnxc_tensor_desc_elements(d) *
+                          onnxc_dtype_size(d->dtype),
+                      SPAN_OUTPUT, (int32_t)i};
     args[n++] = outputs[i];
-  args[n] = workspace;
-  if ((status = check_no_overlap(desc, args)) == ONNXC_OK)
-    desc->entry(args);
+  }
+  spans[n] = (span){workspace, desc->workspace_bytes, SPAN_WORKSPACE, 0};
+  args[n++] = workspace;
+  for (size_t i = 0; i < ni; ++i)
+    args[n++] = (void *)(uintptr_t)(desc->inputs[i].rank > 0
+                                        ? desc->inputs[i].shape
+                                        : no_dims);
+  if ((status = check_no_overlap(desc, spans, num_spans)) == ONNXC_OK) {
+    /* Static inputs and outputs, but the code may still allocate
+     * intermediates sized at run time, and check them. */
+    onnxc_run_context run;
+    status = onnxc_run_entry_(&run, desc->entry, args);
+    onnxc_run_release_(&run);
+  }
 
   free(owned_workspace);
-  if (args != stack_args)
+  if (args != stack_args) {
     free(args);
+    free(spans);
+  }
   return status == ONNXC_OK ? clear_error() : status;
 }

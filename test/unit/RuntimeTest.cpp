@@ -1,16 +1,23 @@
 //===- RuntimeTest.cpp - The C runtime linked into compiled models --------===//
 //
 // Runs hand-written model descriptors through the runtime: checked runs,
-// error messages, workspaces and concurrent sessions.
+// error messages, workspaces, concurrent sessions, and entry points that
+// behave like the generated code of models with shapes known at run time.
 //
 //===----------------------------------------------------------------------===//
 
 #include "onnxc/runtime.h"
 
+// The runtime's allocator and its count of live blocks.
+#include "internal.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <initializer_list>
 #include <mutex>
 #include <cstdint>
 #include <cstring>
@@ -761,6 +768,643 @@ TEST(RuntimeZeroSizedTest, NullDataForTensorsWithoutElements) {
   outputs[1] = nullptr;
   EXPECT_EQ(onnxc_run_pointers(&kEmptyModel, inputs, outputs, nullptr),
             ONNXC_ERROR_INVALID_ARGUMENT);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Shapes known only at run time (ABI 3)
+//===----------------------------------------------------------------------===//
+//
+// Hand-written entry points that do what the generated code of a model with
+// -1 dims does: read the inputs' dims from the shape pointers after the
+// workspace, allocate dynamic outputs with _mlir_memref_to_llvm_alloc and
+// fill their records, call onnxc_fail when a run-time check fails.
+
+namespace {
+
+/// The entry arguments of a model with `ni` inputs and `no` outputs.
+struct Args {
+  Args(void **args, int ni, int no) : args(args), ni(ni), no(no) {}
+  template <typename T> T *input(int i) { return static_cast<T *>(args[i]); }
+  int64_t *record(int i) { return static_cast<int64_t *>(args[ni + i]); }
+  template <typename T> T *output(int i) {
+    return static_cast<T *>(args[ni + i]);
+  }
+  void *workspace() { return args[ni + no]; }
+  const int64_t *shape(int i) {
+    return static_cast<const int64_t *>(args[ni + no + 1 + i]);
+  }
+  void **args;
+  int ni, no;
+};
+
+template <typename T> T *allocate(int64_t elements) {
+  return static_cast<T *>(
+      _mlir_memref_to_llvm_alloc(static_cast<uint64_t>(elements) * sizeof(T)));
+}
+
+void fill(int64_t *record, const void *data, std::initializer_list<int64_t> dims) {
+  record[0] = reinterpret_cast<int64_t>(data);
+  int k = 1;
+  for (int64_t d : dims)
+    record[k++] = d;
+}
+
+// y = x + 1 over x: float32[N,3], y sized at run time like x.
+void incEntry(void **raw) {
+  Args a(raw, 1, 1);
+  const int64_t *dims = a.shape(0);
+  int64_t n = dims[0] * dims[1];
+  float *y = allocate<float>(n);
+  for (int64_t i = 0; i < n; ++i)
+    y[i] = a.input<float>(0)[i] + 1;
+  fill(a.record(0), y, {dims[0], dims[1]});
+}
+
+const int64_t kShapeN3[] = {-1, 3};
+const char *const kParamsN3[] = {"N", nullptr};
+const onnxc_tensor_desc kIncInput = {"x", ONNXC_FLOAT, 2, kShapeN3, kParamsN3};
+const onnxc_tensor_desc kIncOutput = {"y", ONNXC_FLOAT, 2, kShapeN3,
+                                      kParamsN3};
+const onnxc_model_desc kIncModel = {
+    ONNXC_ABI_VERSION, "inc",   1,       1,      &kIncInput,
+    &kIncOutput,       0,       incEntry, nullptr, ONNXC_MODEL_DYNAMIC};
+
+// masked = ids * mask over [batch, seq] (both named, shared by the inputs),
+// and a static output: total, the sum of masked. Uses a scratch block it
+// frees, as generated code does for intermediates.
+void maskedEntry(void **raw) {
+  Args a(raw, 2, 2);
+  const int64_t *dims = a.shape(0);
+  int64_t n = dims[0] * dims[1];
+  double *scratch = allocate<double>(n);
+  float *masked = allocate<float>(n);
+  float total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    scratch[i] = static_cast<double>(a.input<int64_t>(0)[i]);
+    masked[i] = static_cast<float>(scratch[i]) * a.input<float>(1)[i];
+    total += masked[i];
+  }
+  _mlir_memref_to_llvm_free(scratch);
+  fill(a.record(0), masked, {dims[0], dims[1]});
+  *a.output<float>(1) = total;
+}
+
+const int64_t kShapeBS[] = {-1, -1};
+const char *const kParamsBS[] = {"batch", "seq"};
+const int64_t kShapeScalar[] = {0}; // unused: rank 0
+const onnxc_tensor_desc kMaskedInputs[] = {
+    {"ids", ONNXC_INT64, 2, kShapeBS, kParamsBS},
+    {"mask", ONNXC_FLOAT, 2, kShapeBS, kParamsBS},
+};
+const onnxc_tensor_desc kMaskedOutputs[] = {
+    {"masked", ONNXC_FLOAT, 2, kShapeBS, kParamsBS},
+    {"total", ONNXC_FLOAT, 0, kShapeScalar, nullptr},
+};
+const onnxc_model_desc kMaskedModel = {
+    ONNXC_ABI_VERSION, "masked", 2,           2,      kMaskedInputs,
+    kMaskedOutputs,    0,        maskedEntry, nullptr, ONNXC_MODEL_DYNAMIC};
+
+// y = a + b over a: [N], b: [M] (different names), with the run-time check
+// N == M that the compiler emits, after allocating.
+void checkedEntry(void **raw) {
+  Args a(raw, 2, 1);
+  int64_t n = a.shape(0)[0], m = a.shape(1)[0];
+  float *y = allocate<float>(n);
+  float *scratch = allocate<float>(n + 5);
+  (void)scratch; // left for the runtime to free
+  if (n != m) {
+    char message[200];
+    std::snprintf(message, sizeof message,
+                  "node 'sum' (Add): input 'b' dim 0 is %lld, expected %lld "
+                  "(as input 'a' dim 0)",
+                  static_cast<long long>(m), static_cast<long long>(n));
+    onnxc_fail(message);
+  }
+  for (int64_t i = 0; i < n; ++i)
+    y[i] = a.input<float>(0)[i] + a.input<float>(1)[i];
+  _mlir_memref_to_llvm_free(scratch);
+  fill(a.record(0), y, {n});
+}
+
+const int64_t kShapeDyn1[] = {-1};
+const char *const kParamsN[] = {"N"};
+const char *const kParamsM[] = {"M"};
+const onnxc_tensor_desc kCheckedInputs[] = {
+    {"a", ONNXC_FLOAT, 1, kShapeDyn1, kParamsN},
+    {"b", ONNXC_FLOAT, 1, kShapeDyn1, kParamsM},
+};
+const onnxc_tensor_desc kCheckedOutput = {"y", ONNXC_FLOAT, 1, kShapeDyn1,
+                                          kParamsN};
+const onnxc_model_desc kCheckedModel = {
+    ONNXC_ABI_VERSION, "checked", 2,       1,      kCheckedInputs,
+    &kCheckedOutput,   0,         checkedEntry, nullptr, ONNXC_MODEL_DYNAMIC};
+
+// Data-dependent: the indices of the positive elements of x: [N] (NonZero).
+void positivesEntry(void **raw) {
+  Args a(raw, 1, 1);
+  int64_t n = a.shape(0)[0], count = 0;
+  const float *x = a.input<float>(0);
+  for (int64_t i = 0; i < n; ++i)
+    count += x[i] > 0;
+  int64_t *indices = allocate<int64_t>(count);
+  for (int64_t i = 0, k = 0; i < n; ++i)
+    if (x[i] > 0)
+      indices[k++] = i;
+  fill(a.record(0), indices, {count});
+}
+
+const onnxc_tensor_desc kPositivesInput = {"x", ONNXC_FLOAT, 1, kShapeDyn1,
+                                           kParamsN};
+const onnxc_tensor_desc kPositivesOutput = {"indices", ONNXC_INT64, 1,
+                                            kShapeDyn1, nullptr};
+const onnxc_model_desc kPositivesModel = {
+    ONNXC_ABI_VERSION, "positives", 1,     1,      &kPositivesInput,
+    &kPositivesOutput, 0,           positivesEntry, nullptr,
+    ONNXC_MODEL_DYNAMIC};
+
+// Asks for more memory than there is, after a block of its own.
+void oomEntry(void **raw) {
+  Args a(raw, 1, 1);
+  float *y = allocate<float>(a.shape(0)[0]);
+  (void)y;
+  _mlir_memref_to_llvm_alloc(~uint64_t(0) - 63);
+  ADD_FAILURE() << "the allocation failure did not end the run";
+}
+
+const onnxc_model_desc kOomModel = {
+    ONNXC_ABI_VERSION, "oom", 1,       1,      &kPositivesInput,
+    &kIncOutput,       0,     oomEntry, nullptr, ONNXC_MODEL_DYNAMIC};
+
+// Records that point elsewhere than a block of their own: "same" at the
+// input (an Identity), "first" and "second" at one block, "tail" into the
+// middle of a block.
+void aliasEntry(void **raw) {
+  Args a(raw, 1, 4);
+  int64_t n = a.shape(0)[0];
+  const float *x = a.input<float>(0);
+  float *twice = allocate<float>(n);
+  float *shifted = allocate<float>(n);
+  for (int64_t i = 0; i < n; ++i) {
+    twice[i] = 2 * x[i];
+    shifted[i] = x[i] + 100;
+  }
+  fill(a.record(0), x, {n});
+  fill(a.record(1), twice, {n});
+  fill(a.record(2), twice, {n});
+  fill(a.record(3), shifted + 1, {n - 1});
+}
+
+const onnxc_tensor_desc kAliasOutputs[] = {
+    {"same", ONNXC_FLOAT, 1, kShapeDyn1, kParamsN},
+    {"first", ONNXC_FLOAT, 1, kShapeDyn1, kParamsN},
+    {"second", ONNXC_FLOAT, 1, kShapeDyn1, kParamsN},
+    {"tail", ONNXC_FLOAT, 1, kShapeDyn1, nullptr},
+};
+const onnxc_model_desc kAliasModel = {
+    ONNXC_ABI_VERSION, "alias", 1,          4,      &kPositivesInput,
+    kAliasOutputs,     0,       aliasEntry, nullptr, ONNXC_MODEL_DYNAMIC};
+
+// A static model whose code still allocates an intermediate and checks a
+// value at run time: y = x * 2 over float32[2]; fails when x[0] < 0.
+void staticCheckedEntry(void **raw) {
+  Args a(raw, 1, 1);
+  EXPECT_EQ(a.shape(0)[0], 2); // the descriptor's dims
+  const float *x = a.input<float>(0);
+  float *tmp = allocate<float>(2);
+  if (x[0] < 0)
+    onnxc_fail("node 'check': x[0] is negative");
+  for (int i = 0; i < 2; ++i)
+    tmp[i] = x[i] * 2;
+  for (int i = 0; i < 2; ++i)
+    a.output<float>(0)[i] = tmp[i];
+  _mlir_memref_to_llvm_free(tmp);
+}
+
+const int64_t kShape2[] = {2};
+const onnxc_tensor_desc kStatic2 = {"x", ONNXC_FLOAT, 1, kShape2, nullptr};
+const onnxc_tensor_desc kStatic2Out = {"y", ONNXC_FLOAT, 1, kShape2, nullptr};
+const onnxc_model_desc kStaticCheckedModel = {
+    ONNXC_ABI_VERSION, "static_checked", 1, 1, &kStatic2, &kStatic2Out, 0,
+    staticCheckedEntry};
+
+class RuntimeDynamicTest : public ::testing::Test {
+protected:
+  void SetUp() override { liveBefore = onnxc_live_blocks_(); }
+  void TearDown() override {
+    for (onnxc_session *s : sessions)
+      onnxc_session_destroy(s);
+    // Every block of every run was freed or handed out and freed.
+    EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  }
+
+  onnxc_session *open(const onnxc_model_desc &desc) {
+    onnxc_session *s = nullptr;
+    EXPECT_EQ(onnxc_session_create(&desc, nullptr, &s), ONNXC_OK)
+        << onnxc_last_error();
+    sessions.push_back(s);
+    return s;
+  }
+
+  std::string error() const { return onnxc_last_error(); }
+
+  int64_t liveBefore = 0;
+  std::vector<onnxc_session *> sessions;
+};
+
+TEST_F(RuntimeDynamicTest, RunAllocReturnsShapesAndData) {
+  onnxc_session *s = open(kIncModel);
+  for (int64_t rows : {1, 4, 0}) {
+    std::vector<float> x(static_cast<size_t>(rows * 3));
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>(i);
+    const int64_t shape[] = {rows, 3};
+    onnxc_tensor in = {rows ? x.data() : nullptr, ONNXC_FLOAT, 2, shape};
+    onnxc_tensor out = {};
+    ASSERT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_OK) << error();
+    ASSERT_NE(out.data, nullptr); // even without elements
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(out.data) % 64, 0u);
+    EXPECT_EQ(out.dtype, ONNXC_FLOAT);
+    ASSERT_EQ(out.rank, 2);
+    EXPECT_EQ(out.shape[0], rows);
+    EXPECT_EQ(out.shape[1], 3);
+    for (size_t i = 0; i < x.size(); ++i)
+      EXPECT_EQ(static_cast<float *>(out.data)[i], x[i] + 1);
+    onnxc_free(out.data);
+  }
+  onnxc_free(nullptr);
+}
+
+TEST_F(RuntimeDynamicTest, MixedStaticAndDynamicOutputs) {
+  onnxc_session *s = open(kMaskedModel);
+  int64_t ids[6] = {1, 2, 3, 4, 5, 6};
+  float mask[6] = {1, 0, 1, 0, 1, 0};
+  const int64_t shape[] = {2, 3};
+  onnxc_tensor in[] = {{ids, ONNXC_INT64, 2, shape},
+                       {mask, ONNXC_FLOAT, 2, shape}};
+  onnxc_tensor out[2] = {};
+  ASSERT_EQ(onnxc_run_alloc(s, in, 2, out, 2), ONNXC_OK) << error();
+  ASSERT_EQ(out[0].rank, 2);
+  EXPECT_EQ(out[0].shape[0], 2);
+  EXPECT_EQ(out[0].shape[1], 3);
+  EXPECT_EQ(static_cast<float *>(out[0].data)[2], 3.0f);
+  EXPECT_EQ(static_cast<float *>(out[0].data)[1], 0.0f);
+  EXPECT_EQ(out[1].rank, 0);
+  EXPECT_EQ(out[1].dtype, ONNXC_FLOAT);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(out[1].data) % 64, 0u);
+  EXPECT_EQ(*static_cast<float *>(out[1].data), 9.0f);
+  onnxc_free(out[0].data);
+  onnxc_free(out[1].data);
+
+  // The same through onnxc_run into the caller's buffers.
+  float masked[6] = {}, total = 0;
+  onnxc_tensor given[] = {{masked, ONNXC_FLOAT, 2, shape},
+                          {&total, ONNXC_FLOAT, 0, nullptr}};
+  ASSERT_EQ(onnxc_run(s, in, 2, given, 2), ONNXC_OK) << error();
+  EXPECT_EQ(masked[4], 5.0f);
+  EXPECT_EQ(total, 9.0f);
+}
+
+TEST_F(RuntimeDynamicTest, SameNamedDimsMustBeEqual) {
+  onnxc_session *s = open(kMaskedModel);
+  std::vector<int64_t> ids(18);
+  std::vector<float> mask(14);
+  const int64_t idsShape[] = {2, 9}, maskShape[] = {2, 7};
+  onnxc_tensor in[] = {{ids.data(), ONNXC_INT64, 2, idsShape},
+                       {mask.data(), ONNXC_FLOAT, 2, maskShape}};
+  onnxc_tensor out[2] = {};
+  EXPECT_EQ(onnxc_run_alloc(s, in, 2, out, 2), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "input 'mask' dim 1 ('seq') is 7 but input 'ids' dim 1 "
+                     "('seq') is 9");
+  EXPECT_EQ(out[0].data, nullptr);
+  EXPECT_EQ(out[1].data, nullptr);
+  // Within one input too: batch and seq are different names.
+  const int64_t square[] = {3, 3};
+  in[0].shape = in[1].shape = square;
+  ASSERT_EQ(onnxc_run_alloc(s, in, 2, out, 2), ONNXC_OK) << error();
+  onnxc_free(out[0].data);
+  onnxc_free(out[1].data);
+}
+
+TEST_F(RuntimeDynamicTest, StaticDimsOfDynamicInputsAreChecked) {
+  onnxc_session *s = open(kIncModel);
+  float x[20] = {};
+  const int64_t wrong[] = {5, 4};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 2, wrong};
+  onnxc_tensor out = {};
+  EXPECT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "input 'x': expected shape [N,3] (float32), got [5,4]");
+  const int64_t negative[] = {-2, 3};
+  in.shape = negative;
+  EXPECT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "input 'x': expected shape [N,3] (float32), got [-2,3]");
+  // Unnamed dims print as '?'.
+  onnxc_session *p = open(kAliasModel);
+  const int64_t matrix[] = {2, 2};
+  in.shape = matrix;
+  onnxc_tensor outs[4] = {};
+  EXPECT_EQ(onnxc_run_alloc(p, &in, 1, outs, 4), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "input 'x': expected shape [N] (float32), got [2,2]");
+  EXPECT_EQ(onnxc_tensor_desc_elements(&kIncInput), -1);
+}
+
+TEST_F(RuntimeDynamicTest, RunCopiesWhenTheCallersShapeMatches) {
+  onnxc_session *s = open(kIncModel);
+  float x[6] = {1, 2, 3, 4, 5, 6}, y[12];
+  const int64_t shape[] = {2, 3};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 2, shape};
+  onnxc_tensor out = {y, ONNXC_FLOAT, 2, shape};
+  ASSERT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_OK) << error();
+  EXPECT_EQ(y[0], 2.0f);
+  EXPECT_EQ(y[5], 7.0f);
+
+  // A buffer of another size: refused after the run, left untouched.
+  std::fill(std::begin(y), std::end(y), -1.0f);
+  const int64_t bigger[] = {4, 3};
+  out.shape = bigger;
+  EXPECT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "output 'y' has shape [2,3] in this run; the buffer "
+                     "given has [4,3] (use onnxc_run_alloc for outputs sized "
+                     "at run time)");
+  EXPECT_EQ(y[0], -1.0f);
+
+  // Its static dims and rank are checked before the run.
+  const int64_t wrong[] = {2, 4};
+  out.shape = wrong;
+  EXPECT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "output 'y': expected shape [N,3] (float32), got [2,4]");
+}
+
+TEST_F(RuntimeDynamicTest, OverlapUsesTheActualSizes) {
+  onnxc_session *s = open(kIncModel);
+  float buffer[12] = {1, 2, 3, 4, 5, 6};
+  const int64_t shape[] = {2, 3};
+  onnxc_tensor in = {buffer, ONNXC_FLOAT, 2, shape};
+  onnxc_tensor out = {buffer + 5, ONNXC_FLOAT, 2, shape}; // x's last float
+  EXPECT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(error(), "output 'y' overlaps input 'x' in memory; outputs and "
+                     "the workspace need buffers of their own");
+  out.data = buffer + 6; // just past x's 2x3
+  ASSERT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_OK) << error();
+  EXPECT_EQ(buffer[11], 7.0f);
+}
+
+TEST_F(RuntimeDynamicTest, FailEndsTheRunAndFreesItsMemory) {
+  onnxc_session *s = open(kCheckedModel);
+  float a[4] = {1, 2, 3, 4}, b[5] = {10, 20, 30, 40, 50};
+  const int64_t four[] = {4}, five[] = {5};
+  onnxc_tensor in[] = {{a, ONNXC_FLOAT, 1, four}, {b, ONNXC_FLOAT, 1, five}};
+  onnxc_tensor out = {};
+  EXPECT_EQ(onnxc_run_alloc(s, in, 2, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "node 'sum' (Add): input 'b' dim 0 is 5, expected 4 (as "
+                     "input 'a' dim 0)");
+  EXPECT_EQ(out.data, nullptr);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+
+  float y[4] = {};
+  onnxc_tensor given = {y, ONNXC_FLOAT, 1, four};
+  EXPECT_EQ(onnxc_run(s, in, 2, &given, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+
+  // The session runs again after a failed run.
+  in[1].shape = four;
+  ASSERT_EQ(onnxc_run(s, in, 2, &given, 1), ONNXC_OK) << error();
+  EXPECT_EQ(y[3], 44.0f);
+  EXPECT_EQ(error(), "");
+}
+
+TEST_F(RuntimeDynamicTest, DataDependentOutput) {
+  onnxc_session *s = open(kPositivesModel);
+  float x[7] = {-1, 2, 0, 3, -4, 5, 6};
+  const int64_t seven[] = {7};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 1, seven};
+  onnxc_tensor out = {};
+  ASSERT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_OK) << error();
+  ASSERT_EQ(out.rank, 1);
+  ASSERT_EQ(out.shape[0], 4);
+  EXPECT_EQ(out.dtype, ONNXC_INT64);
+  const int64_t *indices = static_cast<int64_t *>(out.data);
+  EXPECT_EQ(std::vector<int64_t>(indices, indices + 4),
+            (std::vector<int64_t>{1, 3, 5, 6}));
+  onnxc_free(out.data);
+
+  // None positive: an empty output, still a pointer to free.
+  float none[3] = {-1, -2, 0};
+  const int64_t three[] = {3};
+  in = {none, ONNXC_FLOAT, 1, three};
+  ASSERT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_OK) << error();
+  EXPECT_EQ(out.shape[0], 0);
+  EXPECT_NE(out.data, nullptr);
+  onnxc_free(out.data);
+
+  // Into a caller's buffer: only when the count is known beforehand.
+  int64_t buffer[3] = {-7, -7, -7};
+  const int64_t zero[] = {0};
+  onnxc_tensor given = {nullptr, ONNXC_INT64, 1, zero};
+  EXPECT_EQ(onnxc_run(s, &in, 1, &given, 1), ONNXC_OK) << error();
+  in = {x, ONNXC_FLOAT, 1, seven};
+  given = {buffer, ONNXC_INT64, 1, three};
+  EXPECT_EQ(onnxc_run(s, &in, 1, &given, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "output 'indices' has shape [4] in this run; the buffer "
+                     "given has [3] (use onnxc_run_alloc for outputs sized at "
+                     "run time)");
+  EXPECT_EQ(buffer[0], -7);
+}
+
+TEST_F(RuntimeDynamicTest, AllocationFailureEndsTheRun) {
+  onnxc_session *s = open(kOomModel);
+  float x[3] = {};
+  const int64_t three[] = {3};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 1, three};
+  onnxc_tensor out = {};
+  EXPECT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(error(), "cannot allocate 18446744073709551552 bytes for an "
+                     "intermediate or output");
+  EXPECT_EQ(out.data, nullptr);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  // Outside a run, the allocator returns NULL instead.
+  EXPECT_EQ(_mlir_memref_to_llvm_alloc(~uint64_t(0)), nullptr);
+  void *empty = _mlir_memref_to_llvm_alloc(0), *other = onnxc_alloc_(0);
+  EXPECT_NE(empty, nullptr);
+  EXPECT_NE(empty, other);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(empty) % 64, 0u);
+  _mlir_memref_to_llvm_free(empty);
+  onnxc_free(other);
+}
+
+TEST_F(RuntimeDynamicTest, RecordsPointingElsewhereAreCopied) {
+  onnxc_session *s = open(kAliasModel);
+  float x[4] = {1, 2, 3, 4};
+  const int64_t four[] = {4};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 1, four};
+  onnxc_tensor out[4] = {};
+  ASSERT_EQ(onnxc_run_alloc(s, &in, 1, out, 4), ONNXC_OK) << error();
+  // Four buffers of their own, none of them the input.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_NE(out[i].data, static_cast<void *>(x));
+    for (int j = 0; j < i; ++j)
+      EXPECT_NE(out[i].data, out[j].data);
+  }
+  auto values = [&](int i) {
+    const float *v = static_cast<const float *>(out[i].data);
+    return std::vector<float>(v, v + out[i].shape[0]);
+  };
+  EXPECT_EQ(values(0), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(values(1), (std::vector<float>{2, 4, 6, 8}));
+  EXPECT_EQ(values(2), (std::vector<float>{2, 4, 6, 8}));
+  EXPECT_EQ(values(3), (std::vector<float>{102, 103, 104}));
+  for (onnxc_tensor &t : out)
+    onnxc_free(t.data);
+}
+
+TEST_F(RuntimeDynamicTest, RunPointersRefusesDynamicModels) {
+  float x[6] = {}, y[6] = {};
+  void *in[] = {x}, *out[] = {y};
+  EXPECT_EQ(onnxc_run_pointers(&kIncModel, in, out, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(error(), "model 'inc' has dimensions known only at run time; run "
+                     "it with onnxc_run or onnxc_run_alloc");
+  // The same without the flag: the shapes say it.
+  onnxc_model_desc unflagged = kIncModel;
+  unflagged.flags = 0;
+  EXPECT_EQ(onnxc_run_pointers(&unflagged, in, out, nullptr),
+            ONNXC_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(RuntimeDynamicTest, StaticModelsThroughEveryCall) {
+  // onnxc_run_alloc on a model without -1 dims.
+  onnxc_session *s = open(kAddModel);
+  float a[6] = {1, 2, 3, 4, 5, 6}, b[6] = {1, 1, 1, 1, 1, 1};
+  onnxc_tensor in[] = {{a, ONNXC_FLOAT, 2, kShape23},
+                       {b, ONNXC_FLOAT, 2, kShape23}};
+  onnxc_tensor out[2] = {};
+  ASSERT_EQ(onnxc_run_alloc(s, in, 2, out, 2), ONNXC_OK) << error();
+  EXPECT_EQ(out[0].shape, kShape23);
+  EXPECT_EQ(out[0].rank, 2);
+  EXPECT_EQ(static_cast<float *>(out[0].data)[5], 7.0f);
+  EXPECT_EQ(out[1].rank, 0);
+  EXPECT_EQ(*static_cast<int64_t *>(out[1].data), 11);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(out[1].data) % 64, 0u);
+  onnxc_free(out[0].data);
+  onnxc_free(out[1].data);
+  // A failed check allocates nothing.
+  in[0].dtype = ONNXC_INT32;
+  EXPECT_EQ(onnxc_run_alloc(s, in, 2, out, 2), ONNXC_ERROR_TYPE_MISMATCH);
+  EXPECT_EQ(out[0].data, nullptr);
+
+  // A static model whose code allocates and checks at run time: every call
+  // passes the descriptor's dims and returns the check's error.
+  onnxc_session *c = open(kStaticCheckedModel);
+  float x[2] = {3, 4}, y[2] = {};
+  onnxc_tensor xin = {x, ONNXC_FLOAT, 1, kShape2};
+  onnxc_tensor yout = {y, ONNXC_FLOAT, 1, kShape2};
+  ASSERT_EQ(onnxc_run(c, &xin, 1, &yout, 1), ONNXC_OK) << error();
+  EXPECT_EQ(y[1], 8.0f);
+  void *pin[] = {x}, *pout[] = {y};
+  ASSERT_EQ(onnxc_run_pointers(&kStaticCheckedModel, pin, pout, nullptr),
+            ONNXC_OK)
+      << error();
+  x[0] = -1;
+  EXPECT_EQ(onnxc_run_pointers(&kStaticCheckedModel, pin, pout, nullptr),
+            ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "node 'check': x[0] is negative");
+  EXPECT_EQ(onnxc_run(c, &xin, 1, &yout, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  onnxc_tensor yalloc = {};
+  EXPECT_EQ(onnxc_run_alloc(c, &xin, 1, &yalloc, 1),
+            ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(yalloc.data, nullptr);
+}
+
+// A run inside a run (a model's code running another model): the inner
+// failure returns to the inner run's caller, and the outer run goes on.
+onnxc_session *innerSession = nullptr;
+onnxc_status innerStatus = ONNXC_OK;
+
+void outerEntry(void **raw) {
+  Args a(raw, 1, 1);
+  float *held = allocate<float>(4); // the outer run's, across the inner one
+  float p[2] = {1, 2}, q[3] = {1, 2, 3}, r[2];
+  const int64_t two[] = {2}, three[] = {3};
+  onnxc_tensor in[] = {{p, ONNXC_FLOAT, 1, two}, {q, ONNXC_FLOAT, 1, three}};
+  onnxc_tensor out = {r, ONNXC_FLOAT, 1, two};
+  innerStatus = onnxc_run(innerSession, in, 2, &out, 1);
+  held[0] = a.input<float>(0)[0];
+  a.output<float>(0)[0] = held[0] + 1;
+  a.output<float>(0)[1] = 0;
+  _mlir_memref_to_llvm_free(held);
+}
+
+const onnxc_model_desc kOuterModel = {
+    ONNXC_ABI_VERSION, "outer", 1, 1, &kStatic2, &kStatic2Out, 0, outerEntry};
+
+TEST_F(RuntimeDynamicTest, NestedRuns) {
+  innerSession = open(kCheckedModel);
+  onnxc_session *s = open(kOuterModel);
+  float x[2] = {41, 0}, y[2] = {};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 1, kShape2};
+  onnxc_tensor out = {y, ONNXC_FLOAT, 1, kShape2};
+  ASSERT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_OK) << error();
+  EXPECT_EQ(innerStatus, ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(y[0], 42.0f);
+}
+
+// Parallel loops of a run: the workers' blocks belong to the run too, and
+// are freed when it fails afterwards.
+void allocateChunk(void **args, int64_t begin, int64_t end) {
+  auto *blocks = static_cast<std::atomic<void *> *>(args[0]);
+  auto *threads = static_cast<std::mutex *>(args[1]);
+  auto *ids = static_cast<std::vector<std::thread::id> *>(args[2]);
+  for (int64_t i = begin; i < end; ++i)
+    blocks[i] = _mlir_memref_to_llvm_alloc(100);
+  {
+    std::lock_guard<std::mutex> guard(*threads);
+    ids->push_back(std::this_thread::get_id());
+  }
+  // Long enough for the other thread to take chunks too.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+std::vector<std::thread::id> chunkThreads;
+
+void parallelEntry(void **raw) {
+  Args a(raw, 1, 1);
+  std::atomic<void *> blocks[16];
+  std::mutex lock;
+  void *args[] = {blocks, &lock, &chunkThreads};
+  onnxc_parallel_for(allocateChunk, args, 16, 1);
+  onnxc_fail("node 'after': failed after a parallel loop");
+}
+
+const onnxc_model_desc kParallelModel = {
+    ONNXC_ABI_VERSION, "parallel", 1,       1,      &kPositivesInput,
+    &kIncOutput,       0,          parallelEntry, nullptr,
+    ONNXC_MODEL_DYNAMIC};
+
+TEST_F(RuntimeDynamicTest, ParallelLoopBlocksBelongToTheRun) {
+  onnxc_set_num_threads(2);
+  onnxc_session *s = open(kParallelModel);
+  float x[1] = {};
+  const int64_t one[] = {1};
+  onnxc_tensor in = {x, ONNXC_FLOAT, 1, one};
+  onnxc_tensor out = {};
+  chunkThreads.clear();
+  EXPECT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(error(), "node 'after': failed after a parallel loop");
+  // TearDown checks that all 16 blocks were freed, the workers' included.
+  std::sort(chunkThreads.begin(), chunkThreads.end());
+  EXPECT_GE(std::unique(chunkThreads.begin(), chunkThreads.end()) -
+                chunkThreads.begin(),
+            2)
+      << "the worker took no chunk: nothing tested its blocks";
+  onnxc_set_num_threads(0);
+}
+
+TEST(RuntimeDynamicDeathTest, FailOutsideARunAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(onnxc_fail("node 'n': a check outside a run"),
+               "onnxc: node 'n': a check outside a run \\(a run-time check "
+               "failed outside a run\\)");
 }
 
 } // namespace

@@ -5,7 +5,8 @@
  *
  *  - the generic API below, stable across models, for dlopen users and
  *    tools: describe inputs and outputs, create a session, run it with
- *    caller-owned tensors, read the error message;
+ *    caller-owned tensors (or let the runtime allocate the outputs, for
+ *    outputs sized at run time), read the error message;
  *  - the typed API of the header onnx-compile generates next to a .o/.a/.so
  *    (NAME_run(...), NAME_WORKSPACE_BYTES), built on the same descriptor.
  *
@@ -26,7 +27,7 @@ extern "C" {
 #endif
 
 /* Version of the descriptor layout below; bumped on any change to it. */
-#define ONNXC_ABI_VERSION 2
+#define ONNXC_ABI_VERSION 3
 
 /* Element types, numbered as ONNX's TensorProto.DataType. */
 typedef enum onnxc_dtype {
@@ -49,10 +50,15 @@ typedef enum onnxc_status {
   ONNXC_OK = 0,
   /* A null pointer, a wrong tensor count or an unknown name. */
   ONNXC_ERROR_INVALID_ARGUMENT = 1,
-  /* An input or output of the wrong rank or dimensions. */
+  /* An input or output of the wrong rank or dimensions; inputs whose dims
+   * of one name differ; an output that differs from the caller's buffer in
+   * a dim known only at run time; a run-time check of the compiled code
+   * that failed (onnxc_fail). */
   ONNXC_ERROR_SHAPE_MISMATCH = 2,
   /* An input or output of the wrong element type. */
   ONNXC_ERROR_TYPE_MISMATCH = 3,
+  /* A session, a workspace, or memory the run allocates (outputs and
+   * intermediates sized at run time). */
   ONNXC_ERROR_OUT_OF_MEMORY = 4,
   /* The model was compiled for another runtime ABI. */
   ONNXC_ERROR_ABI_MISMATCH = 5,
@@ -66,7 +72,12 @@ typedef struct onnxc_tensor_desc {
   const char *name;
   int32_t dtype; /* onnxc_dtype */
   int32_t rank;
-  const int64_t *shape; /* rank entries */
+  /* rank entries; -1 for a dim known only at run time (any size >= 0). */
+  const int64_t *shape;
+  /* NULL, or rank entries: for a -1 dim, its symbolic name in the ONNX
+   * model (dim_param), "" or NULL when unnamed; ignored for static dims.
+   * The -1 dims of the inputs that share a name must be equal in a run. */
+  const char *const *dim_params;
 } onnxc_tensor_desc;
 
 /* The weights of a model compiled with --weights=external: the file that
@@ -85,8 +96,19 @@ typedef struct onnxc_weights_desc {
   const void **base;
 } onnxc_weights_desc;
 
-/* A compiled model (compiled in, read-only). The entry point takes the
- * data pointers of the inputs, then the outputs, then the workspace. */
+/* onnxc_model_desc.flags: some input or output has a -1 dim. */
+#define ONNXC_MODEL_DYNAMIC 1u
+
+/* A compiled model (compiled in, read-only).
+ *
+ * The entry point's `args`, built by the runtime: the data pointers of the
+ * inputs (num_inputs), one slot per output (num_outputs), the workspace,
+ * then a `const int64_t *` per input to its dims in this run (rank entries,
+ * given for every input, static or not). An output slot is the data
+ * pointer of the output's buffer when its shape is static, and for an
+ * output with a -1 dim a pointer to an `int64_t record[1 + rank]` that the
+ * compiled code fills: record[0] the address of a buffer it allocated with
+ * the runtime's allocator, record[1..rank] the output's dims. */
 typedef struct onnxc_model_desc {
   uint32_t abi_version; /* ONNXC_ABI_VERSION */
   const char *name;
@@ -98,9 +120,11 @@ typedef struct onnxc_model_desc {
   void (*entry)(void **args);
   /* NULL when the weights are embedded (the default). */
   const onnxc_weights_desc *weights;
+  uint32_t flags; /* ONNXC_MODEL_DYNAMIC */
 } onnxc_model_desc;
 
-/* A caller-owned tensor: dense, row-major, `rank` dims in `shape`. */
+/* A tensor: dense, row-major, `rank` dims in `shape`. Caller-owned, but
+ * for the outputs that onnxc_run_alloc() fills in. */
 typedef struct onnxc_tensor {
   void *data;
   int32_t dtype; /* onnxc_dtype */
@@ -125,16 +149,45 @@ onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
 void onnxc_session_destroy(onnxc_session *session);
 
 /* Checks every tensor against the descriptor (count, element type, rank,
- * dims, non-null data) and runs the model; outputs are written to the
- * caller's buffers. No allocation happens here. */
+ * dims, non-null data, no overlap) and runs the model; outputs are written
+ * to the caller's buffers. An input's -1 dim takes any size >= 0; inputs'
+ * -1 dims of the same name must be equal (ONNXC_ERROR_SHAPE_MISMATCH
+ * naming both). An output with a -1 dim is checked for its element type,
+ * rank and static dims before the run, and its buffer's shape against the
+ * shape the run gave it after: equal, the data is copied into it;
+ * different, ONNXC_ERROR_SHAPE_MISMATCH naming both shapes (the static
+ * outputs are written, the dynamic ones untouched). A run-time check of
+ * the compiled code that fails is ONNXC_ERROR_SHAPE_MISMATCH with its
+ * message. Allocates only what a model with shapes known at run time
+ * needs (its dynamic outputs and intermediates; ONNXC_ERROR_OUT_OF_MEMORY
+ * when that fails), all freed before returning. */
 onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
                        size_t num_inputs, const onnxc_tensor *outputs,
                        size_t num_outputs);
 
+/* Runs as onnxc_run(), but the runtime allocates every output (64-byte
+ * aligned) and fills in outputs[i] (num_outputs == desc->num_outputs, in
+ * descriptor order): data, dtype, rank and shape. `shape` points to
+ * storage of the session or the descriptor, valid until the session's next
+ * run or destruction; `data` belongs to the caller, who releases it with
+ * onnxc_free() (non-NULL, even without elements). On failure every
+ * outputs[i].data is NULL and nothing stays allocated. For models whose
+ * outputs are sized at run time; works for any model. */
+onnxc_status onnxc_run_alloc(onnxc_session *session, const onnxc_tensor *inputs,
+                             size_t num_inputs, onnxc_tensor *outputs,
+                             size_t num_outputs);
+
+/* Frees an output's data allocated by onnxc_run_alloc(); NULL is a no-op.
+ * Thread-safe. */
+void onnxc_free(void *data);
+
 /* Runs with the data pointers only, in the order of the descriptor: the
  * inputs, then the outputs (what the generated NAME_run() calls). Checks
  * for null pointers; a NULL workspace is allocated for the call, a given
- * one must be 64-byte aligned. */
+ * one must be 64-byte aligned. A model with dims known only at run time
+ * (ONNXC_MODEL_DYNAMIC) is refused with ONNXC_ERROR_INVALID_ARGUMENT: its
+ * shapes are not in the pointers; run it with onnxc_run() or
+ * onnxc_run_alloc(). */
 onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace);
@@ -165,7 +218,7 @@ int onnxc_find_output(const onnxc_model_desc *desc, const char *name);
 const char *onnxc_dtype_name(int32_t dtype);
 size_t onnxc_dtype_size(int32_t dtype);
 /* Number of elements of a tensor of this descriptor (1 for a scalar; -1
- * for NULL or a negative dim). */
+ * for NULL, or a dim known only at run time: count the run's shape). */
 int64_t onnxc_tensor_desc_elements(const onnxc_tensor_desc *desc);
 
 /* Threads that one run uses for its parallel loops (the calling thread
@@ -183,6 +236,19 @@ int onnxc_get_num_threads(void);
 typedef void (*onnxc_range_fn)(void **args, int64_t begin, int64_t end);
 void onnxc_parallel_for(onnxc_range_fn fn, void **args, int64_t total,
                         int64_t grain);
+
+/* For generated code: a run-time check failed (two dims that must be equal
+ * are not, ...); `message` names the node, op, tensor and dims. Ends the
+ * run: its memory is freed and onnxc_run() / onnxc_run_alloc() return
+ * ONNXC_ERROR_SHAPE_MISMATCH with `message` as the error. The generated
+ * checks run on the thread that called the run, outside parallel loops;
+ * called anywhere else (no run to end on this thread, or inside a
+ * parallel loop, which cannot be left half-done), it prints the message
+ * to stderr and aborts. */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void onnxc_fail(const char *message);
 
 #ifdef __cplusplus
 }

@@ -15,8 +15,10 @@ shared:
 static:
   - the external symbols a .a/.o defines are NAME_* and the runtime's
     onnxc_* functions (those of runtime.h, and internal ones shared between
-    its sources), the latter weak (so that several models link into one
-    program); nothing else, which another model could define too.
+    its sources) and the allocator the generated code calls (MLIR's
+    _mlir_memref_to_llvm_alloc/_free), the latter weak (so that several
+    models link into one program); nothing else, which another model could
+    define too.
 
 Prints what it found and "ok"; on a problem prints "error: ..." with the
 offending libraries or symbols and exits 1.
@@ -30,6 +32,9 @@ ALLOWED_LIBRARIES = re.compile(
     r"^(linux-vdso\.so\.\d+|linux-gate\.so\.\d+|libc\.so\.\d+|libm\.so\.\d+|"
     r"libpthread\.so\.\d+|libdl\.so\.\d+|ld-linux[-\w.]*\.so\.\d+)$")
 FOREIGN = re.compile(r"mlir|llvm|^_Z", re.IGNORECASE)
+# The runtime's allocation functions under the names MLIR's LLVM lowering
+# calls: hidden in a .so, weak in a .a/.o.
+ALLOCATOR = {"_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_free"}
 
 
 def run(*argv):
@@ -96,7 +101,8 @@ def check_static(args, api):
             symbols.setdefault(parts[2], set()).add(parts[1])
     model = sorted(s for s in symbols if s.startswith(args.name + "_"))
     runtime = sorted(s for s in symbols if s in api or
-                     (s.startswith("onnxc_") and symbols[s] <= {"W", "V"}))
+                     ((s.startswith("onnxc_") or s in ALLOCATOR) and
+                      symbols[s] <= {"W", "V"}))
     other = sorted(s for s in symbols if s not in model and s not in runtime)
     print("model symbols: " + " ".join(model))
     print(f"runtime symbols: {len(set(runtime) & api)} of {len(api)}")
