@@ -11,7 +11,9 @@ Differences from onnxc.Model kept for its callers: inputs and outputs are
 (name, element type code, shape) tuples, run() returns a list and takes
 `dtype_codes`, runtime errors are RuntimeError_ (a RuntimeError), and
 lib / session / _tensor / _input_code / _check are what utils/bench's
-preallocated runs call.
+preallocated runs call (static models only: a model with dims known only
+at run time, None in its shapes, runs through run(), whose outputs have the
+run's shapes).
 """
 import os
 import sys

@@ -7,7 +7,12 @@ import numpy as np
 
 # Descriptor layouts this package reads. Version 2 appends a weights pointer
 # after `entry`; the prefix declared in ModelDesc is the same in both.
-SUPPORTED_ABI_VERSIONS = (1, 2)
+# Version 3 appends dim_params to each tensor descriptor (so its arrays have
+# another stride) and flags to the model's.
+SUPPORTED_ABI_VERSIONS = (1, 2, 3)
+
+# onnxc_model_desc.flags (ABI 3): some input or output has a -1 dim.
+MODEL_DYNAMIC = 1
 
 BFLOAT16 = 16
 
@@ -53,6 +58,13 @@ class TensorDesc(ctypes.Structure):
                 ("shape", ctypes.POINTER(ctypes.c_int64))]
 
 
+class TensorDescV3(ctypes.Structure):
+    """ABI 3: a shape dim of -1 is known only at run time; dim_params is
+    NULL or holds the ONNX dim_param of each such dim (NULL or "" when
+    unnamed)."""
+    _fields_ = TensorDesc._fields_ + [("dim_params", ctypes.POINTER(ctypes.c_char_p))]
+
+
 class ModelDesc(ctypes.Structure):
     _fields_ = [("abi_version", ctypes.c_uint32), ("name", ctypes.c_char_p),
                 ("num_inputs", ctypes.c_int32), ("num_outputs", ctypes.c_int32),
@@ -70,15 +82,29 @@ class ModelDescV2(ctypes.Structure):
     _fields_ = ModelDesc._fields_ + [("weights", ctypes.POINTER(WeightsDesc))]
 
 
+class ModelDescV3(ctypes.Structure):
+    """ABI 3: version 2's fields with TensorDescV3 arrays, then flags."""
+    _fields_ = [(name, ctypes.POINTER(TensorDescV3) if name in ("inputs", "outputs") else kind)
+                for name, kind in ModelDescV2._fields_] + [("flags", ctypes.c_uint32)]
+
+
+# The descriptor layout of each ABI version.
+MODEL_DESCS = {1: ModelDesc, 2: ModelDescV2, 3: ModelDescV3}
+
+
 class Tensor(ctypes.Structure):
     _fields_ = [("data", ctypes.c_void_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
                 ("shape", ctypes.POINTER(ctypes.c_int64))]
 
 
 # The functions a model library exports, with their signatures: all of
-# them but those of OPTIONAL_FUNCTIONS (ABI 2 only) are required.
-OPTIONAL_FUNCTIONS = {"onnxc_weights_load", "onnxc_weights_release"}
+# them but those of OPTIONAL_FUNCTIONS (from ABI 2 or 3 on) are required.
+OPTIONAL_FUNCTIONS = {"onnxc_weights_load", "onnxc_weights_release", "onnxc_run_alloc",
+                      "onnxc_free"}
 FUNCTIONS = {
+    "onnxc_run_alloc": (ctypes.c_int, [ctypes.c_void_p, ctypes.POINTER(Tensor), ctypes.c_size_t,
+                                       ctypes.POINTER(Tensor), ctypes.c_size_t]),
+    "onnxc_free": (None, [ctypes.c_void_p]),
     "onnxc_weights_load": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p]),
     "onnxc_weights_release": (None, [ctypes.c_void_p]),
     "onnxc_get_model": (ctypes.c_void_p, []),

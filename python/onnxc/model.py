@@ -38,22 +38,41 @@ class TensorInfo:
     type_name  the runtime's name of its element type ("float32",
                "bfloat16", ...)
     elem_type  its ONNX element type (TensorProto.DataType number)
-    shape      tuple of dims (static: onnx-compile fixes every dim)
+    shape      tuple of dims: an int, or None for a dim known only at run
+               time (any size for an input; an output's comes with each run)
+    dim_params tuple of the same length: the ONNX model's name of each None
+               dim (dim_param), else None; inputs' dims of one name must be
+               equal in a run
+    dynamic    whether some dim is None
     """
 
-    __slots__ = ("name", "dtype", "type_name", "elem_type", "shape")
+    __slots__ = ("name", "dtype", "type_name", "elem_type", "shape", "dim_params")
 
-    def __init__(self, name, dtype, type_name, elem_type, shape):
+    def __init__(self, name, dtype, type_name, elem_type, shape, dim_params=None):
         self.name, self.dtype, self.type_name = name, dtype, type_name
         self.elem_type, self.shape = elem_type, shape
+        self.dim_params = dim_params if dim_params is not None else (None,) * len(shape)
+
+    @property
+    def dynamic(self):
+        return None in self.shape
 
     @property
     def size(self):
-        """Number of elements (1 for a scalar)."""
+        """Number of elements (1 for a scalar); None when a dim is known
+        only at run time."""
+        if self.dynamic:
+            return None
         return int(np.prod(self.shape, dtype=np.int64))
 
+    def dims_text(self):
+        """"1,3,224,224", a run-time dim as its name or "?"."""
+        return ",".join(str(d) if d is not None else (p or "?")
+                        for d, p in zip(self.shape, self.dim_params))
+
     def __repr__(self):
-        return f"TensorInfo(name={self.name!r}, dtype={self.type_name}, shape={self.shape})"
+        params = f", dim_params={self.dim_params}" if self.dynamic else ""
+        return f"TensorInfo(name={self.name!r}, dtype={self.type_name}, shape={self.shape}{params})"
 
     def __eq__(self, other):
         return isinstance(other, TensorInfo) and all(
@@ -69,9 +88,14 @@ def _tensor_infos(path, lib, descs, count):
         if d.dtype not in _capi.DTYPES:
             raise LoadError(f"'{path}': tensor '{d.name.decode()}' has element type code "
                             f"{d.dtype}, which this onnxc package does not know")
+        dims = [d.shape[j] for j in range(d.rank)]
+        # ABI 3: -1 is a dim known only at run time, maybe named.
+        names = getattr(d, "dim_params", None)
+        params = tuple((names[j].decode() or None) if names and dims[j] < 0 and names[j] else None
+                       for j in range(d.rank))
         infos.append(TensorInfo(d.name.decode(), _capi.DTYPES[d.dtype],
                                 lib.onnxc_dtype_name(d.dtype).decode(), d.dtype,
-                                tuple(d.shape[j] for j in range(d.rank))))
+                                tuple(None if n < 0 else n for n in dims), params))
     return infos
 
 
@@ -97,7 +121,8 @@ class Model:
     session.
 
     Attributes: path, name (the model's --name), abi_version, inputs and
-    outputs (lists of TensorInfo in the model's order), workspace_bytes,
+    outputs (lists of TensorInfo in the model's order), dynamic (whether a
+    dim of an input or output is known only at run time), workspace_bytes,
     external_weights (the weights file name compiled into a
     --weights=external model, NAME.weights, which the runtime looks for
     beside the library; None when the weights are embedded), weights_path
@@ -143,8 +168,7 @@ class Model:
             raise LoadError(f"'{self.path}' exports onnxc_get_model but not "
                             f"{', '.join(missing)}: not a library written by onnx-compile")
         self._lib = lib
-        layout = _capi.ModelDescV2 if version >= 2 else _capi.ModelDesc
-        self._desc = ctypes.cast(desc, ctypes.POINTER(layout)).contents
+        self._desc = ctypes.cast(desc, ctypes.POINTER(_capi.MODEL_DESCS[version])).contents
         self.abi_version = version
         self.external_weights = None
         self.weights_path = None
@@ -154,6 +178,12 @@ class Model:
         self.inputs = _tensor_infos(self.path, lib, self._desc.inputs, self._desc.num_inputs)
         self.outputs = _tensor_infos(self.path, lib, self._desc.outputs, self._desc.num_outputs)
         self.workspace_bytes = self._desc.workspace_bytes
+        # As the runtime decides it: the flag, or the shapes.
+        self.dynamic = bool(getattr(self._desc, "flags", 0) & _capi.MODEL_DYNAMIC) or any(
+            t.dynamic for t in self.inputs + self.outputs)
+        if self.dynamic and not hasattr(lib, "onnxc_run_alloc"):
+            raise LoadError(f"'{self.path}' has dims known only at run time but does not "
+                            "export onnxc_run_alloc: not a library written by onnx-compile")
         self._input_index = {t.name: i for i, t in enumerate(self.inputs)}
         self._lock = threading.Lock()
         session = ctypes.c_void_p()
@@ -225,14 +255,16 @@ class Model:
     def run(self, inputs):
         """Runs the model on `inputs`: a dict input name -> array, or a
         list of arrays in the order of `inputs`. Arrays are numpy arrays (or
-        anything np.asarray takes) of each input's dtype and shape;
+        anything np.asarray takes) of each input's dtype and shape (any
+        size at a dim that is None, the same for the dims of one name);
         non-contiguous ones are copied to C order, and none is cast to
         another element type. Returns a dict output name -> a new array,
-        in the order of `outputs`.
+        in the order of `outputs`, each of the shape this run gave it.
 
         Raises ValueError for a missing or unknown input name or a wrong
         count; ShapeMismatchError / TypeMismatchError (the runtime's
-        message, naming the input) for a wrong shape or element type."""
+        message, naming the input) for a wrong shape or element type, and
+        ShapeMismatchError for a run-time check of the model that failed."""
         arrays = self._arrays(inputs)
         results = self._run(arrays, [self._input_code(i, a) for i, a in enumerate(arrays)])
         return {t.name: r for t, r in zip(self.outputs, results)}
@@ -281,12 +313,14 @@ class Model:
     def _run(self, arrays, codes):
         """Runs on C-contiguous `arrays` reported with element type
         `codes`; returns the outputs as new arrays, in order."""
-        results = [np.empty(t.shape, t.dtype) for t in self.outputs]
         keep = []
         inputs = (_capi.Tensor * max(len(arrays), 1))()
         for i, (a, code) in enumerate(zip(arrays, codes)):
             inputs[i], shape = _capi.tensor(a, code)
             keep.append(shape)
+        if self.dynamic:
+            return self._run_alloc(inputs, len(arrays))
+        results = [np.empty(t.shape, t.dtype) for t in self.outputs]
         outputs = (_capi.Tensor * max(len(results), 1))()
         for i, (r, t) in enumerate(zip(results, self.outputs)):
             outputs[i], shape = _capi.tensor(r, t.elem_type)
@@ -294,6 +328,28 @@ class Model:
         with self._lock:
             session = self._open_session()
             self._check(self._lib.onnxc_run(session, inputs, len(arrays), outputs, len(results)))
+        return results
+
+    def _run_alloc(self, inputs, count):
+        """onnxc_run_alloc: the runtime allocates the outputs with the
+        shapes of the run; each is copied into a new array and freed."""
+        n = len(self.outputs)
+        outputs = (_capi.Tensor * max(n, 1))()
+        with self._lock:
+            session = self._open_session()
+            self._check(self._lib.onnxc_run_alloc(session, inputs, count, outputs, n))
+            # The shapes live in the session until its next run: read them
+            # under the lock.
+            results = []
+            try:
+                for t, info in zip(outputs[:n], self.outputs):
+                    r = np.empty(tuple(t.shape[k] for k in range(t.rank)), info.dtype)
+                    if r.nbytes:
+                        ctypes.memmove(r.ctypes.data, t.data, r.nbytes)
+                    results.append(r)
+            finally:
+                for t in outputs[:n]:
+                    self._lib.onnxc_free(t.data)
         return results
 
     def _open_session(self):
@@ -355,8 +411,7 @@ class Model:
 
     @staticmethod
     def _signature(tensors):
-        return ", ".join(f"{t.name}: {t.type_name}[{','.join(map(str, t.shape))}]"
-                         for t in tensors)
+        return ", ".join(f"{t.name}: {t.type_name}[{t.dims_text()}]" for t in tensors)
 
     def __repr__(self):
         state = "" if self._session else ", closed"

@@ -2,7 +2,9 @@
 # compile() options reach the CLI (a stand-in compiler records its argv;
 # the real one proves name= and input_shapes=), compiler lookup order,
 # metadata, runs with a dict and a list over several element types,
-# non-contiguous inputs, fresh outputs, threads, close(), and every error a
+# non-contiguous inputs, fresh outputs, dims known only at run time (None
+# in the metadata, any size, outputs of the run's shape, same-name dims and
+# run-time checks), threads, close(), and every error a
 # user can hit: wrong shape / dtype / names / count, unknown option,
 # a missing external weights file (weights="external" runs like embedded),
 # compile failure, missing compiler, files that are not models.
@@ -113,9 +115,9 @@ os.environ["PATH"] = saved_path
 os.environ["ONNXC_COMPILE"] = compiler
 library = onnxc.compile(pair, os.path.join(workdir, "pair.so"), name="net", cpu="x86-64-v2")
 with onnxc.load(library) as m:
-    print("model:", m.name, m.abi_version in (1, 2), [info(t) for t in m.inputs],
+    print("model:", m.name, m.abi_version == 3, m.dynamic, [info(t) for t in m.inputs],
           [info(t) for t in m.outputs])
-    # CHECK: model: net True ['a float32 float32 (2, 3)', 'b float32 float32 (2, 3)'] ['sum float32 float32 (2, 3)', 'product float32 float32 (2, 3)']
+    # CHECK: model: net True False ['a float32 float32 (2, 3)', 'b float32 float32 (2, 3)'] ['sum float32 float32 (2, 3)', 'product float32 float32 (2, 3)']
     print(repr(m))
     # CHECK: <onnxc.Model 'net' from {{.*}}pair.so: (a: float32[2,3], b: float32[2,3]) -> (sum: float32[2,3], product: float32[2,3])>
     assert m.workspace_bytes >= 0
@@ -205,6 +207,44 @@ expect(onnxc.TypeMismatchError, m.run, {**feeds, "bf16": np.float32([1, 2])})
 expect(onnxc.ShapeMismatchError, m.run, {**feeds, "dyn": np.ones((4, 2), np.float32)})
 # CHECK: ShapeMismatchError: input 'dyn': expected shape [3,2] (float32), got [4,2]
 del m  # the session goes with the last reference
+
+# --- dims known only at run time ----------------------------------------------
+
+# masked = float(ids) * mask over [batch, seq]; total = masked + bias over
+# [seq] broadcast, checked at run time against bias: [width].
+symbolic = save("symbolic",
+                [helper.make_node("Cast", ["ids"], ["f"], to=TensorProto.FLOAT),
+                 helper.make_node("Mul", ["f", "mask"], ["masked"]),
+                 helper.make_node("Add", ["masked", "bias"], ["biased"])],
+                [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "seq"]),
+                 helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "seq"]),
+                 helper.make_tensor_value_info("bias", TensorProto.FLOAT, ["width"])],
+                [helper.make_tensor_value_info("masked", TensorProto.FLOAT, ["batch", "seq"]),
+                 helper.make_tensor_value_info("biased", TensorProto.FLOAT, ["batch", "seq"])])
+with onnxc.load(onnxc.compile(symbolic, os.path.join(workdir, "symbolic.so"))) as m:
+    print("symbolic:", m.dynamic, m.inputs[0], m.inputs[0].size, m.outputs[1].dim_params)
+    # CHECK: symbolic: True TensorInfo(name='ids', dtype=int64, shape=(None, None), dim_params=('batch', 'seq')) None ('batch', 'seq')
+    print(repr(m))
+    # CHECK: <onnxc.Model 'symbolic' from {{.*}}symbolic.so: (ids: int64[batch,seq], mask: float32[batch,seq], bias: float32[width]) -> (masked: float32[batch,seq], biased: float32[batch,seq])>
+    for batch, seq in ((1, 7), (3, 2), (0, 4)):
+        ids = np.arange(batch * seq, dtype=np.int64).reshape(batch, seq)
+        mask = (ids % 2).astype(np.float32)
+        bias = np.arange(seq, dtype=np.float32)
+        out = m.run({"ids": ids, "mask": mask, "bias": bias})
+        assert out["masked"].shape == (batch, seq) and out["masked"].dtype == np.float32
+        assert np.array_equal(out["masked"], ids * mask), out
+        assert np.array_equal(out["biased"], ids * mask + bias), out
+    ids, mask = np.ones((2, 3), np.int64), np.ones((2, 3), np.float32)
+    expect(onnxc.ShapeMismatchError, m.run, [ids, np.ones((2, 4), np.float32), np.ones(3, np.float32)])
+    # CHECK: ShapeMismatchError: input 'mask' dim 1 ('seq') is 4 but input 'ids' dim 1 ('seq') is 3
+    expect(onnxc.ShapeMismatchError, m.run, [ids, mask, np.ones((1, 3), np.float32)])
+    # CHECK: ShapeMismatchError: input 'bias': expected shape [width] (float32), got [1,3]
+    # width and seq differ: the compiled code's check fails, the run
+    # returns its message, and the Model runs again.
+    e = expect(onnxc.ShapeMismatchError, m.run, [ids, mask, np.ones(5, np.float32)])
+    # CHECK: ShapeMismatchError: node '{{.*}}' (Add): {{.*}}
+    assert e.status == 2
+    assert np.array_equal(m.run([ids, mask, np.zeros(3, np.float32)])["biased"], mask)
 
 # --- weights="external" -----------------------------------------------------
 
@@ -324,7 +364,7 @@ static const struct { uint32_t abi_version; const char *name; } desc = {99, "fut
 const void *onnxc_get_model(void) { return &desc; }
 """)
 expect(onnxc.LoadError, onnxc.load, future)
-# CHECK: LoadError: '{{.*}}future.so' was built by an incompatible onnx-compile: its model descriptor has ABI version 99, this onnxc package reads versions 1, 2; use the onnxc package of the onnx-compile that built it, or recompile the model
+# CHECK: LoadError: '{{.*}}future.so' was built by an incompatible onnx-compile: its model descriptor has ABI version 99, this onnxc package reads versions 1, 2, 3; use the onnxc package of the onnx-compile that built it, or recompile the model
 partial = shared_library("partial", """#include <stdint.h>
 static const struct { uint32_t abi_version; const char *name; } desc = {1, "partial"};
 const void *onnxc_get_model(void) { return &desc; }

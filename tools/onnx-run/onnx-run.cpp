@@ -7,7 +7,9 @@
 // Loads a shared library built by onnx-compile through the generic C API of
 // onnxc/runtime.h (dlopen + dlsym; no link-time dependency on the model or
 // the runtime), feeds it .npy or TensorProto inputs or random data, and
-// writes the outputs as .npy files or times the runs.
+// writes the outputs as .npy files or times the runs. A model with dims
+// known only at run time runs with onnxc_run_alloc: its inputs may have any
+// size there, and its outputs come back with the shapes of the run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,24 +60,31 @@ OPTIONS:
                       format is chosen by extension (.npy, .pb), otherwise by
                       content. For a TensorProto with a name, "--input FILE"
                       uses that name. The element type and shape must match
-                      the model exactly (see --info); no conversion is done.
-                      Repeat for each input.
+                      the model exactly (see --info; a dim shown by name or
+                      as '?' is known only at run time and takes any size,
+                      the same for every dim of one name); no conversion is
+                      done. Repeat for each input.
   --random            Fill every input not given by --input with random data:
                       floating-point inputs uniform in [-1, 1), integer inputs
                       uniform in [0, 100) (e.g. token ids), bool inputs 0/1.
                       Input number i uses std::mt19937_64 seeded with
                       std::seed_seq{seed low 32 bits, seed high 32 bits, i},
-                      so its data does not depend on the other inputs.
+                      so its data does not depend on the other inputs. An
+                      input with a dim known only at run time must be given
+                      with --input.
   --seed S            Seed of --random (default 0).
   -o, --output-dir DIR
                       Write each output to DIR/NAME.npy ('/' in NAME becomes
                       '_'), creating DIR if needed (default: the current
                       directory; with --bench, outputs are written only if
                       --output-dir is given). bfloat16 outputs are written as
-                      their uint16 bit patterns.
+                      their uint16 bit patterns. Outputs have the shapes of
+                      the run.
   --bench N           Run W warm-up runs, then time N runs (each onnxc_run
-                      call, std::chrono::steady_clock) and print the median,
-                      minimum and mean latency in milliseconds.
+                      call, std::chrono::steady_clock; for a model with dims
+                      known at run time, onnxc_run_alloc and freeing its
+                      outputs) and print the median, minimum and mean
+                      latency in milliseconds.
   --warmup W          Warm-up runs before --bench (default 3).
   --threads T         Threads of the model's parallel loops, the calling
                       thread included (default: ONNXC_NUM_THREADS if set,
@@ -84,8 +93,9 @@ OPTIONS:
                       weights from FILE instead of the .weights file beside
                       the library.
   --info              Print the model's inputs and outputs (name, element
-                      type, shape), workspace size and weights file, then
-                      exit.
+                      type, shape; a dim known only at run time by its name
+                      in the ONNX model, or '?'), workspace size and
+                      weights file, then exit.
   -h, --help          Print this help.
 
 Options taking a value accept "--flag VALUE" and "--flag=VALUE".
@@ -243,6 +253,9 @@ struct ModelLibrary {
   void (*sessionDestroy)(onnxc_session *) = nullptr;
   onnxc_status (*run)(onnxc_session *, const onnxc_tensor *, size_t,
                       const onnxc_tensor *, size_t) = nullptr;
+  onnxc_status (*runAlloc)(onnxc_session *, const onnxc_tensor *, size_t,
+                           onnxc_tensor *, size_t) = nullptr;
+  void (*free)(void *) = nullptr;
   const char *(*lastError)(void) = nullptr;
   void (*setNumThreads)(int) = nullptr;
   int (*getNumThreads)(void) = nullptr;
@@ -265,6 +278,8 @@ const char *statusName(onnxc_status status) {
     return "out of memory";
   case ONNXC_ERROR_ABI_MISMATCH:
     return "ABI mismatch";
+  case ONNXC_ERROR_WEIGHTS:
+    return "weights file error";
   }
   return "unknown status";
 }
@@ -363,6 +378,9 @@ ModelLibrary loadModel(const std::string &modelPath) {
   lookUp(handle, "onnxc_set_num_threads", lib.setNumThreads, optional);
   lookUp(handle, "onnxc_get_num_threads", lib.getNumThreads, optional);
   lookUp(handle, "onnxc_weights_load", lib.weightsLoad, missing);
+  // ABI 3's; an older library is refused for its ABI version instead.
+  lookUp(handle, "onnxc_run_alloc", lib.runAlloc, optional);
+  lookUp(handle, "onnxc_free", lib.free, optional);
   if (!missing.empty()) {
     std::string list;
     for (const std::string &name : missing)
@@ -384,8 +402,42 @@ std::vector<int64_t> descShape(const onnxc_tensor_desc &desc) {
   return std::vector<int64_t>(desc.shape, desc.shape + desc.rank);
 }
 
+/// "float32[batch,?,3]": a dim known only at run time by its name in the
+/// ONNX model, or '?'.
 std::string descType(const onnxc_tensor_desc &desc) {
-  return typeString(desc.dtype, descShape(desc));
+  std::string s = dtypeName(desc.dtype) + "[";
+  for (int32_t k = 0; k < desc.rank && desc.shape; ++k) {
+    if (k)
+      s += ",";
+    if (desc.shape[k] >= 0)
+      s += std::to_string(desc.shape[k]);
+    else if (desc.dim_params && desc.dim_params[k] && *desc.dim_params[k])
+      s += desc.dim_params[k];
+    else
+      s += "?";
+  }
+  return s + "]";
+}
+
+bool isDynamic(const onnxc_tensor_desc &desc) {
+  for (int32_t k = 0; k < desc.rank && desc.shape; ++k)
+    if (desc.shape[k] < 0)
+      return true;
+  return false;
+}
+
+/// Whether the model has a dim known only at run time (as the runtime
+/// decides it: the flag, or the shapes).
+bool isDynamic(const onnxc_model_desc *desc) {
+  if (desc->flags & ONNXC_MODEL_DYNAMIC)
+    return true;
+  for (int i = 0; i < desc->num_inputs; ++i)
+    if (isDynamic(desc->inputs[i]))
+      return true;
+  for (int i = 0; i < desc->num_outputs; ++i)
+    if (isDynamic(desc->outputs[i]))
+      return true;
+  return false;
 }
 
 const onnxc_model_desc *getDescriptor(const ModelLibrary &lib,
@@ -597,6 +649,11 @@ int main(int argc, char **argv) {
     const onnxc_tensor_desc &d = desc->inputs[i];
     std::string error;
     if (sources[i].empty()) {
+      for (int32_t k = 0; k < d.rank; ++k)
+        if (d.shape[k] < 0)
+          die("--random: input '" + descName(d) + "' (" + descType(d) +
+              ") has dim " + std::to_string(k) +
+              " known only at run time; give it with --input NAME=FILE");
       if (!inputs[i].allocate(d.dtype, descShape(d), error))
         die("cannot make random data for input '" + descName(d) + "' (" +
             descType(d) + "): " + error +
@@ -613,9 +670,16 @@ int main(int argc, char **argv) {
       inputs[i].reinterpretAs(ONNXC_BFLOAT16);
   }
 
+  // A model with dims known only at run time has the runtime allocate its
+  // outputs each run (onnxc_run_alloc); others run into buffers made here.
+  bool dynamic = isDynamic(desc);
+  if (dynamic && (!lib.runAlloc || !lib.free))
+    die("'" + opts.modelPath +
+        "' does not export onnxc_run_alloc and onnxc_free (build it with "
+        "this onnx-compile)");
   int numOutputs = desc->num_outputs;
   std::vector<HostTensor> outputs(numOutputs);
-  for (int i = 0; i < numOutputs; ++i) {
+  for (int i = 0; i < numOutputs && !dynamic; ++i) {
     const onnxc_tensor_desc &d = desc->outputs[i];
     std::string error;
     if (!outputs[i].allocate(d.dtype, descShape(d), error))
@@ -657,9 +721,32 @@ int main(int argc, char **argv) {
              ? "; with onnx-run, give the file with --weights FILE"
              : ""));
 
-  auto runOnce = [&]() {
-    onnxc_status s = lib.run(session, inputTensors.data(), inputTensors.size(),
-                             outputTensors.data(), outputTensors.size());
+  // keep: copy a dynamic model's outputs into `outputs` (to write them);
+  // either way the runtime's buffers are freed.
+  std::vector<onnxc_tensor> allocated(numOutputs);
+  auto runOnce = [&](bool keep) {
+    onnxc_status s;
+    if (!dynamic) {
+      s = lib.run(session, inputTensors.data(), inputTensors.size(),
+                  outputTensors.data(), outputTensors.size());
+    } else {
+      s = lib.runAlloc(session, inputTensors.data(), inputTensors.size(),
+                       allocated.data(), allocated.size());
+      for (int i = 0; i < numOutputs && s == ONNXC_OK && keep; ++i) {
+        const onnxc_tensor &t = allocated[i];
+        std::string error;
+        if (!outputs[i].allocate(
+                t.dtype, std::vector<int64_t>(t.shape, t.shape + t.rank),
+                error))
+          die("cannot allocate output '" + descName(desc->outputs[i]) +
+              "': " + error);
+        std::memcpy(outputs[i].data(), t.data, outputs[i].bytes());
+      }
+      for (onnxc_tensor &t : allocated) {
+        lib.free(t.data);
+        t.data = nullptr;
+      }
+    }
     if (s == ONNXC_OK)
       return;
     std::string message = lib.lastErrorOr(s);
@@ -681,12 +768,12 @@ int main(int argc, char **argv) {
 
   if (opts.bench) {
     for (int64_t i = 0; i < opts.warmup; ++i)
-      runOnce();
+      runOnce(false);
     std::vector<double> ms;
     ms.reserve(opts.bench);
     for (int64_t i = 0; i < opts.bench; ++i) {
       auto start = std::chrono::steady_clock::now();
-      runOnce();
+      runOnce(opts.haveOutputDir && i + 1 == opts.bench);
       auto stop = std::chrono::steady_clock::now();
       ms.push_back(std::chrono::duration<double, std::milli>(stop - start)
                        .count());
@@ -705,7 +792,7 @@ int main(int argc, char **argv) {
                 formatMs(ms.front()).c_str(), formatMs(sum / n).c_str());
     std::fflush(stdout);
   } else {
-    runOnce();
+    runOnce(true);
   }
   lib.sessionDestroy(session);
 
