@@ -234,12 +234,15 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
                                 const llvm::StringSet<> &disabled, EmitKind emit,
                                 FailureOr<ModelSignature> signature) {
   auto graph = module.lookupSymbol<func::FuncOp>("main_graph");
-  // The names live on in the descriptor; LLVM has no use for them.
-  StringAttr nameAttr = StringAttr::get(&context, "onnx.name");
-  for (unsigned i = 0; i < graph.getNumArguments(); ++i)
-    graph.removeArgAttr(i, nameAttr);
-  for (unsigned i = 0; i < graph.getNumResults(); ++i)
-    graph.removeResultAttr(i, nameAttr);
+  // Names and dim params live on in the descriptor; LLVM has no use for
+  // them.
+  for (StringRef attr : {"onnx.name", "onnx.dim_params"}) {
+    StringAttr nameAttr = StringAttr::get(&context, attr);
+    for (unsigned i = 0; i < graph.getNumArguments(); ++i)
+      graph.removeArgAttr(i, nameAttr);
+    for (unsigned i = 0; i < graph.getNumResults(); ++i)
+      graph.removeResultAttr(i, nameAttr);
+  }
 
   CPUTargetOptions targetOptions;
   targetOptions.triple = options.triple;

@@ -205,6 +205,27 @@ LogicalResult GraphImporter::checkNodes() {
   return failure();
 }
 
+/// The symbolic names of a graph input's or output's dims (`onnx.dim_params`:
+/// one string per dim, "" where the dim has a value or no name); null when
+/// no dim is named. Dims of one name are equal at run time: the runtime
+/// checks it across the inputs.
+static ArrayAttr getDimParams(Builder &builder,
+                              const onnx::ValueInfoProto *info) {
+  if (!info->type().has_tensor_type() ||
+      !info->type().tensor_type().has_shape())
+    return {};
+  SmallVector<Attribute> names;
+  bool any = false;
+  for (const onnx::TensorShapeProto_Dimension &dim :
+       info->type().tensor_type().shape().dim()) {
+    bool named = !(dim.has_dim_value() && dim.dim_value() >= 0) &&
+                 dim.has_dim_param() && !dim.dim_param().empty();
+    any |= named;
+    names.push_back(builder.getStringAttr(named ? dim.dim_param() : ""));
+  }
+  return any ? builder.getArrayAttr(names) : ArrayAttr();
+}
+
 FailureOr<Type> GraphImporter::convertValueType(const onnx::ValueInfoProto &info) {
   if (!info.type().has_tensor_type())
     return error() << "graph value '" << info.name()
@@ -668,9 +689,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   SmallVector<Type> inputTypes;
   SmallVector<std::string> inputNames;
+  SmallVector<const onnx::ValueInfoProto *> graphInputs;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
+    graphInputs.push_back(&input);
     FailureOr<Type> type = convertValueType(input);
     if (failed(type))
       return nullptr;
@@ -682,6 +705,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(inputNames)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+    if (ArrayAttr dimParams = getDimParams(builder, graphInputs[i]))
+      func.setArgAttr(i, "onnx.dim_params", dimParams);
     values[name] = entry->getArgument(i);
   }
   builder.setInsertionPointToStart(entry);
@@ -704,8 +729,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   }
   func::ReturnOp::create(builder, fileLoc(), results);
   func.setType(builder.getFunctionType(inputTypes, resultTypes));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "onnx.name", builder.getStringAttr(output.name()));
+    if (ArrayAttr dimParams = getDimParams(builder, &output))
+      func.setResultAttr(i, "onnx.dim_params", dimParams);
+  }
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -8,6 +8,7 @@
 
 #include "onnxc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
@@ -36,6 +37,89 @@ static LogicalResult createLinalgCopy(OpBuilder &builder, Location loc,
   return success();
 }
 
+/// Turns the results of a bufferized public function into arguments, in
+/// order, after its inputs (the compiled model's ABI):
+///  - a static result becomes an out-param `{onnxc.output}` that the caller
+///    owns; a buffer allocated in the function for it is replaced by the
+///    out-param, so it is computed in place (else it is copied there);
+///  - a result with a dynamic dim becomes a record `memref<(1+R)xi64>
+///    {onnxc.output_record}`: the function stores the data pointer of a
+///    buffer it allocated (marked `onnxc.output`, never freed here) and
+///    the R dims, and the caller takes the buffer.
+/// Upstream's promoteBufferResultsToOutParams has no form for results
+/// whose size is known only after the run.
+static LogicalResult convertResults(func::FuncOp func) {
+  if (func.isExternal() || func.getNumResults() == 0)
+    return success();
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError("needs a single block to return its results "
+                            "through arguments");
+  Block &body = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  OpBuilder b(ret);
+  MLIRContext *ctx = func.getContext();
+  llvm::DenseSet<Operation *> taken;
+  SmallVector<Value> values(ret.getOperands());
+  for (auto [i, value] : llvm::enumerate(values)) {
+    auto type = dyn_cast<MemRefType>(value.getType());
+    if (!type)
+      return func.emitOpError("result ") << i << " is not a memref";
+    Location loc = ret.getLoc();
+    SmallVector<NamedAttribute> attrs(func.getResultAttrs(i));
+    auto alloc = value.getDefiningOp<memref::AllocOp>();
+    bool own = alloc && alloc->getBlock() == &body &&
+               alloc.getType().getLayout().isIdentity() &&
+               !taken.contains(alloc);
+    auto identity = MemRefType::get(type.getShape(), type.getElementType(),
+                                    AffineMap(), type.getMemorySpace());
+    unsigned index = func.getNumArguments();
+    if (type.hasStaticShape()) {
+      attrs.push_back(b.getNamedAttr("onnxc.output", b.getUnitAttr()));
+      if (failed(func.insertArgument(index, identity,
+                                     b.getDictionaryAttr(attrs), loc)))
+        return failure();
+      Value out = func.getArgument(index);
+      if (own) {
+        alloc.replaceAllUsesWith(out);
+        alloc.erase();
+      } else {
+        linalg::CopyOp::create(b, loc, value, out);
+      }
+      continue;
+    }
+    attrs.push_back(b.getNamedAttr("onnxc.output_record", b.getUnitAttr()));
+    auto recordType =
+        MemRefType::get({type.getRank() + 1}, IntegerType::get(ctx, 64));
+    if (failed(func.insertArgument(index, recordType,
+                                   b.getDictionaryAttr(attrs), loc)))
+      return failure();
+    Value record = func.getArgument(index);
+    Value buffer = value;
+    if (!own) {
+      SmallVector<Value> sizes;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d))
+          sizes.push_back(memref::DimOp::create(b, loc, value, d));
+      alloc = memref::AllocOp::create(b, loc, identity, sizes);
+      linalg::CopyOp::create(b, loc, value, alloc.getResult());
+      buffer = alloc;
+    }
+    taken.insert(alloc);
+    alloc->setAttr("onnxc.output", b.getUnitAttr());
+    auto store = [&](Value index, int64_t slot) {
+      Value v = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+      memref::StoreOp::create(
+          b, loc, v, record,
+          ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
+    };
+    store(memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer), 0);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      store(memref::DimOp::create(b, loc, buffer, d), d + 1);
+  }
+  ret.getOperandsMutable().clear();
+  return func.eraseResults(llvm::BitVector(values.size(), true));
+}
+
 struct BufferizePass : impl::BufferizeBase<BufferizePass> {
   void getDependentDialects(DialectRegistry &registry) const override {
     Base::getDependentDialects(registry);
@@ -61,13 +145,9 @@ struct BufferizePass : impl::BufferizeBase<BufferizePass> {
                                                         state)))
       return signalPassFailure();
 
-    bufferization::BufferResultsToOutParamsOpts outParams;
-    outParams.hoistStaticAllocs = true;
-    outParams.modifyPublicFunctions = true;
-    outParams.memCpyFn = createLinalgCopy;
-    if (failed(bufferization::promoteBufferResultsToOutParams(module,
-                                                              outParams)))
-      return signalPassFailure();
+    for (auto func : module.getOps<func::FuncOp>())
+      if (failed(convertResults(func)))
+        return signalPassFailure();
   }
 };
 

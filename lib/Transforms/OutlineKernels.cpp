@@ -2,6 +2,7 @@
 
 #include "onnxc/Transforms/Passes.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
@@ -39,7 +40,8 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
   /// A buffer of its own: a graph argument, or a planned workspace buffer
   /// (a view of the workspace argument). Kernels take these as arguments.
   static bool isBufferRoot(Value value) {
-    if (isa<BlockArgument>(value))
+    // A buffer sized at run time is allocated by the graph.
+    if (isa<BlockArgument>(value) || value.getDefiningOp<memref::AllocOp>())
       return true;
     auto view = value.getDefiningOp<memref::ViewOp>();
     return view && isa<BlockArgument>(view.getSource());
@@ -76,8 +78,10 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
     Block &body = graph.getBody().front();
     unsigned count = 0;
     for (Operation &op : llvm::make_early_inc_range(body)) {
+      // Frees and run-time checks stay in the graph.
       if (isAddressing(&op) || op.getNumResults() != 0 ||
-          op.hasTrait<OpTrait::IsTerminator>())
+          op.hasTrait<OpTrait::IsTerminator>() ||
+          isa<memref::DeallocOp, cf::AssertOp>(op))
         continue;
       SetVector<Operation *> addressing;
       SetVector<Value> buffers;

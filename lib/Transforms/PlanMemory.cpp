@@ -82,10 +82,42 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
               for (BlockArgument arg : block.getArguments())
                 addAlias(arg);
         }
-        last = std::max(last, index.lookup(topLevelAncestor(body, user)));
+        Operation *ancestor = topLevelAncestor(body, user);
+        if (!ancestor)
+          return alloc.emitOpError("buffer is used outside the block that "
+                                   "allocates it");
+        last = std::max(last, index.lookup(ancestor));
       }
     }
     return last;
+  }
+
+  /// A buffer sized at run time stays a `memref.alloc`, which the runtime
+  /// serves (`_mlir_memref_to_llvm_alloc`, 64-byte aligned, so the op's
+  /// own alignment is dropped: the lowering would otherwise offset the
+  /// pointer it returns from the one to free), freed after the last op of
+  /// its block that uses it. An output's buffer (`onnxc.output`) goes to
+  /// the caller.
+  LogicalResult freeAfterLastUse(memref::AllocOp alloc) {
+    alloc.setAlignment(std::nullopt);
+    if (alloc->hasAttr("onnxc.output"))
+      return success();
+    Block &scope = *alloc->getBlock();
+    llvm::DenseMap<Operation *, unsigned> index;
+    for (auto [i, op] : llvm::enumerate(scope))
+      index[&op] = i;
+    FailureOr<unsigned> last = lastUse(scope, index, alloc);
+    if (failed(last))
+      return failure();
+    Operation *lastOp = &*std::next(scope.begin(), *last);
+    if (lastOp->hasTrait<OpTrait::IsTerminator>())
+      return alloc.emitOpError("buffer sized at run time is used by its "
+                               "block's terminator; it cannot be freed "
+                               "there");
+    OpBuilder builder(lastOp->getContext());
+    builder.setInsertionPointAfter(lastOp);
+    memref::DeallocOp::create(builder, alloc.getLoc(), alloc);
+    return success();
   }
 
   void runOnOperation() override {
@@ -104,6 +136,9 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
     std::vector<Buffer> buffers;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
+      if (!type.hasStaticShape() && type.getLayout().isIdentity())
+        return succeeded(freeAfterLastUse(alloc)) ? WalkResult::advance()
+                                                  : WalkResult::interrupt();
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
         alloc.emitOpError("memory planning needs static shapes and identity "
                           "layouts, got ")

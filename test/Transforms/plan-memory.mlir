@@ -53,8 +53,36 @@ func.func @no_buffers(%x: memref<4xf32>, %y: memref<4xf32>) {
 
 // -----
 
-func.func @dynamic(%n: index) {
+// A buffer sized at run time stays an allocation (without the alignment
+// the runtime's allocator gives anyway), freed after the last top-level op
+// that uses it or any of its views; an output's buffer is not freed. Static
+// buffers still go to the workspace.
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         %[[A:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:         %[[O:.*]] = memref.alloc(%{{.*}}) {onnxc.output} : memref<?xf32>
+// CHECK:         memref.view
+// CHECK:         linalg.fill {{.*}} outs(%[[A]]
+// CHECK:         %[[V:.*]] = memref.subview %[[A]]
+// CHECK:         memref.copy %[[V]], %[[O]]
+// CHECK-NEXT:    memref.dealloc %[[A]] : memref<?xf32>
+// CHECK-NOT:     memref.dealloc
+// CHECK:         return
+func.func @dynamic(%n: index, %m: index) {
+  %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?xf32>
+  %o = memref.alloc(%m) {alignment = 64 : i64, onnxc.output} : memref<?xf32>
+  %s = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
+  %cst = arith.constant 1.0 : f32
+  linalg.fill ins(%cst : f32) outs(%a : memref<?xf32>)
+  %v = memref.subview %a[0] [%m] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
+  memref.copy %v, %o : memref<?xf32, strided<[1]>> to memref<?xf32>
+  linalg.fill ins(%cst : f32) outs(%s : memref<16xf32>)
+  return
+}
+
+// -----
+
+func.func @dynamic_strided(%n: index) {
   // expected-error @+1 {{memory planning needs static shapes and identity layouts}}
-  %a = memref.alloc(%n) : memref<?xf32>
+  %a = memref.alloc(%n) : memref<?xf32, strided<[2]>>
   return
 }

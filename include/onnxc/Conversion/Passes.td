@@ -37,6 +37,7 @@ def ConvertONNXToLinalg : Pass<"convert-onnx-to-linalg", "::mlir::func::FuncOp">
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",

@@ -170,6 +170,66 @@ def FlattenEmptyArguments : Pass<"onnxc-flatten-empty-arguments", "::mlir::Modul
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def DynamicArguments : Pass<"onnxc-dynamic-arguments", "::mlir::ModuleOp"> {
+  let summary = "Pass memrefs with run-time dims as bare pointers and their dims";
+  let description = [{
+    The bare-pointer calling convention of `--convert-func-to-llvm` needs
+    static strides, which a memref with a dynamic dim other than the first
+    lacks. Each identity-layout memref argument with a dynamic dim becomes a
+    0-d `memref<T>` (its data pointer), rebuilt at the function's entry by a
+    `memref.reinterpret_cast` with the identity strides of its sizes.
+
+    The graph function (`graph-function`) follows the compiled model's ABI
+    (runtime/include/onnxc/runtime.h): it gains, after every other argument,
+    one `memref<Rxi64>` per graph input (the leading arguments without
+    `onnxc.output`, `onnxc.output_record` or `onnxc.workspace`) holding that
+    input's dims at run time, static inputs included. Other functions gain
+    one `index` argument per dynamic dim, appended in argument order, which
+    every call passes from `memref.dim` of its operand.
+
+    Before:
+
+    ```mlir
+    func.func @main_graph(%x: memref<?x8xf32> {onnx.name = "x"}, ...)
+    ```
+
+    After:
+
+    ```mlir
+    func.func @main_graph(%p: memref<f32> {onnx.name = "x"}, ...,
+                          %x_shape: memref<2xi64>) {
+      %n = memref.load %x_shape[%c0] : memref<2xi64>
+      %x = memref.reinterpret_cast %p to offset: [0], sizes: [%n0, 8],
+          strides: [8, 1] : memref<f32> to memref<?x8xf32>
+    ```
+
+    Other layouts with dynamic dims are an error naming the function.
+  }];
+  let options = [
+    Option<"graphFunction", "graph-function", "std::string",
+           /*default=*/"\"main_graph\"",
+           "The graph function, whose dims come from the inputs' shape arrays">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def LowerRunTimeChecks : Pass<"onnxc-lower-run-time-checks", "::mlir::ModuleOp"> {
+  let summary = "Turn cf.assert into a call of the runtime's onnxc_fail";
+  let description = [{
+    Lowerings emit `cf.assert` where a dim known only at run time must have
+    a given value (two dynamic dims of an elementwise op must be equal, a
+    MatMul's inner dims must agree). Upstream lowers a failed assert to
+    `abort()`; a compiled model must instead return an error. Each
+    `cf.assert %ok, "msg"` becomes a branch to a block that calls
+    `onnxc_fail("msg")`, which records the message and unwinds to the
+    runtime's run call (ONNXC_ERROR_SHAPE_MISMATCH), then `llvm.unreachable`.
+    Runs on `cf`-level functions (after `--convert-scf-to-cf`).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::cf::ControlFlowDialect"];
+}
+
 def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let summary = "Store multi-dimensional constant globals as 1-D arrays";
   let description = [{

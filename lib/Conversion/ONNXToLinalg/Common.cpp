@@ -4,6 +4,11 @@
 
 #include "ComputeTypes.h"
 
+#include "onnxc/Dialect/ONNX/Locations.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -64,6 +69,25 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   }
   auto padded = RankedTensorType::get(shape, type.getElementType());
   return tensor::PadOp::create(b, loc, padded, input, low, high, value);
+}
+
+void emitDimCheck(OpBuilder &b, Location loc, Operation *op,
+                  OpFoldResult actual, OpFoldResult expected,
+                  const llvm::Twine &what) {
+  std::optional<int64_t> a = getConstantIntValue(actual);
+  std::optional<int64_t> e = getConstantIntValue(expected);
+  if (a && e)
+    return;
+  std::string node = onnx_ir::describeLocation(op->getLoc());
+  std::string message =
+      ((node.empty() ? std::string("node '?'") : node) + " (" +
+       op->getName().stripDialect() + "): " + what)
+          .str();
+  Value equal = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      getValueOrCreateConstantIndexOp(b, loc, actual),
+      getValueOrCreateConstantIndexOp(b, loc, expected));
+  cf::AssertOp::create(b, loc, equal, message);
 }
 
 bool isSupportedElement(Type t) {

@@ -41,6 +41,15 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
 /// than i1 (unsigned ones are computed in the signless type of their width).
 bool isSupportedElement(mlir::Type t);
 
+/// Emits a run-time check (`cf.assert`, which --onnxc-lower-run-time-checks
+/// turns into an error returned by the run) that the size `actual` equals
+/// `expected`; nothing when both are constants (a compile-time mismatch is
+/// the shape inference's to report). The message names `op`'s node and op
+/// and says `what` is compared.
+void emitDimCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                  mlir::OpFoldResult actual, mlir::OpFoldResult expected,
+                  const llvm::Twine &what);
+
 /// The type contractions accumulate in: f32 for f16/bf16, the signless
 /// integer of the same width for unsigned integers, else the type.
 mlir::Type accumulatorType(mlir::OpBuilder &b, mlir::Type element);

@@ -3,7 +3,8 @@
 // Every elementwise op becomes one linalg.generic over the result's shape.
 // Operands broadcast by ONNX's multidirectional rule: trailing dimensions
 // align, and an operand dimension that is statically 1 where the result's is
-// not is read at index 0. Dynamic dimensions are assumed not to broadcast.
+// not is read at index 0. A dynamic dimension is assumed not to broadcast,
+// which a run-time check enforces.
 // Each element is computed in its compute type (ComputeTypes.h): f16 and
 // bf16 in f32, rounded once at the end; unsigned integers in the signless
 // type of their width, with unsigned division, remainder, comparisons and
@@ -467,6 +468,27 @@ struct ElementwiseToGeneric : ConversionPattern {
       if (!size)
         return rewriter.notifyMatchFailure(op, "cannot size a dynamic dim");
       dynamicSizes.push_back(size);
+    }
+    // A dynamic operand dim is read as if it had the result's size (it
+    // cannot be known to broadcast): check that it does at run time.
+    SmallVector<OpFoldResult> resultSizes;
+    for (int64_t d = 0, next = 0; d < rank; ++d)
+      resultSizes.push_back(resultType.isDynamicDim(d)
+                                ? OpFoldResult(dynamicSizes[next++])
+                                : rewriter.getIndexAttr(resultType.getDimSize(d)));
+    for (auto [k, v] : llvm::enumerate(inputs)) {
+      auto type = cast<RankedTensorType>(v.getType());
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        if (!type.isDynamicDim(i))
+          continue;
+        int64_t d = i + rank - type.getRank();
+        Value size = tensor::DimOp::create(rewriter, loc, v, i);
+        emitDimCheck(rewriter, loc, op, size, resultSizes[d],
+                     "dim " + Twine(i) + " of operand " + Twine(k) +
+                         " differs from the result's dim " + Twine(d) +
+                         " at run time (dynamic dims must be equal; one "
+                         "that broadcasts from 1 is not supported)");
+      }
     }
     for (Value v : inputs)
       maps.push_back(getBroadcastMap(cast<RankedTensorType>(v.getType()),

@@ -92,6 +92,30 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     auto fullType = RankedTensorType::get(shape, accType);
     Value acc = zeroAccumulator(rewriter, loc, shape, accType, sizes);
 
+    // Dims known only at run time must agree: the inner ones, and batch
+    // dims where neither side is statically 1.
+    auto sizeOf = [&](Value v, RankedTensorType type, int64_t i) {
+      return type.isDynamicDim(i)
+                 ? OpFoldResult(tensor::DimOp::create(rewriter, loc, v, i)
+                                    .getResult())
+                 : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(i)));
+    };
+    emitDimCheck(rewriter, loc, op, sizeOf(a, aType, aType.getRank() - 1),
+                 sizeOf(b, bType, bType.getRank() - 2),
+                 "the inner dims of A and B differ at run time");
+    for (int64_t d = 0; d < batch; ++d) {
+      int64_t ia = d - (batch - aBatch), ib = d - (batch - bBatch);
+      if (ia < 0 || ib < 0 || aType.getDimSize(ia) == 1 ||
+          bType.getDimSize(ib) == 1)
+        continue;
+      emitDimCheck(rewriter, loc, op, sizeOf(a, aType, ia),
+                   sizeOf(b, bType, ib),
+                   "batch dim " + Twine(d) +
+                       " of A and B differs at run time (dynamic dims must "
+                       "be equal; one that broadcasts from 1 is not "
+                       "supported)");
+    }
+
     Value product;
     bool isUnsigned = resultType.getElementType().isUnsignedInteger();
     if (aType.getRank() == 2 && bType.getRank() == 2 && !isUnsigned) {

@@ -2,6 +2,8 @@
 
 #include "Common.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+
 #include "onnxc/Conversion/Passes.h"
 
 #include "onnxc/Dialect/ONNX/Locations.h"
@@ -165,6 +167,30 @@ struct ConvertONNXToLinalgPass
         else
           diag << "no lowering: " << llvm::join(it->second, "; ");
       }
+      // Most lowerings that refuse do so for a dim known only at run time:
+      // say which inputs have one and how to fix them.
+      func::FuncOp func = getOperation();
+      SmallVector<std::string> dynamicInputs;
+      for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+        auto type = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
+        auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
+        if (type && !type.hasStaticShape())
+          dynamicInputs.push_back(
+              "'" + (name ? name.str() : std::to_string(i)) + "' (" +
+              llvm::join(llvm::map_range(type.getShape(),
+                                         [](int64_t d) {
+                                           return ShapedType::isDynamic(d)
+                                                      ? std::string("?")
+                                                      : std::to_string(d);
+                                         }),
+                         "x") +
+              ")");
+      }
+      if (!dynamicInputs.empty())
+        diag << "\n  inputs with dims known only at run time: "
+             << llvm::join(dynamicInputs, ", ")
+             << "; fixing them with --input-shape=NAME=DxDx... lets ops "
+                "that need static shapes compile";
       return signalPassFailure();
     }
     getOperation().walk([](NoValueOp op) {
@@ -177,7 +203,8 @@ struct ConvertONNXToLinalgPass
 } // namespace
 
 void addONNXToLinalgLegality(ConversionTarget &target) {
-  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+  target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
+                         linalg::LinalgDialect,
                          math::MathDialect, scf::SCFDialect,
                          tensor::TensorDialect, func::FuncDialect>();
   // onnx ops are left of unknown legality: partial conversion then lowers

@@ -97,7 +97,10 @@ static std::string describe(const TensorSignature &tensor) {
   std::string text = getDTypeName(tensor.dtype);
   text += "[";
   for (auto [i, d] : llvm::enumerate(tensor.shape))
-    text += (i ? "," : "") + std::to_string(d);
+    text += (i ? "," : "") +
+            (d >= 0 ? std::to_string(d)
+                    : tensor.dimParams[i].empty() ? std::string("?")
+                                                  : tensor.dimParams[i]);
   return text + "]";
 }
 
@@ -128,6 +131,8 @@ std::string generateHeader(const ModelSignature &signature) {
       std::string upper = llvm::StringRef(name).upper() + "_" + kind + std::to_string(i);
       os << "/* " << kind << " " << i << " '" << tensor.name
          << "': " << describe(tensor) << " */\n";
+      if (tensor.isDynamic())
+        continue;
       int64_t elements = 1;
       for (int64_t d : tensor.shape)
         elements *= d;
@@ -137,6 +142,17 @@ std::string generateHeader(const ModelSignature &signature) {
   listTensors(signature.inputs, "INPUT");
   listTensors(signature.outputs, "OUTPUT");
 
+  if (signature.isDynamic()) {
+    os << "\n/* The model has dims known only at run time ('?' or named\n"
+       << " * above): run it with the generic API, onnxc_run() with\n"
+       << " * caller-allocated outputs of the right shapes or onnxc_run_alloc()\n"
+       << " * (docs/runtime-api.md), on this descriptor. */\n"
+       << "const struct onnxc_model_desc *" << name << "_model(void);\n\n"
+       << "/* The message of the last error on this thread. */\n"
+       << "const char *onnxc_last_error(void);\n\n"
+       << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
+    return text;
+  }
   llvm::StringSet<> used;
   os << "\n/* Runs the model: inputs, then caller-allocated outputs, dense and\n"
      << " * row-major. `workspace` holds " << llvm::StringRef(name).upper()

@@ -37,11 +37,12 @@ public:
         i32Type(llvm::Type::getInt32Ty(context)),
         i64Type(llvm::Type::getInt64Ty(context)) {
     tensorDescType = llvm::StructType::create(
-        context, {ptrType, i32Type, i32Type, ptrType}, "onnxc_tensor_desc");
+        context, {ptrType, i32Type, i32Type, ptrType, ptrType},
+        "onnxc_tensor_desc");
     modelDescType = llvm::StructType::create(
         context,
         {i32Type, ptrType, i32Type, i32Type, ptrType, ptrType, i64Type,
-         ptrType, ptrType},
+         ptrType, ptrType, i32Type},
         "onnxc_model_desc");
     weightsDescType = llvm::StructType::create(
         context, {ptrType, i64Type, i64Type, ptrType}, "onnxc_weights_desc");
@@ -52,7 +53,9 @@ public:
     dispatchParallelKernels();
     llvm::Function *entry = buildEntry(kernel);
     llvm::GlobalVariable *desc = buildModelDesc(entry);
-    buildTypedRun(desc);
+    // The typed API passes data pointers only: static shapes.
+    if (!signature.isDynamic())
+      buildTypedRun(desc);
     buildGetter(signature.name + "_model", desc);
     if (sharedLibrary)
       buildGetter("onnxc_get_model", desc);
@@ -92,9 +95,11 @@ private:
           range->getName() + ".chunk", module);
       llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", trampoline));
       std::vector<llvm::Value *> args;
+      // Pointers and, for dims known at run time, i64 sizes: 8 bytes each.
       for (unsigned i = 0; i < numArgs; ++i)
         args.push_back(builder.CreateLoad(
-            ptrType, builder.CreateConstGEP1_64(ptrType, trampoline->getArg(0), i)));
+            range->getArg(i)->getType(),
+            builder.CreateConstGEP1_64(ptrType, trampoline->getArg(0), i)));
       args.push_back(trampoline->getArg(1));
       args.push_back(trampoline->getArg(2));
       builder.CreateCall(range, args);
@@ -141,7 +146,8 @@ private:
           tensorDescType,
           {string(tensor.name, prefix + ".name"),
            llvm::ConstantInt::get(i32Type, tensor.dtype),
-           llvm::ConstantInt::get(i32Type, tensor.shape.size()), shape}));
+           llvm::ConstantInt::get(i32Type, tensor.shape.size()), shape,
+           dimParams(tensor, prefix)}));
     }
     auto *arrayType = llvm::ArrayType::get(tensorDescType, descs.size());
     return new llvm::GlobalVariable(
@@ -150,7 +156,23 @@ private:
         signature.name + "." + kind + "s");
   }
 
-  /// void NAME_entry(void **args): unpacks the pointers and calls the kernel.
+  /// The dim_params array of a tensor with a run-time dim (its names, ""
+  /// where unnamed); null for a static tensor.
+  llvm::Constant *dimParams(const TensorSignature &tensor,
+                            const std::string &prefix) {
+    if (!tensor.isDynamic())
+      return llvm::ConstantPointerNull::get(ptrType);
+    std::vector<llvm::Constant *> names;
+    for (auto [d, name] : llvm::enumerate(tensor.dimParams))
+      names.push_back(string(name, prefix + ".dim" + std::to_string(d)));
+    auto *arrayType = llvm::ArrayType::get(ptrType, names.size());
+    return new llvm::GlobalVariable(
+        module, arrayType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(arrayType, names), prefix + ".dim_params");
+  }
+
+  /// void NAME_entry(void **args): unpacks the pointers (inputs, outputs or
+  /// output records, workspace, input shapes) and calls the kernel.
   llvm::Function *buildEntry(llvm::Function *kernel) {
     auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
                                          {ptrType}, false);
@@ -195,7 +217,10 @@ private:
          tensorDescs(signature.inputs, "input"),
          tensorDescs(signature.outputs, "output"),
          llvm::ConstantInt::get(i64Type, signature.workspaceBytes), entry,
-         weightsDesc()});
+         weightsDesc(),
+         llvm::ConstantInt::get(i32Type, signature.isDynamic()
+                                             ? ONNXC_MODEL_DYNAMIC
+                                             : 0)});
     return new llvm::GlobalVariable(module, modelDescType, true,
                                     llvm::GlobalValue::InternalLinkage, init,
                                     signature.name + "_descriptor");
@@ -260,12 +285,12 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
     return nullptr;
   llvm::Function *kernel = llvmModule->getFunction(kGraphFunction);
   size_t expectedArgs =
-      signature.inputs.size() + signature.outputs.size() + 1;
+      2 * signature.inputs.size() + signature.outputs.size() + 1;
   if (!kernel || kernel->arg_size() != expectedArgs) {
     emitError(module.getLoc())
         << "internal error: the lowered graph function '" << kGraphFunction
         << "' should take " << expectedArgs
-        << " pointers (inputs, outputs, workspace)";
+        << " pointers (inputs, outputs, workspace, input shapes)";
     return nullptr;
   }
   kernel->setName(signature.name + "_graph");

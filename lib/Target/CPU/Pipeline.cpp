@@ -62,11 +62,16 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   loopsPm.addPass(createSCFToControlFlowPass());
   loopsPm.addPass(createCanonicalizerPass());
   loopsPm.addPass(createCSEPass());
-  // The bare-pointer convention has no form for N-D memrefs without elements.
+  // Run-time dims: memrefs pass as a pointer and their dims, failed checks
+  // return an error from the run. The bare-pointer convention has no form
+  // for N-D memrefs without elements either.
+  pm.addPass(createDynamicArguments());
+  pm.addPass(createLowerRunTimeChecks());
   pm.addPass(createFlattenEmptyArguments());
 
-  // To the LLVM dialect. Arguments are bare pointers: shapes are static and
-  // the runtime checked them against the descriptor. bf16 conversions are
+  // To the LLVM dialect. Arguments are bare pointers: static shapes were
+  // checked by the runtime against the descriptor, dynamic ones pass their
+  // dims beside. bf16 conversions are
   // expanded to integer ops; math without an LLVM intrinsic calls libm.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -76,7 +81,12 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Buffers sized at run time come from the runtime
+  // (_mlir_memref_to_llvm_alloc/free), which aligns them and frees them all
+  // when a run fails.
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createArithToLLVMConversionPass());
   ConvertFuncToLLVMPassOptions func;
   func.useBarePtrCallConv = true;

@@ -38,20 +38,19 @@ static int32_t getONNXDataType(Type type) {
   }
 }
 
-static FailureOr<TensorSignature> getTensorSignature(Location loc, Type type,
-                                                     StringAttr name,
-                                                     StringRef kind,
-                                                     unsigned index) {
+static FailureOr<TensorSignature>
+getTensorSignature(Location loc, Type type, StringAttr name,
+                   ArrayAttr dimParams, StringRef kind, unsigned index) {
   TensorSignature tensor;
   tensor.name = name ? name.str() : (kind + Twine(index)).str();
   auto ranked = dyn_cast<RankedTensorType>(type);
-  if (!ranked || !ranked.hasStaticShape())
+  if (!ranked)
     return emitError(loc) << kind << " '" << tensor.name << "' has type "
                           << type
-                          << "; the CPU back end needs every dimension known "
-                             "at compile time"
-                          << (kind == "input" ? " (fix them with --input-shape="
-                                                "NAME=DxDx...)"
+                          << "; the CPU back end needs its rank known at "
+                             "compile time"
+                          << (kind == "input" ? " (give its shape with "
+                                                "--input-shape=NAME=DxDx...)"
                                               : "");
   tensor.elementType = ranked.getElementType();
   tensor.dtype = getONNXDataType(tensor.elementType);
@@ -59,7 +58,14 @@ static FailureOr<TensorSignature> getTensorSignature(Location loc, Type type,
     return emitError(loc) << kind << " '" << tensor.name
                           << "' has element type " << tensor.elementType
                           << ", which the runtime has no type for";
-  tensor.shape.assign(ranked.getShape().begin(), ranked.getShape().end());
+  for (int64_t d = 0; d < ranked.getRank(); ++d) {
+    bool dynamic = ranked.isDynamicDim(d);
+    tensor.shape.push_back(dynamic ? -1 : ranked.getDimSize(d));
+    StringAttr param;
+    if (dynamic && dimParams && d < static_cast<int64_t>(dimParams.size()))
+      param = dyn_cast<StringAttr>(dimParams[d]);
+    tensor.dimParams.push_back(param ? param.str() : "");
+  }
   return tensor;
 }
 
@@ -70,7 +76,8 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp graph,
   for (unsigned i = 0; i < graph.getNumArguments(); ++i) {
     FailureOr<TensorSignature> tensor = getTensorSignature(
         graph.getLoc(), graph.getArgument(i).getType(),
-        graph.getArgAttrOfType<StringAttr>(i, "onnx.name"), "input", i);
+        graph.getArgAttrOfType<StringAttr>(i, "onnx.name"),
+        graph.getArgAttrOfType<ArrayAttr>(i, "onnx.dim_params"), "input", i);
     if (failed(tensor))
       return failure();
     signature.inputs.push_back(std::move(*tensor));
@@ -78,7 +85,9 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp graph,
   for (unsigned i = 0; i < graph.getNumResults(); ++i) {
     FailureOr<TensorSignature> tensor = getTensorSignature(
         graph.getLoc(), graph.getResultTypes()[i],
-        graph.getResultAttrOfType<StringAttr>(i, "onnx.name"), "output", i);
+        graph.getResultAttrOfType<StringAttr>(i, "onnx.name"),
+        graph.getResultAttrOfType<ArrayAttr>(i, "onnx.dim_params"), "output",
+        i);
     if (failed(tensor))
       return failure();
     signature.outputs.push_back(std::move(*tensor));

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/Module.h"
@@ -30,7 +31,12 @@ struct TensorSignature {
   /// ONNX TensorProto data type (the runtime's onnxc_dtype).
   int32_t dtype = 0;
   mlir::Type elementType;
+  /// Dims; -1 for one known only at run time.
   llvm::SmallVector<int64_t> shape;
+  /// Per dim: the ONNX dim_param naming a run-time dim, else "".
+  llvm::SmallVector<std::string> dimParams;
+
+  bool isDynamic() const { return llvm::is_contained(shape, -1); }
 };
 
 /// What the C ABI of a compiled model exposes.
@@ -44,11 +50,17 @@ struct ModelSignature {
   std::string weightsFile;
   uint64_t weightsBytes = 0;
   uint64_t weightsChecksum = 0;
+
+  /// Whether an input or output has a dim known only at run time.
+  bool isDynamic() const {
+    return llvm::any_of(inputs, [](auto &t) { return t.isDynamic(); }) ||
+           llvm::any_of(outputs, [](auto &t) { return t.isDynamic(); });
+  }
 };
 
-/// Reads names, element types and shapes from a graph function on tensors.
-/// Fails, naming the tensor, for dynamic dims or element types the runtime
-/// has no code for.
+/// Reads names, element types, shapes (-1 for a dynamic dim) and dim
+/// params from a graph function on tensors. Fails, naming the tensor, for
+/// an unranked tensor or an element type the runtime has no code for.
 mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp graph,
                                                   llvm::StringRef name);
 
