@@ -287,10 +287,22 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
     Type acc = accumulatorType(rewriter, element);
     bool isFloat = isa<FloatType>(acc);
     bool isUnsigned = element.isUnsignedInteger();
+    // Elements per reduced group: a constant, or a product of dims known
+    // only at run time (ReduceMean divides by it).
     int64_t count = 1;
-    for (int64_t d = 0; d < rank; ++d)
-      if (reduced[d])
+    Value dynamicCount;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!reduced[d])
+        continue;
+      if (!type.isDynamicDim(d)) {
         count *= type.getDimSize(d);
+        continue;
+      }
+      Value dim = tensor::DimOp::create(rewriter, op.getLoc(), x, d);
+      dynamicCount = dynamicCount ? Value(arith::MulIOp::create(
+                                        rewriter, op.getLoc(), dynamicCount, dim))
+                                  : dim;
+    }
     TypedAttr zero = rewriter.getZeroAttr(acc);
     TypedAttr one = isFloat ? TypedAttr(rewriter.getFloatAttr(acc, 1.0))
                             : TypedAttr(rewriter.getIntegerAttr(acc, 1));
@@ -356,6 +368,16 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
       // Integer means truncate toward zero, as onnxruntime's do.
       finish = [&](OpBuilder &b, Location l, Value v) -> Value {
         Value n = scalarConstant(b, l, acc, count);
+        if (dynamicCount) {
+          Value i64 = arith::IndexCastOp::create(
+              b, l, b.getI64Type(),
+              arith::MulIOp::create(b, l, dynamicCount,
+                                    arith::ConstantIndexOp::create(b, l, count)));
+          n = isFloat ? Value(arith::UIToFPOp::create(b, l, acc, i64))
+              : acc.getIntOrFloatBitWidth() == 64
+                  ? i64
+                  : Value(arith::TruncIOp::create(b, l, acc, i64));
+        }
         if (isFloat)
           return arith::DivFOp::create(b, l, v, n);
         return isUnsigned ? Value(arith::DivUIOp::create(b, l, v, n))
