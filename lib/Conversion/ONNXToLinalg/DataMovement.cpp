@@ -11,11 +11,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "DynamicShapes.h"
 #include "IndexingUtils.h"
 
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 
 using namespace mlir;
 using namespace onnxc::onnx_ir;
@@ -56,6 +59,251 @@ Value reshapeStatic(OpBuilder &b, Location loc, Value source,
       SmallVector<ReassociationIndices>{all(resultType.getRank())});
 }
 
+/// Reshapes `source` to `resultType` (dims `sizes`) where the reshape
+/// merges the source dims of each group of `groups` into one result dim
+/// (a collapse, `expand` false) or splits each source dim into the result
+/// dims of its group (an expand). Both keep dims known only at run time
+/// visible to the later passes, unlike a reshape through a shape tensor.
+Value reshapeByGroups(OpBuilder &b, Location loc, Value source,
+                      RankedTensorType resultType,
+                      ArrayRef<ReassociationIndices> groups,
+                      ArrayRef<OpFoldResult> sizes, bool expand) {
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  if (expand)
+    return tensor::ExpandShapeOp::create(b, loc, resultType, source, groups,
+                                         sizes);
+  // A group holding a run-time dim collapses to a run-time dim, which the
+  // result type may know statically (a squeezed `?` beside a static dim).
+  SmallVector<int64_t> collapsed;
+  for (const ReassociationIndices &group : groups) {
+    int64_t size = 1;
+    for (int64_t d : group)
+      size = sourceType.isDynamicDim(d) || size == ShapedType::kDynamic
+                 ? ShapedType::kDynamic
+                 : size * sourceType.getDimSize(d);
+    collapsed.push_back(size);
+  }
+  auto collapsedType = resultType.clone(collapsed);
+  Value result =
+      tensor::CollapseShapeOp::create(b, loc, collapsedType, source, groups);
+  if (collapsedType != resultType)
+    result = tensor::CastOp::create(b, loc, resultType, result);
+  return result;
+}
+
+/// Reshape's output dims for a `shape` operand known only at run time (or
+/// holding a 0 or -1 for a run-time dim): 0 copies the input's dim unless
+/// `allowzero`, -1 is the input's element count over the product of the
+/// other dims. Dims static in `resultType` are taken from it.
+SmallVector<OpFoldResult> reshapeSizes(OpBuilder &b, Location loc,
+                                       ReshapeOp op, Value source, Value shape,
+                                       RankedTensorType resultType) {
+  int64_t rank = resultType.getRank();
+  int64_t sourceRank = cast<RankedTensorType>(source.getType()).getRank();
+  SmallVector<OpFoldResult> sourceDims = dimsOf(b, loc, source);
+  OpFoldResult total = productIndex(b, loc, sourceDims);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value minusOne = arith::ConstantIndexOp::create(b, loc, -1);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  // Each entry after the 0 rule; `inferred[i]` when it is -1 (a constant
+  // flag, or an i1 for a run-time entry).
+  SmallVector<OpFoldResult> entries;
+  SmallVector<Value> isInferred(rank);
+  SmallVector<bool> constantInferred(rank, false);
+  for (int64_t i = 0; i < rank; ++i) {
+    OpFoldResult entry = extractIndex(b, loc, op.getShape(), shape, i);
+    OpFoldResult copied =
+        i < sourceRank ? sourceDims[i] : OpFoldResult(b.getIndexAttr(0));
+    if (std::optional<int64_t> c = getConstantIntValue(entry)) {
+      if (*c == 0 && !op.getAllowzero())
+        entry = copied;
+      constantInferred[i] = *c == -1;
+      entries.push_back(entry);
+      continue;
+    }
+    Value value = cast<Value>(entry);
+    if (!op.getAllowzero()) {
+      Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                           value, zero);
+      value = arith::SelectOp::create(
+          b, loc, isZero, getValueOrCreateConstantIndexOp(b, loc, copied),
+          value);
+    }
+    isInferred[i] = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          value, minusOne);
+    entries.push_back(value);
+  }
+  // The product of the entries that are not -1 (at least 1, so that a -1
+  // beside a 0 is 0 rather than a division by zero).
+  OpFoldResult known = b.getIndexAttr(1);
+  for (int64_t i = 0; i < rank; ++i) {
+    if (constantInferred[i])
+      continue;
+    OpFoldResult factor = entries[i];
+    if (isInferred[i])
+      factor = arith::SelectOp::create(
+                   b, loc, isInferred[i], one,
+                   getValueOrCreateConstantIndexOp(b, loc, factor))
+                   .getResult();
+    known = mulIndex(b, loc, known, factor);
+  }
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!resultType.isDynamicDim(i)) {
+      sizes.push_back(b.getIndexAttr(resultType.getDimSize(i)));
+      continue;
+    }
+    if (!constantInferred[i] && !isInferred[i]) {
+      sizes.push_back(entries[i]);
+      continue;
+    }
+    OpFoldResult inferred = floorDivIndex(
+        b, loc, total, maxIndex(b, loc, known, b.getIndexAttr(1)));
+    if (constantInferred[i]) {
+      sizes.push_back(inferred);
+      continue;
+    }
+    sizes.push_back(
+        arith::SelectOp::create(
+            b, loc, isInferred[i],
+            getValueOrCreateConstantIndexOp(b, loc, inferred),
+            getValueOrCreateConstantIndexOp(b, loc, entries[i]))
+            .getResult());
+  }
+  return sizes;
+}
+
+/// The reshapes with a dim known only at run time. Flatten, Squeeze and
+/// Unsqueeze merge or split dims in groups (collapse_shape/expand_shape);
+/// Reshape computes its output dims by the ONNX rules and reshapes through
+/// a shape tensor. Each checks at run time what the op requires: the
+/// squeezed dims are 1, Reshape keeps the element count.
+LogicalResult lowerDynamicReshape(Operation *op, Value source,
+                                  RankedTensorType resultType,
+                                  ArrayRef<Value> operands,
+                                  ConversionPatternRewriter &rewriter) {
+  Location loc = op->getLoc();
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  int64_t rank = sourceType.getRank();
+  int64_t resultRank = resultType.getRank();
+  SmallVector<OpFoldResult> sourceDims = dimsOf(rewriter, loc, source);
+  if (auto flatten = dyn_cast<FlattenOp>(op)) {
+    int64_t axis =
+        flatten.getAxis() < 0 ? flatten.getAxis() + rank : flatten.getAxis();
+    ArrayRef<OpFoldResult> dims(sourceDims);
+    SmallVector<OpFoldResult> sizes = {
+        productIndex(rewriter, loc, dims.take_front(axis)),
+        productIndex(rewriter, loc, dims.drop_front(axis))};
+    if (axis > 0 && axis < rank) {
+      ReassociationIndices front, back;
+      for (int64_t d = 0; d < rank; ++d)
+        (d < axis ? front : back).push_back(d);
+      rewriter.replaceOp(op, reshapeByGroups(rewriter, loc, source, resultType,
+                                             {front, back}, sizes, false));
+    } else {
+      rewriter.replaceOp(op, reshapeToSizes(rewriter, loc, op, source,
+                                            resultType, sizes));
+    }
+    return success();
+  }
+  if (auto squeeze = dyn_cast<SqueezeOp>(op)) {
+    std::optional<SmallVector<int64_t>> axes =
+        isNone(squeeze.getAxes()) ? std::nullopt
+                                  : getConstantInts(squeeze.getAxes());
+    if (!axes)
+      return rewriter.notifyMatchFailure(
+          op, "dynamic reshapes not lowered yet: axes are not constant");
+    SmallVector<bool> removed(rank, false);
+    for (int64_t axis : *axes) {
+      axis = axis < 0 ? axis + rank : axis;
+      if (axis < 0 || axis >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      removed[axis] = true;
+      emitDimCheck(rewriter, loc, op, sourceDims[axis],
+                   rewriter.getIndexAttr(1),
+                   "a squeezed dim is not 1 (dim " + Twine(axis) + ")");
+    }
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (removed[d])
+        continue;
+      sizes.push_back(sourceDims[d]);
+      groups.push_back({d});
+    }
+    if (static_cast<int64_t>(groups.size()) != resultRank)
+      return rewriter.notifyMatchFailure(op, "result rank disagrees with axes");
+    if (groups.empty()) {
+      rewriter.replaceOp(op, reshapeToSizes(rewriter, loc, op, source,
+                                            resultType, sizes));
+      return success();
+    }
+    // Each removed dim joins the group of the kept dim before it (the
+    // first kept dim's when it leads).
+    for (int64_t d = 0, g = -1; d < rank; ++d) {
+      if (!removed[d]) {
+        ++g;
+        continue;
+      }
+      ReassociationIndices &group = groups[std::max<int64_t>(g, 0)];
+      group.push_back(d);
+      llvm::sort(group);
+    }
+    rewriter.replaceOp(op, reshapeByGroups(rewriter, loc, source, resultType,
+                                           groups, sizes, false));
+    return success();
+  }
+  if (auto unsqueeze = dyn_cast<UnsqueezeOp>(op)) {
+    std::optional<SmallVector<int64_t>> axes =
+        getConstantInts(unsqueeze.getAxes());
+    if (!axes)
+      return rewriter.notifyMatchFailure(
+          op, "dynamic reshapes not lowered yet: axes are not constant");
+    SmallVector<bool> inserted(resultRank, false);
+    for (int64_t axis : *axes) {
+      axis = axis < 0 ? axis + resultRank : axis;
+      if (axis < 0 || axis >= resultRank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      inserted[axis] = true;
+    }
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0, next = 0; d < resultRank; ++d) {
+      if (inserted[d]) {
+        sizes.push_back(rewriter.getIndexAttr(1));
+        continue;
+      }
+      sizes.push_back(sourceDims[next++]);
+      groups.push_back({d});
+    }
+    if (static_cast<int64_t>(groups.size()) != rank)
+      return rewriter.notifyMatchFailure(op, "result rank disagrees with axes");
+    if (groups.empty()) {
+      rewriter.replaceOp(op, reshapeToSizes(rewriter, loc, op, source,
+                                            resultType, sizes));
+      return success();
+    }
+    for (int64_t d = 0, g = -1; d < resultRank; ++d) {
+      if (!inserted[d]) {
+        ++g;
+        continue;
+      }
+      ReassociationIndices &group = groups[std::max<int64_t>(g, 0)];
+      group.push_back(d);
+      llvm::sort(group);
+    }
+    rewriter.replaceOp(op, reshapeByGroups(rewriter, loc, source, resultType,
+                                           groups, sizes, true));
+    return success();
+  }
+  auto reshape = cast<ReshapeOp>(op);
+  SmallVector<OpFoldResult> sizes =
+      reshapeSizes(rewriter, loc, reshape, source, operands[1], resultType);
+  rewriter.replaceOp(op, reshapeToSizes(rewriter, loc, op, source, resultType,
+                                        sizes));
+  return success();
+}
+
 template <typename OnnxOp>
 struct ReshapeLikeLowering : OpConversionPattern<OnnxOp> {
   using OpConversionPattern<OnnxOp>::OpConversionPattern;
@@ -66,9 +314,12 @@ struct ReshapeLikeLowering : OpConversionPattern<OnnxOp> {
     Value source = adaptor.getOperands()[0];
     auto sourceType = dyn_cast<RankedTensorType>(source.getType());
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    if (!sourceType || !resultType || !sourceType.hasStaticShape() ||
-        !resultType.hasStaticShape())
+    if (!sourceType || !resultType)
       return rewriter.notifyMatchFailure(op, "dynamic reshapes not lowered yet");
+    if (!sourceType.hasStaticShape() || !resultType.hasStaticShape())
+      return lowerDynamicReshape(op, source, resultType,
+                                 llvm::to_vector(adaptor.getOperands()),
+                                 rewriter);
     rewriter.replaceOp(op, reshapeStatic(rewriter, op.getLoc(), source,
                                          resultType));
     return success();
@@ -141,9 +392,8 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     auto dataType = dyn_cast<RankedTensorType>(data.getType());
     auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!dataType || !indicesType || !resultType ||
-        !resultType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "static shapes only");
+    if (!dataType || !indicesType || !resultType)
+      return rewriter.notifyMatchFailure(op, "unranked data, indices or result");
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = resultType.getRank();
@@ -156,16 +406,34 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     if (!succeeded(verifyCompatibleShape(expectedShape, resultType.getShape())))
       return rewriter.notifyMatchFailure(op,
                                          "result shape disagrees with indices");
-    if (dataType.getDimSize(axis) == 0 && resultType.getNumElements() != 0)
+    if (dataType.getDimSize(axis) == 0 && resultType.hasStaticShape() &&
+        resultType.getNumElements() != 0)
       return failOutOfBoundsShapes(op, "indices address an empty axis",
                                    rewriter);
+    // Run-time dims: the output's come from data and indices, and an empty
+    // axis may only be addressed by no index (checked while running).
+    SmallVector<OpFoldResult> sizes;
+    if (!resultType.hasStaticShape()) {
+      for (int64_t d = 0; d < axis; ++d)
+        sizes.push_back(dimOf(rewriter, op.getLoc(), data, d));
+      llvm::append_range(sizes, dimsOf(rewriter, op.getLoc(), indices));
+      for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+        sizes.push_back(dimOf(rewriter, op.getLoc(), data, d));
+      OpFoldResult count = productIndex(rewriter, op.getLoc(), sizes);
+      emitAtMostCheck(
+          rewriter, op.getLoc(), op, count,
+          mulIndex(rewriter, op.getLoc(), count,
+                   dimOf(rewriter, op.getLoc(), data, axis)),
+          "indices address an empty axis");
+    }
     SmallVector<AffineExpr> indexExprs;
     for (int64_t i = 0; i < indexRank; ++i)
       indexExprs.push_back(getAffineDimExpr(axis + i, ctx));
     SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
                                    rewriter.getMultiDimIdentityMap(rank)};
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         resultType.getElementType());
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, resultType.getShape(), resultType.getElementType(),
+        dynamicSizesOf(rewriter, loc, resultType, sizes));
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, resultType, indices, init, maps,

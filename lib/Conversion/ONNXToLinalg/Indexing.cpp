@@ -26,11 +26,13 @@
 
 #include "Common.h"
 #include "ComputeTypes.h"
+#include "DynamicShapes.h"
 #include "IndexingUtils.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -225,6 +227,57 @@ void loopBounds(OpBuilder &b, Location loc, ArrayRef<int64_t> sizes,
   }
 }
 
+/// checkElementsShapes() for dims known only at run time: the same
+/// conditions, each checked while the model runs (a run error naming the
+/// node) where a dim involved is a run-time one.
+void emitElementsShapeChecks(OpBuilder &b, Location loc, Operation *op,
+                             Value data, Value indices, int64_t axis) {
+  int64_t rank = cast<RankedTensorType>(data.getType()).getRank();
+  SmallVector<OpFoldResult> indexDims = dimsOf(b, loc, indices);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      emitAtMostCheck(b, loc, op, indexDims[d], dimOf(b, loc, data, d),
+                      "indices dim " + Twine(d) + " exceeds data's");
+  OpFoldResult count = productIndex(b, loc, indexDims);
+  emitAtMostCheck(b, loc, op, count,
+                  mulIndex(b, loc, count, dimOf(b, loc, data, axis)),
+                  "indices address an empty axis");
+}
+
+/// GatherElements with a dim known only at run time: as the static
+/// lowering, the output sized like `indices`.
+LogicalResult lowerDynamicGatherElements(GatherElementsOp op, Value data,
+                                         Value indices,
+                                         ConversionPatternRewriter &rewriter) {
+  auto dataType = dyn_cast<RankedTensorType>(data.getType());
+  auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
+  auto resultType = dyn_cast<RankedTensorType>(op.getType());
+  if (!dataType || !indicesType || !resultType)
+    return rewriter.notifyMatchFailure(op, "static shapes only");
+  int64_t rank = resultType.getRank();
+  int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+  if (indicesType.getRank() != rank || dataType.getRank() != rank ||
+      axis < 0 || axis >= rank ||
+      failed(verifyCompatibleShape(resultType, indicesType)))
+    return rewriter.notifyMatchFailure(
+        op, "ranks, axis or the result shape disagree with indices");
+  Location loc = op.getLoc();
+  emitElementsShapeChecks(rewriter, loc, op, data, indices, axis);
+  SmallVector<OpFoldResult> sizes = dimsOf(rewriter, loc, indices);
+  Value axisSize =
+      getValueOrCreateConstantIndexOp(rewriter, loc, dimOf(rewriter, loc, data, axis));
+  Value result = buildParallelGeneric(
+      rewriter, loc, resultType, indices, rewriter.getMultiDimIdentityMap(rank),
+      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        SmallVector<Value> coords = loopIndices(b, l, rank);
+        coords[axis] = clampedIndex(b, l, args[0], axisSize);
+        return tensor::ExtractOp::create(b, l, data, coords);
+      },
+      dynamicSizesOf(rewriter, loc, resultType, sizes));
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -234,7 +287,7 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
     SmallVector<RankedTensorType> types =
         getStaticTypes({data, indices, op.getResult()});
     if (types.empty())
-      return rewriter.notifyMatchFailure(op, "static shapes only");
+      return lowerDynamicGatherElements(op, data, indices, rewriter);
     RankedTensorType dataType = types[0], indicesType = types[1],
                      resultType = types[2];
     int64_t rank = resultType.getRank();
