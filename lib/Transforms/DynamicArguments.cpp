@@ -131,7 +131,9 @@ struct DynamicArgumentsPass
   }
 
   /// Any other function: each dynamic memref argument becomes its data
-  /// pointer and trailing index arguments, at the callers too.
+  /// pointer followed by one index argument per dynamic dim, at the callers
+  /// too (a range function's trailing begin and end stay last, where the
+  /// target's dispatch expects them).
   LogicalResult convertCallee(func::FuncOp func, ModuleOp module) {
     FunctionType type = func.getFunctionType();
     SmallVector<unsigned> changed;
@@ -146,14 +148,9 @@ struct DynamicArgumentsPass
       }
     if (changed.empty())
       return success();
-    SmallVector<Type> inputs(type.getInputs());
-    for (unsigned i : changed) {
-      auto memref = cast<MemRefType>(inputs[i]);
-      inputs[i] = getPointerType(memref);
-      for (int64_t d = 0; d < memref.getRank(); ++d)
-        if (memref.isDynamicDim(d))
-          inputs.push_back(IndexType::get(func.getContext()));
-    }
+    if (func.isExternal())
+      return func.emitOpError("is a declaration with memref arguments "
+                              "sized at run time; nothing can rebuild them");
     if (std::optional<SymbolTable::UseRange> uses =
             SymbolTable::getSymbolUses(func, module)) {
       for (SymbolTable::SymbolUse use : *uses) {
@@ -162,14 +159,17 @@ struct DynamicArgumentsPass
           return func.emitOpError("has a use other than a call; cannot "
                                   "change its dynamic memref arguments");
         OpBuilder b(call);
-        SmallVector<Value> operands(call.getOperands());
-        for (unsigned i : changed) {
-          Value operand = call.getOperand(i);
+        SmallVector<Value> operands;
+        for (auto [i, operand] : llvm::enumerate(call.getOperands())) {
+          if (!llvm::is_contained(changed, i)) {
+            operands.push_back(operand);
+            continue;
+          }
           auto memref = cast<MemRefType>(operand.getType());
-          operands[i] = memref::ReinterpretCastOp::create(
+          operands.push_back(memref::ReinterpretCastOp::create(
               b, call.getLoc(), getPointerType(memref), operand,
               b.getIndexAttr(0), ArrayRef<OpFoldResult>{},
-              ArrayRef<OpFoldResult>{});
+              ArrayRef<OpFoldResult>{}));
           for (int64_t d = 0; d < memref.getRank(); ++d)
             if (memref.isDynamicDim(d))
               operands.push_back(
@@ -178,35 +178,30 @@ struct DynamicArgumentsPass
         call->setOperands(operands);
       }
     }
-    // Retype the pointers in place, then append the dims (insertArgument
-    // keeps the argument attributes in step).
-    unsigned oldCount = type.getNumInputs();
-    func.setFunctionType(FunctionType::get(
-        func.getContext(), ArrayRef<Type>(inputs).take_front(oldCount),
-        type.getResults()));
-    if (func.isExternal())
-      return func.emitOpError("is a declaration with memref arguments "
-                              "sized at run time; nothing can rebuild them");
+    // Last argument first, so that earlier indices stay valid while the
+    // dims are inserted after their pointers.
     Block &entry = func.getBody().front();
-    SmallVector<Value> dims;
-    for (Type t : ArrayRef<Type>(inputs).drop_front(oldCount)) {
-      unsigned index = func.getNumArguments();
-      if (failed(func.insertArgument(index, t, DictionaryAttr(), func.getLoc())))
-        return failure();
-      dims.push_back(func.getArgument(index));
-    }
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
-    unsigned next = 0;
-    for (unsigned i : changed) {
+    for (unsigned i : llvm::reverse(changed)) {
       BlockArgument arg = entry.getArgument(i);
       auto memref = cast<MemRefType>(arg.getType());
-      unsigned count = memref.getNumDynamicDims();
-      arg.setType(inputs[i]);
-      Value rebuilt = rebuild(b, func.getLoc(), memref, arg,
-                              ArrayRef<Value>(dims).slice(next, count));
-      next += count;
+      SmallVector<Value> dims;
+      unsigned at = i + 1;
+      for (int64_t d = 0; d < memref.getRank(); ++d) {
+        if (!memref.isDynamicDim(d))
+          continue;
+        if (failed(func.insertArgument(at, b.getIndexType(), DictionaryAttr(),
+                                       func.getLoc())))
+          return failure();
+        dims.push_back(entry.getArgument(at++));
+      }
+      arg = entry.getArgument(i);
+      arg.setType(getPointerType(memref));
+      Value rebuilt = rebuild(b, func.getLoc(), memref, arg, dims);
       arg.replaceAllUsesExcept(rebuilt, rebuilt.getDefiningOp());
     }
+    func.setFunctionType(FunctionType::get(
+        func.getContext(), entry.getArgumentTypes(), type.getResults()));
     return success();
   }
 

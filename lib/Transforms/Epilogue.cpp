@@ -216,9 +216,15 @@ linalg::FillOp getDroppableZeroFill(linalg::LinalgOp contraction,
     return {};
   auto fillType = cast<MemRefType>(fill.getDpsInitOperand(0)->get().getType());
   auto rootType = cast<MemRefType>(root.getType());
-  if (fillType.getNumElements() != rootType.getNumElements() ||
-      !fillType.getLayout().isIdentity())
+  if (!fillType.getLayout().isIdentity())
     return {};
+  // Sizes known only at run time: the fill must be of the buffer itself.
+  if (!fillType.hasStaticShape() || !rootType.hasStaticShape()) {
+    if (fill.getDpsInitOperand(0)->get() != root)
+      return {};
+  } else if (fillType.getNumElements() != rootType.getNumElements()) {
+    return {};
+  }
   return fill;
 }
 

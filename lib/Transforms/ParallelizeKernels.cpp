@@ -20,20 +20,46 @@ using namespace mlir;
 namespace onnxc {
 namespace {
 
-/// Trip counts of the dims of `loop`; empty unless every bound is constant.
-static SmallVector<int64_t> getConstantTripCounts(scf::ParallelOp loop) {
+/// Trip counts of the dims of `loop`: constants, or ShapedType::kDynamic
+/// where a bound is known only at run time; empty if a step is not a
+/// positive constant.
+static SmallVector<int64_t> getTripCounts(scf::ParallelOp loop) {
   SmallVector<int64_t> counts;
   for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
                                        loop.getUpperBound(), loop.getStep())) {
     APInt l, u, s;
-    if (!matchPattern(lb, m_ConstantInt(&l)) ||
-        !matchPattern(ub, m_ConstantInt(&u)) ||
-        !matchPattern(step, m_ConstantInt(&s)) || s.getSExtValue() <= 0)
+    if (!matchPattern(step, m_ConstantInt(&s)) || s.getSExtValue() <= 0)
       return {};
+    if (!matchPattern(lb, m_ConstantInt(&l)) ||
+        !matchPattern(ub, m_ConstantInt(&u))) {
+      counts.push_back(ShapedType::kDynamic);
+      continue;
+    }
     int64_t span = u.getSExtValue() - l.getSExtValue();
     counts.push_back(span <= 0 ? 0 : llvm::divideCeil(span, s.getSExtValue()));
   }
   return counts;
+}
+
+/// Trip counts of the dims of `loop`; empty unless every bound is constant.
+static SmallVector<int64_t> getConstantTripCounts(scf::ParallelOp loop) {
+  SmallVector<int64_t> counts = getTripCounts(loop);
+  if (llvm::any_of(counts, ShapedType::isDynamic))
+    return {};
+  return counts;
+}
+
+/// The trip count of dim `d` of `loop` as a value: ceil((ub - lb) / step),
+/// 0 when ub <= lb; `mapping` gives the bounds' values where they are built.
+static Value buildTripCount(OpBuilder &b, Location loc, scf::ParallelOp loop,
+                            unsigned d, const IRMapping &mapping) {
+  Value lb = mapping.lookupOrDefault(loop.getLowerBound()[d]);
+  Value ub = mapping.lookupOrDefault(loop.getUpperBound()[d]);
+  Value step = mapping.lookupOrDefault(loop.getStep()[d]);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value span = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, ub, lb), zero);
+  return arith::CeilDivUIOp::create(b, loc, span, step);
 }
 
 /// The kernel's one computation, if it is an scf.parallel; everything else
@@ -60,7 +86,9 @@ struct ParallelizeKernelsPass
   using Base::Base;
 
   /// How a parallel loop is split: its first `split` dims linearized into
-  /// `total` iterations, chunks of at least `grain`.
+  /// `total` iterations (ShapedType::kDynamic when a count is known only at
+  /// run time: the runtime's dispatch then decides), chunks of at least
+  /// `grain`.
   struct Plan {
     SmallVector<int64_t> counts;
     unsigned split;
@@ -71,7 +99,7 @@ struct ParallelizeKernelsPass
   std::optional<Plan> planSplit(scf::ParallelOp loop) {
     if (!loop.getInitVals().empty())
       return std::nullopt;
-    SmallVector<int64_t> counts = getConstantTripCounts(loop);
+    SmallVector<int64_t> counts = getTripCounts(loop);
     if (counts.empty())
       return std::nullopt;
     // A body without loops (elementwise work) keeps its innermost dims as
@@ -82,15 +110,21 @@ struct ParallelizeKernelsPass
                           return WalkResult::interrupt();
                         })
                         .wasInterrupted();
+    // A count known only at run time is taken as kInnerIterations long.
+    auto known = [](int64_t c) {
+      return ShapedType::isDynamic(c) ? kInnerIterations : c;
+    };
     unsigned split = counts.size();
     int64_t inner = 1;
     if (!hasLoops)
       while (split > 1 && inner < kInnerIterations)
-        inner *= counts[--split];
+        inner *= known(counts[--split]);
     int64_t total = 1;
     for (int64_t c : ArrayRef<int64_t>(counts).take_front(split))
-      total *= c;
-    if (total < minIterations)
+      total = ShapedType::isDynamic(c) || ShapedType::isDynamic(total)
+                  ? ShapedType::kDynamic
+                  : total * c;
+    if (!ShapedType::isDynamic(total) && total < minIterations)
       return std::nullopt;
     // The grain: iterations per chunk so that each chunk is worth a
     // dispatch. Work is estimated as the operations of one iteration,
@@ -99,7 +133,7 @@ struct ParallelizeKernelsPass
     int64_t work = estimateWork(loop.getBody()) * inner;
     int64_t grain = std::max<int64_t>(
         1, llvm::divideCeil(minChunkWork, std::max<int64_t>(work, 1)));
-    if (total <= grain)
+    if (!ShapedType::isDynamic(total) && total <= grain)
       return std::nullopt;
     return Plan{counts, split, total, grain};
   }
@@ -122,11 +156,20 @@ struct ParallelizeKernelsPass
           func::FuncOp range = buildRangeFunction(
               kernel, loop, *plan, prologue, (kernel.getName() + "_range").str());
           Block &body = kernel.getBody().front();
-          for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
-            op.erase();
+          SmallVector<Operation *> old;
+          for (Operation &op : body)
+            old.push_back(&op);
+          // The total, when known only at run time, from the prologue.
           OpBuilder builder = OpBuilder::atBlockBegin(&body);
-          callRange(builder, kernel, range, plan->total);
+          IRMapping mapping;
+          if (ShapedType::isDynamic(plan->total))
+            for (Operation *op : prologue)
+              builder.clone(*op, mapping);
+          callRange(builder, kernel, range,
+                    buildTotal(builder, kernel.getLoc(), loop, *plan, mapping));
           func::ReturnOp::create(builder, kernel.getLoc());
+          for (Operation *op : llvm::reverse(old))
+            op->erase();
         }
         continue;
       }
@@ -187,18 +230,35 @@ struct ParallelizeKernelsPass
           kernel, loop, *plan, ordered,
           (kernel.getName() + "_range" + std::to_string(index++)).str());
       OpBuilder builder(loop);
-      callRange(builder, kernel, range, plan->total);
+      callRange(builder, kernel, range,
+                buildTotal(builder, kernel.getLoc(), loop, *plan, IRMapping()));
       loop->erase();
     }
   }
 
+  /// The number of split iterations of `plan` as a value: a constant, or
+  /// the product of the split dims' trip counts at run time.
+  static Value buildTotal(OpBuilder &builder, Location loc,
+                          scf::ParallelOp loop, const Plan &plan,
+                          const IRMapping &mapping) {
+    if (!ShapedType::isDynamic(plan.total))
+      return arith::ConstantIndexOp::create(builder, loc, plan.total);
+    Value total;
+    for (unsigned d = 0; d < plan.split; ++d) {
+      Value count = buildTripCount(builder, loc, loop, d, mapping);
+      total = total ? Value(arith::MulIOp::create(builder, loc, total, count))
+                    : count;
+    }
+    return total;
+  }
+
   /// Calls `range` with the kernel's arguments over [0, total).
   static void callRange(OpBuilder &builder, func::FuncOp kernel,
-                        func::FuncOp range, int64_t total) {
+                        func::FuncOp range, Value total) {
     Location loc = kernel.getLoc();
     SmallVector<Value> args(kernel.getArguments());
     args.push_back(arith::ConstantIndexOp::create(builder, loc, 0));
-    args.push_back(arith::ConstantIndexOp::create(builder, loc, total));
+    args.push_back(total);
     func::CallOp::create(builder, loc, range, args);
   }
 
@@ -269,28 +329,36 @@ struct ParallelizeKernelsPass
     for (Operation *op : prologue)
       builder.clone(*op, mapping);
     {
+      // Trip counts and strides of the split dims, before the loop (values
+      // when known only at run time); innermost dim fastest.
+      SmallVector<Value> countValues(split), strides(split);
+      Value stride;
+      for (int64_t d = split - 1; d >= 0; --d) {
+        countValues[d] =
+            ShapedType::isDynamic(counts[d])
+                ? buildTripCount(builder, loc, loop, d, mapping)
+                : arith::ConstantIndexOp::create(builder, loc, counts[d])
+                      .getResult();
+        strides[d] = stride;
+        stride = stride ? Value(arith::MulIOp::create(builder, loc, stride,
+                                                      countValues[d]))
+                        : countValues[d];
+      }
       Value one = arith::ConstantIndexOp::create(builder, loc, 1);
       auto linear = scf::ForOp::create(builder, loc, begin, end, one);
       builder.setInsertionPointToStart(linear.getBody());
-      // Delinearize, innermost dim fastest: iv_d = lb_d + (i / stride_d %
-      // count_d) * step_d.
-      int64_t stride = 1;
+      // Delinearize: iv_d = lb_d + (i / stride_d % count_d) * step_d.
       SmallVector<Value> ivs(counts.size());
       for (int64_t d = split - 1; d >= 0; --d) {
         Value index = linear.getInductionVar();
-        if (stride != 1)
-          index = arith::DivUIOp::create(
-              builder, loc, index,
-              arith::ConstantIndexOp::create(builder, loc, stride));
+        if (strides[d])
+          index = arith::DivUIOp::create(builder, loc, index, strides[d]);
         if (d != 0)
-          index = arith::RemUIOp::create(
-              builder, loc, index,
-              arith::ConstantIndexOp::create(builder, loc, counts[d]));
+          index = arith::RemUIOp::create(builder, loc, index, countValues[d]);
         Value step = mapping.lookupOrDefault(loop.getStep()[d]);
         Value lower = mapping.lookupOrDefault(loop.getLowerBound()[d]);
         index = arith::MulIOp::create(builder, loc, index, step);
         ivs[d] = arith::AddIOp::create(builder, loc, index, lower);
-        stride *= counts[d];
       }
       for (unsigned d = split; d < counts.size(); ++d) {
         auto serial = scf::ForOp::create(

@@ -15,6 +15,7 @@
 #include "onnxc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -41,9 +42,11 @@ using namespace mlir;
 namespace onnxc {
 namespace {
 
-/// A contraction C[outer, m, n] += A[outer?, m, k] * B[outer?, k, n] with
-/// static loop bounds, in loop positions of the linalg op. `outer` are the
-/// batch dims and any M or N dims but the innermost ones of C.
+/// A contraction C[outer, m, n] += A[outer?, m, k] * B[outer?, k, n], in
+/// loop positions of the linalg op. `outer` are the batch dims and any M or
+/// N dims but the innermost ones of C. A bound may be dynamic (a dim known
+/// only at run time): its loops then run to a run-time size, with the
+/// remainders of M and N handled by row and vector loops.
 struct Contraction {
   mutable linalg::LinalgOp op;
   SmallVector<unsigned> outer;
@@ -131,7 +134,7 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands()) {
     auto type = dyn_cast<MemRefType>(operand.get().getType());
-    if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    if (!type || !type.getElementType().isF32())
       return std::nullopt;
   }
   FailureOr<linalg::ContractionDimensions> dims =
@@ -158,9 +161,14 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   // Rows of the register tile are independent scalar loads of A, so any M
   // dim can be tiled: the longest, so that B is streamed the fewest times.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // A dim known only at run time counts as the longest (tokens, batch).
+  auto longer = [](int64_t a, int64_t b) {
+    return ShapedType::isDynamic(a) ? !ShapedType::isDynamic(b)
+                                    : !ShapedType::isDynamic(b) && a > b;
+  };
   unsigned mDim = innermostOf(dims->m);
   for (unsigned d : dims->m)
-    if (ranges[d] > ranges[mDim])
+    if (longer(ranges[d], ranges[mDim]))
       mDim = d;
   unsigned nDim = innermostOf(dims->n);
   SmallVector<unsigned> outer(dims->batch.begin(), dims->batch.end());
@@ -174,8 +182,6 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   if (body->getOperations().size() != 3)
     return std::nullopt;
   Contraction c{op, outer, mDim, nDim, dims->k[0], ranges, {}};
-  if (llvm::any_of(c.bounds, ShapedType::isDynamic))
-    return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (!llvm::all_of(maps, [](AffineMap map) {
         return map.isProjectedPermutation(/*allowZeroInResults=*/false);
@@ -189,6 +195,8 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   AffineMap bMap = maps[1];
   if (memref::GlobalOp global = getConstantGlobal(rhs);
       global && bMap.getNumResults() == 2 &&
+      !ShapedType::isDynamic(c.bounds[c.k]) &&
+      !ShapedType::isDynamic(c.bounds[c.n]) &&
       global.getType().getElementType().isF32())
     c.constantB = global;
   if (!c.constantB && !(isInnermost(bMap, c.n) && hasUnitInnerStride(rhs)))
@@ -201,7 +209,14 @@ static std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
 /// M where possible so that no row remainder is needed.
 static RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
                                        int64_t registers) {
-  int64_t vectorsOfN = llvm::divideCeil(n, lanes);
+  // Dynamic sizes: the tile for a long M and a wide N.
+  int64_t vectorsOfN = ShapedType::isDynamic(n) ? registers
+                                                 : llvm::divideCeil(n, lanes);
+  if (ShapedType::isDynamic(m)) {
+    int64_t mr = registers >= 32 ? 6 : 4;
+    int64_t nv = std::max<int64_t>(1, (registers - 2) / (mr + 1));
+    return {mr, std::min(nv, vectorsOfN), lanes};
+  }
   if (m == 1)
     return {1, std::min(vectorsOfN, registers / 2), lanes};
   SmallVector<int64_t> candidates =
@@ -286,19 +301,30 @@ public:
   }
 
   void emit(OpBuilder &builder) {
-    int64_t mSize = c.bounds[c.m], nSize = c.bounds[c.n];
+    // Loop bounds: constants, or sizes read from the operands at run time.
+    bound.clear();
+    for (Range range : c.op.createLoopRanges(builder, loc))
+      bound.push_back(getValueOrCreateConstantIndexOp(builder, loc, range.size));
+    int64_t mSize = c.bounds[c.m], nSize = c.bounds[c.n], kSize = c.bounds[c.k];
+    bool mDynamic = ShapedType::isDynamic(mSize);
+    bool nDynamic = ShapedType::isDynamic(nSize);
     int64_t nr = tile.nr();
     // Loop over the smaller operand's tiles innermost, so that the larger
-    // one is read from memory once while the smaller stays in cache.
-    int64_t aBytes = mSize * c.bounds[c.k], bBytes = nSize * c.bounds[c.k];
-    bool mInner = bBytes > aBytes;
+    // one is read from memory once while the smaller stays in cache (a
+    // run-time size counts as large).
+    auto bytes = [](int64_t rows, int64_t cols) {
+      return ShapedType::isDynamic(rows) || ShapedType::isDynamic(cols)
+                 ? std::numeric_limits<int64_t>::max()
+                 : rows * cols;
+    };
+    bool mInner = bytes(nSize, kSize) > bytes(mSize, kSize);
     SmallVector<Value> lbs, ubs, steps;
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(builder, loc, v).getResult();
     };
     for (unsigned d : c.outer) {
       lbs.push_back(index(0));
-      ubs.push_back(index(c.bounds[d]));
+      ubs.push_back(bound[d]);
       steps.push_back(index(1));
     }
     SmallVector<std::pair<unsigned, int64_t>> tiled = {{c.m, tile.mr},
@@ -307,7 +333,7 @@ public:
       std::swap(tiled[0], tiled[1]);
     for (auto [dim, step] : tiled) {
       lbs.push_back(index(0));
-      ubs.push_back(index(c.bounds[dim]));
+      ubs.push_back(bound[dim]);
       steps.push_back(index(step));
     }
     auto parallel = scf::ParallelOp::create(builder, loc, lbs, ubs, steps);
@@ -319,47 +345,77 @@ public:
     ivs[tiled[1].first] = parallel.getInductionVars()[c.outer.size() + 1];
     ivs[c.k] = Value();
 
-    int64_t mRest = mSize % tile.mr, nRest = nSize % nr;
-    // Full tiles, then the remainders: each variant has static sizes.
-    auto emitN = [&](OpBuilder &bb, int64_t rows) {
-      if (nRest == 0 || nSize < nr) {
-        emitTile(bb, rows, std::min(nr, nSize));
-        return;
-      }
-      Value full = arith::CmpIOp::create(
+    // Whether the tile at ivs[dim] is whole: ivs[dim] + step <= size.
+    auto isFull = [&](OpBuilder &bb, unsigned dim, int64_t step) -> Value {
+      return arith::CmpIOp::create(
           bb, loc, arith::CmpIPredicate::sle,
-          arith::AddIOp::create(bb, loc, ivs[c.n],
-                                arith::ConstantIndexOp::create(bb, loc, nr)),
-          arith::ConstantIndexOp::create(bb, loc, nSize));
+          arith::AddIOp::create(bb, loc, ivs[dim],
+                                arith::ConstantIndexOp::create(bb, loc, step)),
+          bound[dim]);
+    };
+    auto ifElse = [&](OpBuilder &bb, Value condition,
+                      function_ref<void(OpBuilder &)> then,
+                      function_ref<void(OpBuilder &)> otherwise) {
       scf::IfOp::create(
-          bb, loc, full,
+          bb, loc, condition,
           [&](OpBuilder &t, Location) {
-            emitTile(t, rows, nr);
+            then(t);
             scf::YieldOp::create(t, loc);
           },
           [&](OpBuilder &e, Location) {
-            emitTile(e, rows, nRest);
+            otherwise(e);
             scf::YieldOp::create(e, loc);
           });
     };
-    if (mRest == 0 || mSize < tile.mr) {
+    int64_t mRest = mDynamic ? 0 : mSize % tile.mr;
+    int64_t nRest = nDynamic ? 0 : nSize % nr;
+    // Full tiles, then the remainders: each variant has static sizes, but
+    // a run-time remainder of N, which goes one masked vector at a time.
+    auto emitN = [&](OpBuilder &bb, int64_t rows) {
+      if (!nDynamic && (nRest == 0 || nSize < nr)) {
+        emitTile(bb, rows, std::min(nr, nSize));
+        return;
+      }
+      ifElse(
+          bb, isFull(bb, c.n, nr), [&](OpBuilder &t) { emitTile(t, rows, nr); },
+          [&](OpBuilder &e) {
+            if (!nDynamic)
+              return emitTile(e, rows, nRest);
+            Value tileStart = ivs[c.n];
+            auto vectors = scf::ForOp::create(
+                e, loc, tileStart, bound[c.n],
+                arith::ConstantIndexOp::create(e, loc, tile.lanes));
+            OpBuilder v = OpBuilder::atBlockBegin(vectors.getBody());
+            ivs[c.n] = vectors.getInductionVar();
+            Value left = arith::SubIOp::create(v, loc, bound[c.n], ivs[c.n]);
+            Value count = arith::MinSIOp::create(
+                v, loc, left, arith::ConstantIndexOp::create(v, loc, tile.lanes));
+            Value mask = vector::CreateMaskOp::create(
+                v, loc, VectorType::get({tile.lanes}, v.getI1Type()),
+                ValueRange{count});
+            emitTile(v, rows, tile.lanes, mask);
+            ivs[c.n] = tileStart;
+          });
+    };
+    if (!mDynamic && (mRest == 0 || mSize < tile.mr)) {
       emitN(body, std::min(tile.mr, mSize));
       return;
     }
-    Value full = arith::CmpIOp::create(
-        body, loc, arith::CmpIPredicate::sle,
-        arith::AddIOp::create(body, loc, ivs[c.m],
-                              arith::ConstantIndexOp::create(body, loc, tile.mr)),
-        arith::ConstantIndexOp::create(body, loc, mSize));
-    scf::IfOp::create(
-        body, loc, full,
-        [&](OpBuilder &t, Location) {
-          emitN(t, tile.mr);
-          scf::YieldOp::create(t, loc);
-        },
-        [&](OpBuilder &e, Location) {
-          emitN(e, mRest);
-          scf::YieldOp::create(e, loc);
+    ifElse(
+        body, isFull(body, c.m, tile.mr),
+        [&](OpBuilder &t) { emitN(t, tile.mr); },
+        [&](OpBuilder &e) {
+          if (!mDynamic)
+            return emitN(e, mRest);
+          // A run-time remainder of M: one row at a time.
+          Value tileStart = ivs[c.m];
+          auto rowLoop = scf::ForOp::create(
+              e, loc, tileStart, bound[c.m],
+              arith::ConstantIndexOp::create(e, loc, 1));
+          OpBuilder r = OpBuilder::atBlockBegin(rowLoop.getBody());
+          ivs[c.m] = rowLoop.getInductionVar();
+          emitN(r, 1);
+          ivs[c.m] = tileStart;
         });
   }
 
@@ -380,18 +436,21 @@ private:
         builder, loc, base, arith::ConstantIndexOp::create(builder, loc, delta));
   }
 
-  /// The micro-kernel for a `rows` x `cols` block at (ivs[m], ivs[n]).
-  void emitTile(OpBuilder &builder, int64_t rows, int64_t cols) {
+  /// The micro-kernel for a `rows` x `cols` block at (ivs[m], ivs[n]); with
+  /// `dynamicMask`, the last vector of the block is masked by it (a
+  /// remainder of N known only at run time).
+  void emitTile(OpBuilder &builder, int64_t rows, int64_t cols,
+                Value dynamicMask = {}) {
     int64_t lanes = tile.lanes;
     int64_t nv = llvm::divideCeil(cols, lanes);
-    int64_t tail = cols % lanes;
+    bool tail = dynamicMask || cols % lanes != 0;
     Type f32 = builder.getF32Type();
     auto vectorType = VectorType::get({lanes}, f32);
-    Value tailMask;
-    if (tail)
+    Value tailMask = dynamicMask;
+    if (!dynamicMask && tail)
       tailMask = vector::ConstantMaskOp::create(
           builder, loc, VectorType::get({lanes}, builder.getI1Type()),
-          ArrayRef<int64_t>{tail});
+          ArrayRef<int64_t>{cols % lanes});
     Value zeros = arith::ConstantOp::create(
         builder, loc, vectorType,
         DenseElementsAttr::get(vectorType, builder.getF32FloatAttr(0.0f)));
@@ -420,7 +479,7 @@ private:
       }
 
     Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-    Value kSize = arith::ConstantIndexOp::create(builder, loc, c.bounds[c.k]);
+    Value kSize = bound[c.k];
     Value one = arith::ConstantIndexOp::create(builder, loc, 1);
     Value panelBase;
     if (packedB) {
@@ -499,6 +558,8 @@ private:
   SmallVector<AffineMap> maps;
   Value a, b, out;
   SmallVector<Value> ivs;
+  /// The loop bounds as values (constants where static).
+  SmallVector<Value> bound;
 };
 
 struct VectorizeContractionsPass

@@ -3,10 +3,10 @@
 // The graph takes each input's dims from its shape array, appended after
 // the workspace for every input (static ones too); a dynamic input is
 // passed as its data pointer and rebuilt with identity strides. A kernel
-// gets its dynamic memrefs as pointers plus index dims, which calls pass
-// from memref.dim.
+// gets each dynamic memref as its pointer followed by its dynamic dims
+// (index), which calls pass from memref.dim.
 // CHECK-LABEL: func.func private @main_graph_kernel0(
-// CHECK-SAME:    %[[P:.*]]: memref<f32> {llvm.noalias}, %[[B:.*]]: memref<4xf32> {llvm.noalias}, %[[D0:.*]]: index, %[[D1:.*]]: index)
+// CHECK-SAME:    %[[P:.*]]: memref<f32> {llvm.noalias}, %[[D0:.*]]: index, %[[D1:.*]]: index, %[[B:.*]]: memref<4xf32> {llvm.noalias})
 // CHECK:         %[[S0:.*]] = arith.muli %c3, %[[D1]]
 // CHECK:         %[[A:.*]] = memref.reinterpret_cast %[[P]] to offset: [0], sizes: [%[[D0]], %[[D1]], 3], strides: [%[[S0]], 3, 1] : memref<f32> to memref<?x?x3xf32>
 // CHECK:         memref.dim %[[A]], %c1
@@ -21,7 +21,7 @@
 // CHECK:         %[[XP:.*]] = memref.reinterpret_cast %[[XR]] to offset: [0], sizes: [], strides: [] : memref<?x?x3xf32> to memref<f32>
 // CHECK:         %[[XD0:.*]] = memref.dim %[[XR]], %c0
 // CHECK:         %[[XD1:.*]] = memref.dim %[[XR]], %c1
-// CHECK:         call @main_graph_kernel0(%[[XP]], %[[Y]], %[[XD0]], %[[XD1]])
+// CHECK:         call @main_graph_kernel0(%[[XP]], %[[XD0]], %[[XD1]], %[[Y]])
 func.func private @main_graph_kernel0(%a: memref<?x?x3xf32> {llvm.noalias}, %b: memref<4xf32> {llvm.noalias}) {
   %c1 = arith.constant 1 : index
   %d = memref.dim %a, %c1 : memref<?x?x3xf32>

@@ -10,6 +10,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/IR/AsmState.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
@@ -141,6 +142,11 @@ static LogicalResult printDiagnostic(Diagnostic &diag) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerMLIRContextCLOptions();
+  // Before the pass manager's options: --mlir-print-ir-before=PASS and
+  // friends take the names of the passes registered by then.
+  onnxc::registerONNXCPasses();
+  onnxc::registerONNXCConversionPasses();
+  mlir::registerTransformsPasses();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   registerAsmPrinterCLOptions();

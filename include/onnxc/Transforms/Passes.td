@@ -183,9 +183,10 @@ def DynamicArguments : Pass<"onnxc-dynamic-arguments", "::mlir::ModuleOp"> {
     (runtime/include/onnxc/runtime.h): it gains, after every other argument,
     one `memref<Rxi64>` per graph input (the leading arguments without
     `onnxc.output`, `onnxc.output_record` or `onnxc.workspace`) holding that
-    input's dims at run time, static inputs included. Other functions gain
-    one `index` argument per dynamic dim, appended in argument order, which
-    every call passes from `memref.dim` of its operand.
+    input's dims at run time, static inputs included. In other functions
+    each such pointer is followed by one `index` argument per dynamic dim
+    (so a range function's trailing begin and end stay last), which every
+    call passes from `memref.dim` of its operand.
 
     Before:
 

@@ -84,8 +84,9 @@ private:
       llvm::Function *range = call->getCalledFunction();
       unsigned numArgs = call->arg_size() - 2;
       auto *begin = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(numArgs));
-      auto *total = llvm::dyn_cast<llvm::ConstantInt>(call->getArgOperand(numArgs + 1));
-      if (!begin || !begin->isZero() || !total)
+      // The total may be known only at run time (a dynamic dim).
+      llvm::Value *total = call->getArgOperand(numArgs + 1);
+      if (!begin || !begin->isZero())
         continue;
 
       auto *trampolineType = llvm::FunctionType::get(
