@@ -149,3 +149,36 @@ func.func private @steps(%x: memref<8x4096xf32>, %y: memref<4096xf32>) attribute
   }
   return
 }
+
+// -----
+
+// Trip counts known only at run time: the kernel computes the total from
+// the bounds (ceil((ub - lb) / step), clamped at 0) and the range function
+// delinearizes with the same counts; the pool's dispatch decides at run
+// time whether a second thread is worth it. The innermost dim (of unknown
+// length, taken as 64) stays a serial loop in each linear iteration.
+// CHECK-LABEL: func.func private @dynamic(
+// CHECK-SAME: %[[X:.*]]: memref<?x?xf32>, %[[Y:.*]]: memref<?x?xf32>)
+// CHECK: %[[D0:.*]] = memref.dim %[[X]], %c0
+// CHECK: %[[S0:.*]] = arith.subi %[[D0]], %c0
+// CHECK: %[[T0:.*]] = arith.maxsi %[[S0]], %c0
+// CHECK: %[[N0:.*]] = arith.ceildivui %[[T0]], %c1
+// CHECK: call @dynamic_range(%[[X]], %[[Y]], %c0{{.*}}, %{{.*}})
+// CHECK-LABEL: func.func private @dynamic_range(
+// CHECK: arith.ceildivui
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}}
+// CHECK: scf.for %[[J:.*]] = %c0{{.*}} to %{{.*}}
+// CHECK: memref.load %{{.*}}[%{{.*}}, %[[J]]] : memref<?x?xf32>
+func.func private @dynamic(%x: memref<?x?xf32>, %y: memref<?x?xf32>) attributes {onnxc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?x?xf32>
+  %m = memref.dim %x, %c1 : memref<?x?xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%n, %m) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<?x?xf32>
+    %r = math.exp %v : f32
+    memref.store %r, %y[%i, %j] : memref<?x?xf32>
+    scf.reduce
+  }
+  return
+}

@@ -220,3 +220,50 @@ func.func @alloc_between(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %y: memref<8
   linalg.copy ins(%out : memref<8x32xf32>) outs(%y : memref<8x32xf32>)
   return
 }
+
+// -----
+
+// M and K known only at run time (a token count): the loops run to sizes
+// read from the operands; whole 6-row tiles take the register tile, the
+// remainder of M runs one row at a time. N = 32 is static: two vectors.
+// CHECK-LABEL: func.func @dynamic_m
+// CHECK-SAME: (%[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?x32xf32>, %[[C:.*]]: memref<?x32xf32>)
+// CHECK-DAG: %[[C6:.*]] = arith.constant 6 : index
+// CHECK-DAG: %[[M:.*]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[K:.*]] = memref.dim %[[A]], %c1
+// CHECK: scf.parallel (%[[I:.*]], %{{.*}}) = ({{.*}}) to (%[[M]], %{{.*}}) step (%[[C6]], %{{.*}})
+// CHECK: %[[END:.*]] = arith.addi %[[I]], %[[C6]]
+// CHECK: %[[FULL:.*]] = arith.cmpi sle, %[[END]], %[[M]]
+// CHECK: scf.if %[[FULL]]
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[K]]
+// CHECK-COUNT-12: vector.fma
+// CHECK: } else {
+// CHECK: scf.for %[[R:.*]] = %[[I]] to %[[M]]
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %[[K]]
+// CHECK: memref.load %[[A]][%[[R]],
+// CHECK-COUNT-2: vector.fma
+// CHECK-NOT: linalg.matmul
+func.func @dynamic_m(%a: memref<?x?xf32>, %b: memref<?x32xf32>, %c: memref<?x32xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x?xf32>, memref<?x32xf32>) outs(%c : memref<?x32xf32>)
+  return
+}
+
+// -----
+
+// N known only at run time: whole Nr-wide tiles, then the rest one vector
+// at a time, each masked by vector.create_mask of what is left.
+// CHECK-LABEL: func.func @dynamic_n
+// CHECK: %[[N:.*]] = memref.dim %{{.*}}, %c1
+// CHECK: scf.parallel
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %[[N]] step %c16
+// CHECK: %[[LEFT:.*]] = arith.subi %[[N]], %[[J]]
+// CHECK: %[[COUNT:.*]] = arith.minsi %[[LEFT]], %c16
+// CHECK: %[[MASK:.*]] = vector.create_mask %[[COUNT]] : vector<16xi1>
+// CHECK: vector.maskedload %{{.*}}, %[[MASK]]
+// CHECK: vector.maskedstore %{{.*}}, %[[MASK]]
+func.func @dynamic_n(%a: memref<8x16xf32>, %b: memref<16x?xf32>, %c: memref<8x?xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x?xf32>) outs(%c : memref<8x?xf32>)
+  return
+}
