@@ -149,12 +149,17 @@ CenteredMoments computeCenteredMoments(OpBuilder &b, Location loc, Value x,
   SmallVector<Value> sizes;
   SmallVector<AffineExpr> keptExprs;
   SmallVector<utils::IteratorType> iterators;
-  double count = 1;
+  int64_t staticCount = 1;
+  Value dynamicCount = dynamicDimProduct(b, loc, x, reduced, staticCount);
+  double count = staticCount;
+  Value dynamicInverse;
+  if (dynamicCount)
+    dynamicInverse = arith::DivFOp::create(
+        b, loc, scalarConstant(b, loc, accType, 1.0),
+        indexToFloat(b, loc, dynamicCount, staticCount, accType));
   for (int64_t d = 0; d < rank; ++d) {
     shape.push_back(reduced[d] ? 1 : type.getDimSize(d));
-    if (reduced[d])
-      count *= type.getDimSize(d);
-    else if (type.isDynamicDim(d))
+    if (!reduced[d] && type.isDynamicDim(d))
       sizes.push_back(tensor::DimOp::create(b, loc, x, d));
     keptExprs.push_back(reduced[d] ? getAffineConstantExpr(0, ctx)
                                    : getAffineDimExpr(d, ctx));
@@ -184,8 +189,10 @@ CenteredMoments computeCenteredMoments(OpBuilder &b, Location loc, Value x,
           {identity, kept, identity},
           SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
           [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value mean = arith::MulFOp::create(
-                nb, nl, args[1], scalarConstant(nb, nl, accType, 1.0 / count));
+            Value inverse =
+                dynamicInverse ? dynamicInverse
+                               : scalarConstant(nb, nl, accType, 1.0 / count);
+            Value mean = arith::MulFOp::create(nb, nl, args[1], inverse);
             Value v = toComputeType(nb, nl, args[0], accType);
             Value c = arith::SubFOp::create(nb, nl, v, mean);
             linalg::YieldOp::create(nb, nl, c);
@@ -209,7 +216,54 @@ CenteredMoments computeCenteredMoments(OpBuilder &b, Location loc, Value x,
   };
   Value sumCentered = sumOf(/*square=*/false);
   Value sumSquares = sumOf(/*square=*/true);
-  return {centered, sumCentered, sumSquares, sum, count};
+  return {centered, sumCentered, sumSquares, sum, count, dynamicInverse};
+}
+
+Value CenteredMoments::inverseCount(OpBuilder &b, Location loc) const {
+  if (dynamicInverseCount)
+    return dynamicInverseCount;
+  Type type = cast<RankedTensorType>(sum.getType()).getElementType();
+  return scalarConstant(b, loc, type, 1.0 / count);
+}
+
+Value dynamicDimProduct(OpBuilder &b, Location loc, Value x,
+                        ArrayRef<bool> dims, int64_t &staticProduct) {
+  auto type = cast<RankedTensorType>(x.getType());
+  staticProduct = 1;
+  Value product;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!dims[d])
+      continue;
+    if (!type.isDynamicDim(d)) {
+      staticProduct *= type.getDimSize(d);
+      continue;
+    }
+    Value dim = tensor::DimOp::create(b, loc, x, d);
+    product = product ? Value(arith::MulIOp::create(b, loc, product, dim)) : dim;
+  }
+  return product;
+}
+
+Value indexToFloat(OpBuilder &b, Location loc, Value index, int64_t factor,
+                   Type type) {
+  if (factor != 1)
+    index = arith::MulIOp::create(b, loc, index,
+                                  arith::ConstantIndexOp::create(b, loc, factor));
+  Value i64 = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), index);
+  return arith::UIToFPOp::create(b, loc, type, i64);
+}
+
+std::pair<Value, Value> normalizationStats(OpBuilder &b, Location loc,
+                                           Value sum, Value sumSquares,
+                                           const CenteredMoments &moments) {
+  Value invCount = moments.inverseCount(b, loc);
+  Value offset = arith::MulFOp::create(b, loc, sum, invCount);
+  Value meanSquare = arith::MulFOp::create(b, loc, sumSquares, invCount);
+  Value variance = arith::SubFOp::create(
+      b, loc, meanSquare, arith::MulFOp::create(b, loc, offset, offset));
+  variance = arith::MaximumFOp::create(
+      b, loc, variance, scalarConstant(b, loc, sum.getType(), 0.0));
+  return {offset, variance};
 }
 
 std::pair<Value, Value> normalizationStats(OpBuilder &b, Location loc,

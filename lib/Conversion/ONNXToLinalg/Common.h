@@ -93,8 +93,15 @@ struct CenteredMoments {
   /// Sum of x, shaped like `sum`: m~ is estimateSum / count, and the mean
   /// m~ plus the offset of normalizationStats().
   mlir::Value estimateSum;
-  /// The number of elements reduced into each sum.
+  /// The number of elements reduced into each sum (the static dims'
+  /// product when some reduced dim is known only at run time).
   double count;
+  /// 1 / (elements reduced into each sum) as a scalar of the accumulator
+  /// type, computed at run time; null when every reduced dim is static.
+  mlir::Value dynamicInverseCount;
+
+  /// 1 / (elements per sum): a constant, or dynamicInverseCount.
+  mlir::Value inverseCount(mlir::OpBuilder &b, mlir::Location loc) const;
 };
 CenteredMoments computeCenteredMoments(mlir::OpBuilder &b, mlir::Location loc,
                                        mlir::Value x,
@@ -107,6 +114,22 @@ CenteredMoments computeCenteredMoments(mlir::OpBuilder &b, mlir::Location loc,
 std::pair<mlir::Value, mlir::Value>
 normalizationStats(mlir::OpBuilder &b, mlir::Location loc, mlir::Value sum,
                    mlir::Value sumSquares, double count);
+
+/// normalizationStats() over a count given by `moments` (run-time counts
+/// included).
+std::pair<mlir::Value, mlir::Value>
+normalizationStats(mlir::OpBuilder &b, mlir::Location loc, mlir::Value sum,
+                   mlir::Value sumSquares, const CenteredMoments &moments);
+
+/// The product of `x`'s dims marked in `dims` as an index value, or null
+/// when they are all static (their product is then `staticProduct`).
+mlir::Value dynamicDimProduct(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value x, llvm::ArrayRef<bool> dims,
+                              int64_t &staticProduct);
+
+/// `index` * `factor` as a float scalar of `type` (counts for means).
+mlir::Value indexToFloat(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value index, int64_t factor, mlir::Type type);
 
 /// Patterns lowering the gathers, scatters, slicing and index-generating
 /// ops (Indexing.cpp, Slicing.cpp, Generators.cpp).

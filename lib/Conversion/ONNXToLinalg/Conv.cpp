@@ -86,6 +86,155 @@ void padForOutput(Window &w, ArrayRef<int64_t> inputSpatial,
   }
 }
 
+/// Index arithmetic on sizes known at compile time or only at run time:
+/// constants fold, other operands become arith ops on index values.
+struct SizeMath {
+  OpBuilder &b;
+  Location loc;
+
+  Value value(OpFoldResult v) {
+    return getValueOrCreateConstantIndexOp(b, loc, v);
+  }
+  OpFoldResult add(OpFoldResult x, OpFoldResult y) {
+    std::optional<int64_t> cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+    if (cx && cy)
+      return b.getIndexAttr(*cx + *cy);
+    if (cy == 0)
+      return x;
+    if (cx == 0)
+      return y;
+    return arith::AddIOp::create(b, loc, value(x), value(y)).getResult();
+  }
+  OpFoldResult add(OpFoldResult x, int64_t c) {
+    return add(x, b.getIndexAttr(c));
+  }
+  OpFoldResult sub(OpFoldResult x, OpFoldResult y) {
+    std::optional<int64_t> cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+    if (cx && cy)
+      return b.getIndexAttr(*cx - *cy);
+    if (cy == 0)
+      return x;
+    return arith::SubIOp::create(b, loc, value(x), value(y)).getResult();
+  }
+  OpFoldResult mul(OpFoldResult x, int64_t c) {
+    if (std::optional<int64_t> cx = getConstantIntValue(x))
+      return b.getIndexAttr(*cx * c);
+    if (c == 1)
+      return x;
+    return arith::MulIOp::create(b, loc, value(x),
+                                 arith::ConstantIndexOp::create(b, loc, c))
+        .getResult();
+  }
+  /// floor(x / c) or ceil(x / c) for c > 0 (x may be negative).
+  OpFoldResult div(OpFoldResult x, int64_t c, bool ceil) {
+    if (std::optional<int64_t> cx = getConstantIntValue(x))
+      return b.getIndexAttr(ceil ? llvm::divideCeilSigned(*cx, c)
+                                 : llvm::divideFloorSigned(*cx, c));
+    if (c == 1)
+      return x;
+    Value divisor = arith::ConstantIndexOp::create(b, loc, c);
+    if (ceil)
+      return arith::CeilDivSIOp::create(b, loc, value(x), divisor).getResult();
+    return arith::FloorDivSIOp::create(b, loc, value(x), divisor).getResult();
+  }
+  OpFoldResult max(OpFoldResult x, int64_t c) {
+    if (std::optional<int64_t> cx = getConstantIntValue(x))
+      return b.getIndexAttr(std::max(*cx, c));
+    return arith::MaxSIOp::create(b, loc, value(x),
+                                  arith::ConstantIndexOp::create(b, loc, c))
+        .getResult();
+  }
+};
+
+/// The window of a 1-D or 2-D Conv or pool over sizes that may be known
+/// only at run time: `pads` is [begin..., end...], auto_pad resolved.
+struct MixedWindow {
+  SmallVector<int64_t> strides, dilations;
+  SmallVector<OpFoldResult> kernel, pads;
+};
+
+/// (kernel - 1) * dilation + 1 along spatial dim `i`.
+OpFoldResult windowExtent(SizeMath &m, const MixedWindow &w, int64_t i) {
+  return m.add(m.mul(m.add(w.kernel[i], -1), w.dilations[i]), 1);
+}
+
+/// The number of windows along spatial dim `i` of an input `in` long:
+/// (in + pads - extent) / stride + 1, rounded down or with `ceil` up.
+OpFoldResult windowCount(SizeMath &m, const MixedWindow &w, int64_t i,
+                         OpFoldResult in, bool ceil) {
+  int64_t n = w.strides.size();
+  OpFoldResult span = m.sub(m.add(m.add(in, w.pads[i]), w.pads[i + n]),
+                            windowExtent(m, w, i));
+  return m.add(m.div(span, w.strides[i], ceil), 1);
+}
+
+/// Pads the spatial dims (2..) of an NC... tensor with `value`; `pads` is
+/// [begin..., end...], each a constant or a run-time size. Returns `input`
+/// when all pads are 0.
+Value padSpatialMixed(OpBuilder &b, Location loc, Value input,
+                      ArrayRef<OpFoldResult> pads, Value value) {
+  if (llvm::all_of(pads, [](OpFoldResult p) { return isConstantIntValue(p, 0); }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t spatial = type.getRank() - 2;
+  SmallVector<OpFoldResult> low(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(type.getRank(), b.getIndexAttr(0));
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[i + 2] = pads[i];
+    high[i + 2] = pads[i + spatial];
+    std::optional<int64_t> begin = getConstantIntValue(pads[i]);
+    std::optional<int64_t> end = getConstantIntValue(pads[i + spatial]);
+    if (ShapedType::isDynamic(shape[i + 2]))
+      continue;
+    shape[i + 2] = begin && end ? shape[i + 2] + *begin + *end
+                                : ShapedType::kDynamic;
+  }
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(b, loc, padded, input, low, high, value);
+}
+
+/// Resolves auto_pad and the defaults against `inputSpatial` and `kernel`
+/// (sizes, constant or not). Fails when an attribute has the wrong length.
+FailureOr<MixedWindow>
+getMixedWindow(SizeMath &m, ArrayRef<OpFoldResult> inputSpatial,
+               ArrayRef<OpFoldResult> kernel,
+               std::optional<ArrayRef<int64_t>> strides,
+               std::optional<ArrayRef<int64_t>> dilations,
+               std::optional<ArrayRef<int64_t>> pads, StringRef autoPad) {
+  MixedWindow w;
+  int64_t n = inputSpatial.size();
+  w.kernel.assign(kernel.begin(), kernel.end());
+  w.strides = strides ? SmallVector<int64_t>(*strides) : SmallVector<int64_t>(n, 1);
+  w.dilations =
+      dilations ? SmallVector<int64_t>(*dilations) : SmallVector<int64_t>(n, 1);
+  SmallVector<int64_t> explicitPads =
+      pads ? SmallVector<int64_t>(*pads) : SmallVector<int64_t>(2 * n, 0);
+  if (static_cast<int64_t>(w.kernel.size()) != n ||
+      static_cast<int64_t>(w.strides.size()) != n ||
+      static_cast<int64_t>(w.dilations.size()) != n ||
+      static_cast<int64_t>(explicitPads.size()) != 2 * n ||
+      llvm::any_of(w.strides, [](int64_t s) { return s < 1; }))
+    return failure();
+  for (int64_t p : explicitPads)
+    w.pads.push_back(m.b.getIndexAttr(autoPad == "VALID" ? 0 : p));
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return w;
+  for (int64_t i = 0; i < n; ++i) {
+    // out = ceil(in / s); total = max(0, (out - 1) * s + extent - in).
+    int64_t s = w.strides[i];
+    OpFoldResult extent = windowExtent(m, w, i);
+    OpFoldResult out = m.div(inputSpatial[i], s, /*ceil=*/true);
+    OpFoldResult total = m.max(
+        m.sub(m.add(m.mul(m.add(out, -1), s), extent), inputSpatial[i]), 0);
+    OpFoldResult small = m.div(total, 2, /*ceil=*/false);
+    OpFoldResult large = m.sub(total, small);
+    w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    w.pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return w;
+}
+
 DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
   return b.getI64TensorAttr(values);
 }
@@ -99,8 +248,7 @@ Value addChannelBias(OpBuilder &b, Location loc, Value input, Value bias) {
       b.getMultiDimIdentityMap(rank),
       AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
       b.getMultiDimIdentityMap(rank)};
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
+  Value init = emptyLike(b, loc, type, input);
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{input, bias}, init, maps,
              SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
@@ -129,14 +277,42 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     if (!xType || !wType || !resultType ||
         (xType.getRank() != 4 && xType.getRank() != 3) ||
         wType.getRank() != xType.getRank() ||
-        resultType.getRank() != xType.getRank() || !xType.hasStaticShape() ||
-        !wType.hasStaticShape() || !resultType.hasStaticShape() ||
+        resultType.getRank() != xType.getRank() ||
         !isa<FloatType>(resultType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "only static 1-D/2-D float convs");
-    FailureOr<Window> window =
-        getWindow(xType.getShape().drop_front(2), wType.getShape().drop_front(2),
-                  op.getStrides(), op.getDilations(), op.getPads(),
-                  op.getAutoPad());
+      return rewriter.notifyMatchFailure(op, "only 1-D/2-D float convs");
+    int64_t group = op.getGroup();
+    // Groups split C and F statically (expand_shape), so their sizes come
+    // from the weight.
+    if (group != 1 && (!wType.hasStaticShape() || resultType.isDynamicDim(1)))
+      return rewriter.notifyMatchFailure(
+          op, "a grouped conv needs the weight's shape at compile time");
+    SizeMath m{rewriter, loc};
+    // The input's channels must be group * W's dim 1: checked at run time
+    // when either is dynamic, and a dynamic C made static when W's is known.
+    if (xType.isDynamicDim(1) && !wType.isDynamicDim(1)) {
+      int64_t c = group * wType.getDimSize(1);
+      emitDimCheck(rewriter, loc, op, tensor::getMixedSize(rewriter, loc, x, 1),
+                   rewriter.getIndexAttr(c),
+                   "the input's channels differ from group * the weight's "
+                   "dim 1 (" + Twine(c) + ") at run time");
+      SmallVector<int64_t> shape(xType.getShape());
+      shape[1] = c;
+      xType = RankedTensorType::get(shape, xType.getElementType());
+      x = tensor::CastOp::create(rewriter, loc, xType, x);
+    } else if (xType.isDynamicDim(1) || wType.isDynamicDim(1)) {
+      emitDimCheck(rewriter, loc, op, tensor::getMixedSize(rewriter, loc, x, 1),
+                   tensor::getMixedSize(rewriter, loc, w, 1),
+                   "the input's channels differ from the weight's dim 1 at "
+                   "run time");
+    }
+    SmallVector<OpFoldResult> inputSpatial, kernel;
+    for (int64_t d = 2; d < xType.getRank(); ++d) {
+      inputSpatial.push_back(tensor::getMixedSize(rewriter, loc, x, d));
+      kernel.push_back(tensor::getMixedSize(rewriter, loc, w, d));
+    }
+    FailureOr<MixedWindow> window =
+        getMixedWindow(m, inputSpatial, kernel, op.getStrides(),
+                       op.getDilations(), op.getPads(), op.getAutoPad());
     if (failed(window))
       return rewriter.notifyMatchFailure(op, "unsupported window");
     // 1-D runs as 2-D over a unit height: [N, C, L] -> [N, C, 1, L].
@@ -156,19 +332,43 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       SmallVector<int64_t> shape(resultType.getShape());
       shape.insert(shape.begin() + 2, 1);
       resultType = RankedTensorType::get(shape, resultType.getElementType());
-      window->kernel.insert(window->kernel.begin(), 1);
+      inputSpatial.insert(inputSpatial.begin(), rewriter.getIndexAttr(1));
+      window->kernel.insert(window->kernel.begin(), rewriter.getIndexAttr(1));
       window->strides.insert(window->strides.begin(), 1);
       window->dilations.insert(window->dilations.begin(), 1);
-      window->pads = {0, window->pads[0], 0, window->pads[1]};
+      window->pads = {rewriter.getIndexAttr(0), window->pads[0],
+                      rewriter.getIndexAttr(0), window->pads[1]};
     }
     Type element = resultType.getElementType();
     Type accType = accumulatorType(rewriter, element);
     Value zero = scalarConstant(rewriter, loc, xType.getElementType(), 0);
-    Value padded = padSpatial(rewriter, loc, x, window->pads, zero);
+    Value padded = padSpatialMixed(rewriter, loc, x, window->pads, zero);
     DenseIntElementsAttr strides = i64Vector(rewriter, window->strides);
     DenseIntElementsAttr dilations = i64Vector(rewriter, window->dilations);
 
-    int64_t group = op.getGroup();
+    // The result's sizes known only at run time: N from X, F from W, the
+    // spatial ones by ONNX's formula (a static one the formula must match).
+    SmallVector<Value> sizes;
+    SmallVector<OpFoldResult> outSizes = {
+        tensor::getMixedSize(rewriter, loc, x, 0),
+        tensor::getMixedSize(rewriter, loc, w, 0)};
+    for (int64_t i = 0; i < 2; ++i)
+      outSizes.push_back(windowCount(m, *window, i, inputSpatial[i],
+                                     /*ceil=*/false));
+    for (int64_t d = 0; d < 4; ++d) {
+      if (resultType.isDynamicDim(d)) {
+        sizes.push_back(m.value(outSizes[d]));
+        continue;
+      }
+      emitDimCheck(rewriter, loc, op, outSizes[d],
+                   rewriter.getIndexAttr(resultType.getDimSize(d)),
+                   "output dim " + Twine(finalType != resultType && d == 3
+                                             ? 2
+                                             : d) +
+                       " differs from its inferred size " +
+                       Twine(resultType.getDimSize(d)) + " at run time");
+    }
+
     int64_t n = xType.getDimSize(0), c = xType.getDimSize(1);
     int64_t f = wType.getDimSize(0);
     int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
@@ -176,7 +376,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     auto accTensor = RankedTensorType::get(resultType.getShape(), accType);
     Value conv;
     if (group == 1) {
-      Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
+      Value acc =
+          zeroAccumulator(rewriter, loc, resultType.getShape(), accType, sizes);
       conv = linalg::Conv2DNchwFchwOp::create(rewriter, loc, TypeRange{accTensor},
                                               ValueRange{padded, w}, ValueRange{acc},
                                               strides, dilations)
@@ -185,7 +386,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       Value filter = tensor::CollapseShapeOp::create(
           rewriter, loc, RankedTensorType::get({c, kh, kw}, wType.getElementType()),
           w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
-      Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
+      Value acc =
+          zeroAccumulator(rewriter, loc, resultType.getShape(), accType, sizes);
       conv = linalg::DepthwiseConv2DNchwChwOp::create(
                  rewriter, loc, TypeRange{accTensor}, ValueRange{padded, filter},
                  ValueRange{acc}, strides, dilations)
@@ -204,7 +406,7 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                                 wType.getElementType()),
           w, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
       SmallVector<int64_t> groupedShape = {n, group, f / group, oh, ow};
-      Value acc = zeroAccumulator(rewriter, loc, groupedShape, accType, {});
+      Value acc = zeroAccumulator(rewriter, loc, groupedShape, accType, sizes);
       Value grouped =
           linalg::Conv2DNgchwGfchwOp::create(
               rewriter, loc, TypeRange{RankedTensorType::get(groupedShape, accType)},
@@ -215,8 +417,16 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
           rewriter, loc, accTensor, grouped,
           SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     }
-    if (!isa<NoneType>(adaptor.getB().getType()))
-      conv = addChannelBias(rewriter, loc, conv, adaptor.getB());
+    if (!isa<NoneType>(adaptor.getB().getType())) {
+      Value bias = adaptor.getB();
+      auto biasType = dyn_cast<RankedTensorType>(bias.getType());
+      if (biasType && biasType.getRank() == 1)
+        emitDimCheck(rewriter, loc, op,
+                     tensor::getMixedSize(rewriter, loc, bias, 0), outSizes[1],
+                     "B has not as many values as the output has channels at "
+                     "run time");
+      conv = addChannelBias(rewriter, loc, conv, bias);
+    }
     conv = castTensor(rewriter, loc, conv, resultType);
     if (finalType != resultType)
       conv = tensor::CollapseShapeOp::create(
@@ -241,6 +451,8 @@ struct Pool2D {
   SmallVector<int64_t> explicitPads;
   /// H and W of the input.
   SmallVector<int64_t> inputSpatial;
+  /// The result's sizes known only at run time (N and C, from the input).
+  SmallVector<Value> sizes;
   bool unitHeight = false;
 };
 
@@ -261,8 +473,12 @@ FailureOr<Pool2D> getPool2D(OpBuilder &b, PoolOp op, Value x,
              std::to_string(spatial) + "-D";
     return failure();
   }
-  if (!xType.hasStaticShape() || !resultType.hasStaticShape()) {
-    reason = "the input and result shapes must be static";
+  // N and C may be known only at run time; the windows need H and W.
+  auto staticSpatial = [](RankedTensorType t) {
+    return llvm::none_of(t.getShape().drop_front(2), ShapedType::isDynamic);
+  };
+  if (!staticSpatial(xType) || !staticSpatial(resultType)) {
+    reason = "the spatial dims of the input and result must be static";
     return failure();
   }
   FailureOr<Window> window =
@@ -295,6 +511,15 @@ FailureOr<Pool2D> getPool2D(OpBuilder &b, PoolOp op, Value x,
     w.strides.insert(w.strides.begin(), 1);
     w.dilations.insert(w.dilations.begin(), 1);
     w.pads = {0, w.pads[0], 0, w.pads[1]};
+  }
+  for (int64_t d = 0; d < 2; ++d) {
+    if (!pool.resultType.isDynamicDim(d))
+      continue;
+    if (!xType.isDynamicDim(d)) {
+      reason = "the result's dims N and C must be the input's";
+      return failure();
+    }
+    pool.sizes.push_back(tensor::DimOp::create(b, op.getLoc(), pool.x, d));
   }
   pool.explicitPads = pool.window.pads;
   pool.inputSpatial.assign(xType.getShape().begin() + 2, xType.getShape().end());
@@ -339,7 +564,8 @@ SmallVector<int64_t> poolDivisors(const Pool2D &pool, int64_t dim,
 /// MaxPool of integers: linalg.pooling_nchw_max's loops as a generic, which
 /// compares unsigned types unsigned (the named op reads them as signed).
 Value buildIntegerMaxPool(OpBuilder &b, Location loc, Value x,
-                          const Window &window, RankedTensorType resultType) {
+                          const Window &window, RankedTensorType resultType,
+                          ValueRange sizes) {
   Type element = resultType.getElementType();
   Type computeType = getComputeType(element);
   bool isUnsigned = element.isUnsignedInteger();
@@ -350,7 +576,7 @@ Value buildIntegerMaxPool(OpBuilder &b, Location loc, Value x,
   Value kernel = tensor::EmptyOp::create(b, loc, window.kernel, element);
   auto accType = RankedTensorType::get(resultType.getShape(), computeType);
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       computeType);
+                                       computeType, sizes);
   Value acc = linalg::FillOp::create(b, loc, lowest, init).getResult(0);
   // Loops: n, c, oh, ow (parallel), kh, kw (reduction).
   MLIRContext *ctx = b.getContext();
@@ -399,13 +625,14 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     RankedTensorType resultType = pool->resultType;
     Value pooled;
     if (!isa<FloatType>(element)) {
-      pooled = buildIntegerMaxPool(rewriter, loc, pool->x, window, resultType);
+      pooled = buildIntegerMaxPool(rewriter, loc, pool->x, window, resultType,
+                                   pool->sizes);
     } else {
       Value lowest = scalarConstant(rewriter, loc, element,
                                     -std::numeric_limits<double>::infinity());
       Value padded = padSpatial(rewriter, loc, pool->x, window.pads, lowest);
       Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                           element);
+                                           element, pool->sizes);
       Value acc = linalg::FillOp::create(rewriter, loc, lowest, init).getResult(0);
       Value kernel = tensor::EmptyOp::create(rewriter, loc, window.kernel, element);
       pooled = linalg::PoolingNchwMaxOp::create(
@@ -447,7 +674,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
         linalg::PoolingNchwSumOp::create(
             rewriter, loc, TypeRange{accResult}, ValueRange{padded, kernel},
             ValueRange{zeroAccumulator(rewriter, loc, resultType.getShape(),
-                                       accType, {})},
+                                       accType, pool->sizes)},
             i64Vector(rewriter, window.strides),
             i64Vector(rewriter, window.dilations))
             .getResult(0);
@@ -479,7 +706,8 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     size_t numVectors = inputs.size() - 1;
     maps.push_back(rewriter.getMultiDimIdentityMap(rank));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         resultType.getElementType());
+                                         resultType.getElementType(),
+                                         pool->sizes);
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, resultType, inputs, init, maps,
@@ -515,9 +743,11 @@ struct GlobalPoolLowering : OpConversionPattern<GlobalOp> {
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!xType || !resultType || !xType.hasStaticShape() ||
-        !isa<FloatType>(xType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "only static float inputs");
+    if (!xType || !resultType || xType.getRank() != resultType.getRank() ||
+        xType.getRank() < 2 || !isa<FloatType>(xType.getElementType()) ||
+        resultType.isDynamicDim(0) != xType.isDynamicDim(0) ||
+        resultType.isDynamicDim(1) != xType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "only float N x C x ... inputs");
     Type element = xType.getElementType();
     Type accType = accumulatorType(rewriter, element);
     int64_t rank = xType.getRank();
@@ -533,8 +763,22 @@ struct GlobalPoolLowering : OpConversionPattern<GlobalOp> {
     iterators[0] = iterators[1] = utils::IteratorType::parallel;
     double initValue = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
     auto accTensor = RankedTensorType::get(resultType.getShape(), accType);
-    Value acc = filledTensor(rewriter, loc, accTensor,
-                             rewriter.getFloatAttr(accType, initValue));
+    SmallVector<bool> spatial(rank, true);
+    spatial[0] = spatial[1] = false;
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < 2; ++d)
+      if (xType.isDynamicDim(d))
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+    Value acc;
+    if (sizes.empty()) {
+      acc = filledTensor(rewriter, loc, accTensor,
+                         rewriter.getFloatAttr(accType, initValue));
+    } else {
+      Value init = tensor::EmptyOp::create(rewriter, loc, accTensor.getShape(),
+                                           accType, sizes);
+      Value scalar = scalarConstant(rewriter, loc, accType, initValue);
+      acc = linalg::FillOp::create(rewriter, loc, scalar, init).getResult(0);
+    }
     Value reduced =
         linalg::GenericOp::create(
             rewriter, loc, accTensor, x, acc, maps, iterators,
@@ -548,8 +792,17 @@ struct GlobalPoolLowering : OpConversionPattern<GlobalOp> {
             })
             .getResult(0);
     if (!isMax) {
-      double count = product(xType.getShape().drop_front(2));
-      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), accType);
+      // Spatial dims known only at run time count by their product then.
+      int64_t staticCount = 1;
+      Value dynamicCount =
+          dynamicDimProduct(rewriter, loc, x, spatial, staticCount);
+      Value runTimeCount =
+          dynamicCount ? indexToFloat(rewriter, loc, dynamicCount, staticCount,
+                                      accType)
+                       : Value();
+      double count = staticCount;
+      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           accType, sizes);
       SmallVector<AffineMap> idMaps(2, rewriter.getMultiDimIdentityMap(rank));
       reduced =
           linalg::GenericOp::create(
@@ -557,7 +810,9 @@ struct GlobalPoolLowering : OpConversionPattern<GlobalOp> {
               SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
               [&](OpBuilder &b, Location l, ValueRange args) {
                 Value v = arith::DivFOp::create(
-                    b, l, args[0], scalarConstant(b, l, accType, count));
+                    b, l, args[0],
+                    runTimeCount ? runTimeCount
+                                 : scalarConstant(b, l, accType, count));
                 linalg::YieldOp::create(b, l, v);
               })
               .getResult(0);

@@ -189,9 +189,34 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!resultType || !resultType.hasStaticShape() ||
+    Value a = adaptor.getA(), b = adaptor.getB();
+    auto aType = dyn_cast<RankedTensorType>(a.getType());
+    auto bType = dyn_cast<RankedTensorType>(b.getType());
+    if (!resultType || !aType || !bType || resultType.getRank() != 2 ||
+        aType.getRank() != 2 || bType.getRank() != 2 ||
         !isSupportedElement(resultType.getElementType()))
       return rewriter.notifyMatchFailure(op, "unsupported types");
+    // Dims known only at run time: M from A, N from B, and A's K must be
+    // B's.
+    int64_t aM = op.getTransA() ? 1 : 0, bN = op.getTransB() ? 0 : 1;
+    emitDimCheck(rewriter, loc, op, tensor::getMixedSize(rewriter, loc, a, 1 - aM),
+                 tensor::getMixedSize(rewriter, loc, b, 1 - bN),
+                 "the inner dims (K) of A and B differ at run time");
+    SmallVector<OpFoldResult> outSizes = {
+        tensor::getMixedSize(rewriter, loc, a, aM),
+        tensor::getMixedSize(rewriter, loc, b, bN)};
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < 2; ++d) {
+      if (resultType.isDynamicDim(d))
+        sizes.push_back(
+            getValueOrCreateConstantIndexOp(rewriter, loc, outSizes[d]));
+      else
+        emitDimCheck(rewriter, loc, op, outSizes[d],
+                     rewriter.getIndexAttr(resultType.getDimSize(d)),
+                     "output dim " + Twine(d) + " differs from its inferred "
+                     "size " + Twine(resultType.getDimSize(d)) +
+                     " at run time");
+    }
     Type element = resultType.getElementType();
     Type accType = accumulatorType(rewriter, element);
     MLIRContext *ctx = rewriter.getContext();
@@ -207,10 +232,10 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
         utils::IteratorType::parallel, utils::IteratorType::parallel,
         utils::IteratorType::reduction};
     auto accTensor = RankedTensorType::get(resultType.getShape(), accType);
-    Value acc = zeroAccumulator(rewriter, loc, resultType.getShape(), accType, {});
+    Value acc =
+        zeroAccumulator(rewriter, loc, resultType.getShape(), accType, sizes);
     Value product =
-        linalg::GenericOp::create(rewriter, loc, accTensor,
-                                  ValueRange{adaptor.getA(), adaptor.getB()}, acc,
+        linalg::GenericOp::create(rewriter, loc, accTensor, ValueRange{a, b}, acc,
                                   maps, iterators, multiplyAccumulate)
             .getResult(0);
 
@@ -222,13 +247,26 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     SmallVector<Value> inputs = {product};
     SmallVector<AffineMap> epilogueMaps = {rewriter.getMultiDimIdentityMap(2)};
     if (hasC) {
+      auto cType = cast<RankedTensorType>(c.getType());
+      // C broadcasts unidirectionally; a dim of it known only at run time
+      // must be the result's (broadcasting one from 1 is not supported).
+      for (int64_t i = 0; i < cType.getRank(); ++i) {
+        int64_t d = i + 2 - cType.getRank();
+        if (cType.getDimSize(i) != 1)
+          emitDimCheck(rewriter, loc, op,
+                       tensor::getMixedSize(rewriter, loc, c, i), outSizes[d],
+                       "dim " + Twine(i) + " of C differs from the result's "
+                       "dim " + Twine(d) + " at run time (a dim known only "
+                       "at run time must be equal; one that broadcasts from "
+                       "1 is not supported)");
+      }
       inputs.push_back(c);
-      epilogueMaps.push_back(getBroadcastMap(cast<RankedTensorType>(c.getType()),
-                                             resultType.getShape(), ctx));
+      epilogueMaps.push_back(
+          getBroadcastMap(cType, resultType.getShape(), ctx));
     }
     epilogueMaps.push_back(rewriter.getMultiDimIdentityMap(2));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         element);
+                                         element, sizes);
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, resultType, inputs, init, epilogueMaps,

@@ -40,12 +40,43 @@ namespace {
 using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
 using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
-/// Static float tensors, the only ones these ops take.
-RankedTensorType getStaticFloatType(Value v) {
+/// Ranked float tensors, the only ones these ops take; any of their dims
+/// may be known only at run time.
+RankedTensorType getFloatType(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
-  if (!type || !type.hasStaticShape() || !isa<FloatType>(type.getElementType()))
+  if (!type || !isa<FloatType>(type.getElementType()))
     return nullptr;
   return type;
+}
+
+/// Static float tensors (LpPool's windows are resolved at compile time).
+RankedTensorType getStaticFloatType(Value v) {
+  RankedTensorType type = getFloatType(v);
+  return type && type.hasStaticShape() ? type : nullptr;
+}
+
+/// The run-time sizes of `input`'s dynamic dims that are not `reduced`.
+SmallVector<Value> keptDynamicSizes(OpBuilder &b, Location loc, Value input,
+                                    ArrayRef<bool> reduced) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (!reduced[d] && type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, input, d));
+  return sizes;
+}
+
+/// Checks at run time that a per-channel operand [C] has x's C (dim 1).
+void checkChannels(OpBuilder &b, Location loc, Operation *op, Value x,
+                   Value perChannel, StringRef name) {
+  auto type = cast<RankedTensorType>(x.getType());
+  auto channelType = dyn_cast<RankedTensorType>(perChannel.getType());
+  if (!channelType || channelType.getRank() != 1 ||
+      (!type.isDynamicDim(1) && !channelType.isDynamicDim(0)))
+    return;
+  emitDimCheck(b, loc, op, tensor::getMixedSize(b, loc, perChannel, 0),
+               tensor::getMixedSize(b, loc, x, 1),
+               name + " has not as many values as the input has channels");
 }
 
 /// Sums `map(x)` (x widened to `accType`) over the dims of `input` marked in
@@ -65,7 +96,8 @@ Value sumKeepDims(OpBuilder &b, Location loc, Value input,
     iterators.push_back(reduced[d] ? utils::IteratorType::reduction
                                    : utils::IteratorType::parallel);
   }
-  Value acc = zeroAccumulator(b, loc, shape, accType, {});
+  Value acc = zeroAccumulator(b, loc, shape, accType,
+                              keptDynamicSizes(b, loc, input, reduced));
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
                                  AffineMap::get(rank, 0, outExprs, ctx)};
   return linalg::GenericOp::create(
@@ -81,14 +113,15 @@ Value sumKeepDims(OpBuilder &b, Location loc, Value input,
 }
 
 /// An elementwise generic producing `type` from `inputs`, each read through
-/// its map in `maps` (over the result's dims).
+/// its map in `maps` (over the result's dims); its dynamic sizes are those
+/// of `like` (same rank, same dynamic dims).
 Value elementwise(OpBuilder &b, Location loc, RankedTensorType type,
-                  ValueRange inputs, ArrayRef<AffineMap> maps, BodyFn body) {
+                  ValueRange inputs, ArrayRef<AffineMap> maps, BodyFn body,
+                  Value like) {
   int64_t rank = type.getRank();
   SmallVector<AffineMap> allMaps(maps);
   allMaps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  Value init = emptyLike(b, loc, type, like);
   return linalg::GenericOp::create(
              b, loc, type, inputs, init, allMaps,
              SmallVector<utils::IteratorType>(rank,
@@ -143,9 +176,9 @@ struct InstanceNormalizationLowering
   matchAndRewrite(InstanceNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getInput();
-    RankedTensorType type = getStaticFloatType(x);
+    RankedTensorType type = getFloatType(x);
     if (!type || type.getRank() < 3)
-      return rewriter.notifyMatchFailure(op, "static float N x C x D...");
+      return rewriter.notifyMatchFailure(op, "float N x C x D...");
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = type.getRank();
@@ -153,6 +186,8 @@ struct InstanceNormalizationLowering
     Type accType = getComputeType(element);
     SmallVector<bool> reduced(rank, true);
     reduced[0] = reduced[1] = false;
+    checkChannels(rewriter, loc, op, x, adaptor.getScale(), "scale");
+    checkChannels(rewriter, loc, op, x, adaptor.getB(), "B");
     CenteredMoments moments =
         computeCenteredMoments(rewriter, loc, x, reduced, accType);
     AffineMap kept = broadcastMap(moments.sum, type.getShape(), ctx);
@@ -165,7 +200,7 @@ struct InstanceNormalizationLowering
          channelMap(rank, ctx), channelMap(rank, ctx)},
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto [offset, variance] =
-              normalizationStats(b, l, args[1], args[2], moments.count);
+              normalizationStats(b, l, args[1], args[2], moments);
           Value std = math::SqrtOp::create(
               b, l,
               arith::AddFOp::create(b, l, variance,
@@ -177,7 +212,8 @@ struct InstanceNormalizationLowering
           Value y = arith::AddFOp::create(
               b, l, scaled, toComputeType(b, l, args[4], accType));
           return fromComputeType(b, l, y, element);
-        });
+        },
+        x);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -190,9 +226,9 @@ struct MeanVarianceNormalizationLowering
   matchAndRewrite(MeanVarianceNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX();
-    RankedTensorType type = getStaticFloatType(x);
+    RankedTensorType type = getFloatType(x);
     if (!type)
-      return rewriter.notifyMatchFailure(op, "static float input");
+      return rewriter.notifyMatchFailure(op, "float input");
     int64_t rank = type.getRank();
     SmallVector<bool> reduced(rank, false);
     for (int64_t axis : op.getAxes()) {
@@ -214,14 +250,15 @@ struct MeanVarianceNormalizationLowering
         {rewriter.getMultiDimIdentityMap(rank), kept, kept},
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto [offset, variance] =
-              normalizationStats(b, l, args[1], args[2], moments.count);
+              normalizationStats(b, l, args[1], args[2], moments);
           Value std =
               arith::AddFOp::create(b, l, math::SqrtOp::create(b, l, variance),
                                     constant(b, l, accType, 1e-9));
           Value y = arith::DivFOp::create(
               b, l, arith::SubFOp::create(b, l, args[0], offset), std);
           return fromComputeType(b, l, y, element);
-        });
+        },
+        x);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -233,10 +270,10 @@ struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
   matchAndRewrite(LpNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getInput();
-    RankedTensorType type = getStaticFloatType(x);
+    RankedTensorType type = getFloatType(x);
     int64_t p = op.getP();
     if (!type || type.getRank() == 0 || (p != 1 && p != 2))
-      return rewriter.notifyMatchFailure(op, "static float input, p 1 or 2");
+      return rewriter.notifyMatchFailure(op, "float input, p 1 or 2");
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
     if (axis < 0 || axis >= rank)
@@ -262,7 +299,8 @@ struct LpNormalizationLowering : OpConversionPattern<LpNormalizationOp> {
               b, l, toComputeType(b, l, args[0], accType), norm);
           y = arith::SelectOp::create(b, l, isZero, zero, y);
           return fromComputeType(b, l, y, element);
-        });
+        },
+        x);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -276,10 +314,10 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
   matchAndRewrite(LRNOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX();
-    RankedTensorType type = getStaticFloatType(x);
+    RankedTensorType type = getFloatType(x);
     int64_t size = op.getSize();
     if (!type || type.getRank() < 2 || size < 1)
-      return rewriter.notifyMatchFailure(op, "static float N x C x ...");
+      return rewriter.notifyMatchFailure(op, "float N x C x ...");
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = type.getRank();
@@ -292,7 +330,8 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
     low[1] = rewriter.getIndexAttr(before);
     high[1] = rewriter.getIndexAttr(after);
     SmallVector<int64_t> paddedShape(type.getShape());
-    paddedShape[1] += size - 1;
+    if (!type.isDynamicDim(1))
+      paddedShape[1] += size - 1;
     Value padded = tensor::PadOp::create(
         rewriter, loc, RankedTensorType::get(paddedShape, element), x, low,
         high, constant(rewriter, loc, element, 0.0));
@@ -314,7 +353,9 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
-    Value acc = zeroAccumulator(rewriter, loc, type.getShape(), accType, {});
+    Value acc = zeroAccumulator(
+        rewriter, loc, type.getShape(), accType,
+        keptDynamicSizes(rewriter, loc, x, SmallVector<bool>(rank, false)));
     Value squares = linalg::GenericOp::create(
                         rewriter, loc, acc.getType(),
                         ValueRange{padded, window}, acc, maps, iterators,
@@ -343,7 +384,8 @@ struct LRNLowering : OpConversionPattern<LRNOp> {
           Value y = arith::MulFOp::create(
               b, l, toComputeType(b, l, args[0], accType), factor);
           return fromComputeType(b, l, y, element);
-        });
+        },
+        x);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -356,11 +398,13 @@ struct GlobalLpPoolLowering : OpConversionPattern<GlobalLpPoolOp> {
   matchAndRewrite(GlobalLpPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX();
-    RankedTensorType type = getStaticFloatType(x);
+    RankedTensorType type = getFloatType(x);
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     int64_t p = op.getP();
-    if (!type || !resultType || type.getRank() < 3 || p < 1)
-      return rewriter.notifyMatchFailure(op, "static float N x C x D...");
+    if (!type || !resultType || type.getRank() < 3 || p < 1 ||
+        resultType.isDynamicDim(0) != type.isDynamicDim(0) ||
+        resultType.isDynamicDim(1) != type.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "float N x C x D...");
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     Type element = type.getElementType();
@@ -375,7 +419,8 @@ struct GlobalLpPoolLowering : OpConversionPattern<GlobalLpPoolOp> {
                                [&](OpBuilder &b, Location l, ValueRange args) {
                                  return fromComputeType(
                                      b, l, rootP(b, l, args[0], p), element);
-                               });
+                               },
+                               powers);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -440,7 +485,8 @@ struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
         rewriter, loc, accFull, x, {rewriter.getMultiDimIdentityMap(rank)},
         [&](OpBuilder &b, Location l, ValueRange args) {
           return absPow(b, l, toComputeType(b, l, args[0], accType), p);
-        });
+        },
+        x);
     SmallVector<int64_t> outShape(resultType.getShape());
     SmallVector<int64_t> kernel2(kernel);
     if (n == 1) {
@@ -479,7 +525,8 @@ struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
                                [&](OpBuilder &b, Location l, ValueRange args) {
                                  return fromComputeType(
                                      b, l, rootP(b, l, args[0], p), element);
-                               });
+                               },
+                               sums);
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -177,9 +177,6 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-    int64_t count = product(type.getShape().drop_front(axis));
-    if (ShapedType::isDynamic(count))
-      return rewriter.notifyMatchFailure(op, "dynamic normalized dims");
     SmallVector<bool> reduced(rank, false);
     for (int64_t d = axis; d < rank; ++d)
       reduced[d] = true;
@@ -209,9 +206,9 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
           ValueRange{moments.estimateSum, moments.sum, moments.sumSquares}, x,
           [&](OpBuilder &b, Location l, ValueRange args) {
             auto [offset, variance] =
-                normalizationStats(b, l, args[1], args[2], moments.count);
+                normalizationStats(b, l, args[1], args[2], moments);
             Value estimate = arith::MulFOp::create(
-                b, l, args[0], scalarConstant(b, l, acc, 1.0 / moments.count));
+                b, l, args[0], moments.inverseCount(b, l));
             Value m = arith::AddFOp::create(b, l, estimate, offset);
             return castFloat(b, l, m, meanType.getElementType());
           });
@@ -220,7 +217,7 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
           rewriter, loc, invStdType, ValueRange{moments.sum, moments.sumSquares},
           x, [&](OpBuilder &b, Location l, ValueRange args) {
             auto [offset, variance] =
-                normalizationStats(b, l, args[0], args[1], moments.count);
+                normalizationStats(b, l, args[0], args[1], moments);
             return castFloat(b, l, inverseStd(b, l, variance),
                              invStdType.getElementType());
           });
@@ -233,7 +230,7 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
         rewriter, loc, type, inputs, x,
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto [offset, variance] =
-              normalizationStats(b, l, args[1], args[2], moments.count);
+              normalizationStats(b, l, args[1], args[2], moments);
           Value invStd = inverseStd(b, l, variance);
           Value centered = arith::SubFOp::create(b, l, args[0], offset);
           Value y = arith::MulFOp::create(

@@ -17,7 +17,7 @@ func.func @max_pool_3d(%x: tensor<1x1x4x4x4xf32>) -> tensor<1x1x3x3x3xf32> {
 // appear.
 // CHECK: error: 3 op(s) have no lowering to linalg yet:
 // CHECK-NEXT: node 'r' (Resize): no lowering: mode 'cubic' is not supported (nearest and linear are)
-// CHECK-NEXT: node 'c' (Conv): no lowering: only static 1-D/2-D float convs
+// CHECK-NEXT: node 'c' (Conv): no lowering: only 1-D/2-D float convs
 // CHECK-NEXT: node 'm' (MaxPool): no lowering: the Indices output is not supported
 // CHECK-NOT: Relu
 func.func @several(%x: tensor<1x1x4x4xf32>, %v: tensor<1x1x4x4x4xf32>, %w: tensor<1x1x2x2x2xf32>) -> (tensor<1x1x8x8xf32>, tensor<1x1x3x3x3xf32>, tensor<1x1x3x3xi64>, tensor<1x1x4x4xf32>) {
