@@ -50,34 +50,59 @@ ONNXC_INTERNAL int onnxc_weights_ready_(const onnxc_model_desc *desc);
  * and the outputs of onnxc_run_alloc) starts 64 bytes after this header. */
 typedef struct onnxc_block onnxc_block;
 
+/* The blocks a session's runs freed, kept for its next runs: a model with
+ * shapes known at run time allocates and frees the same sizes in every
+ * run, and taking them from here spares the system allocator (which
+ * returns large blocks to the OS, so that every run faulted fresh pages
+ * in). Used only during the session's runs, which the caller serializes;
+ * a run's pool workers reach it under the run's lock. Zero-initialized:
+ * empty. */
+typedef struct onnxc_block_cache {
+  onnxc_block *first, *last; /* most recently cached first */
+  uint64_t bytes;            /* the data bytes of the cached blocks */
+  uint64_t peak;             /* the most bytes a run held at once */
+} onnxc_block_cache;
+
 /* One run of compiled code on the thread that called it: the blocks the
  * run allocated and still holds, and where onnxc_fail() and an allocation
  * failure jump to. Lives on the stack of the runtime's run function. */
 typedef struct onnxc_run_context {
   jmp_buf jump;
   onnxc_status status;  /* why it jumped */
-  int lock;             /* spin lock of `blocks` (__atomic builtins) */
+  int lock;             /* spin lock of `blocks` and `cache` (__atomic) */
   int no_jump;          /* > 0 inside a parallel loop: cannot longjmp */
   onnxc_block *blocks;  /* the live blocks allocated in the run */
+  onnxc_block_cache *cache; /* the session's; NULL: none, free() blocks */
+  uint64_t held_bytes;  /* the data bytes of `blocks` */
+  uint64_t peak_bytes;  /* the most `held_bytes` were in this run */
   struct onnxc_run_context *previous; /* the run this one is nested in */
 } onnxc_run_context;
 
 /* Calls entry(args) as the run `context` on this thread (nested runs
- * save and restore the outer one). Returns ONNXC_OK, or the status of the
- * onnxc_fail() or allocation failure that ended it (error message set).
- * Either way the blocks the run still holds stay in `context`: take the
- * outputs with onnxc_run_claim_(), then free the rest with
- * onnxc_run_release_(). */
+ * save and restore the outer one). The compiled code's allocations take
+ * blocks from `cache` when one fits, and its frees return blocks there
+ * (NULL: straight from and to the system allocator). Returns ONNXC_OK, or
+ * the status of the onnxc_fail() or allocation failure that ended it
+ * (error message set). Either way the blocks the run still holds stay in
+ * `context`: take the outputs with onnxc_run_claim_(), then release the
+ * rest with onnxc_run_release_(). */
 ONNXC_INTERNAL onnxc_status onnxc_run_entry_(onnxc_run_context *context,
+                                             onnxc_block_cache *cache,
                                              void (*entry)(void **),
                                              void **args);
 
 /* If `data` is the start of a block that `context` holds, detaches it (the
- * caller owns it now; onnxc_free() frees it) and returns 1; else 0. */
+ * caller owns it now; onnxc_free() frees it, never into a cache) and
+ * returns 1; else 0. */
 ONNXC_INTERNAL int onnxc_run_claim_(onnxc_run_context *context, void *data);
 
-/* Frees every block `context` still holds. */
+/* Returns every block `context` still holds to its cache (within the
+ * cache's limit), or frees it. */
 ONNXC_INTERNAL void onnxc_run_release_(onnxc_run_context *context);
+
+/* Frees every block of `cache`, leaving it empty. Not during a run that
+ * uses it. */
+ONNXC_INTERNAL void onnxc_cache_trim_(onnxc_block_cache *cache);
 
 /* A block of the runtime's allocator outside any run: 64-byte aligned,
  * `bytes` may be 0; NULL when out of memory. Freed by onnxc_free(). */
@@ -92,13 +117,18 @@ ONNXC_INTERNAL void onnxc_parallel_end_(onnxc_run_context *context);
 /* Sets the calling worker's run (NULL: none) while it runs chunks. */
 ONNXC_INTERNAL void onnxc_parallel_worker_(onnxc_run_context *context);
 
-/* The number of blocks of the runtime's allocator not yet freed, in the
- * whole process (for tests). */
+/* For tests, counts over the whole process: the blocks of the runtime's
+ * allocator in use (held by a run or a caller: neither freed nor cached),
+ * the blocks in sessions' caches, and the blocks ever taken from the
+ * system allocator. */
 ONNXC_INTERNAL int64_t onnxc_live_blocks_(void);
+ONNXC_INTERNAL int64_t onnxc_cached_blocks_(void);
+ONNXC_INTERNAL int64_t onnxc_block_allocations_(void);
 
 /* The allocator of the compiled code (MLIR's generic allocation functions
- * of its LLVM lowering). In a run: tracked, freed if the run fails, and an
- * allocation failure ends the run with ONNXC_ERROR_OUT_OF_MEMORY. Outside
+ * of its LLVM lowering). In a run: tracked, released if the run fails,
+ * served from and freed into the session's cache, and an allocation
+ * failure ends the run with ONNXC_ERROR_OUT_OF_MEMORY. Outside
  * one: untracked, NULL on failure. 64-byte aligned; `bytes` may be 0 (a
  * unique pointer). Hidden, unlike the API: a model's code calls its own
  * runtime's copy, whatever else the process defines under this name. */

@@ -351,9 +351,12 @@ struct onnxc_session {
   uint64_t *bytes;
   /* Buffers of the current run, for the overlap check. */
   span *spans;
+  /* The blocks its runs freed, for the next runs (memory.c). */
+  onnxc_block_cache cache;
 };
 
 static void free_session(onnxc_session *s) {
+  onnxc_cache_trim_(&s->cache);
   if (s->owns_workspace)
     free(s->workspace);
   free(s->args);
@@ -452,6 +455,11 @@ ONNXC_API void onnxc_session_destroy(onnxc_session *session) {
     return;
   onnxc_weights_release(session->desc);
   free_session(session);
+}
+
+ONNXC_API void onnxc_session_trim(onnxc_session *session) {
+  if (session)
+    onnxc_cache_trim_(&session->cache);
 }
 
 /* The inputs' dims that share a name are equal. */
@@ -583,7 +591,7 @@ static onnxc_status run_session(onnxc_session *session,
         (void *)(uintptr_t)(inputs[i].rank > 0 ? inputs[i].shape : no_dims);
 
   onnxc_run_context run;
-  status = onnxc_run_entry_(&run, desc->entry, args);
+  status = onnxc_run_entry_(&run, &session->cache, desc->entry, args);
 
   /* The dynamic outputs: their shapes, then into the caller's buffers or
    * handed over. */
@@ -743,9 +751,10 @@ ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                         : no_dims);
   if ((status = check_no_overlap(desc, spans, num_spans)) == ONNXC_OK) {
     /* Static inputs and outputs, but the code may still allocate
-     * intermediates sized at run time, and check them. */
+     * intermediates sized at run time, and check them. Without a session
+     * there is no cache to keep its blocks in. */
     onnxc_run_context run;
-    status = onnxc_run_entry_(&run, desc->entry, args);
+    status = onnxc_run_entry_(&run, NULL, desc->entry, args);
     onnxc_run_release_(&run);
   }
 

@@ -991,12 +991,17 @@ const onnxc_model_desc kStaticCheckedModel = {
 
 class RuntimeDynamicTest : public ::testing::Test {
 protected:
-  void SetUp() override { liveBefore = onnxc_live_blocks_(); }
+  void SetUp() override {
+    liveBefore = onnxc_live_blocks_();
+    cachedBefore = onnxc_cached_blocks_();
+  }
   void TearDown() override {
     for (onnxc_session *s : sessions)
       onnxc_session_destroy(s);
-    // Every block of every run was freed or handed out and freed.
+    // Every block of every run was freed or handed out and freed, and the
+    // sessions freed the blocks they kept.
     EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+    EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore);
   }
 
   onnxc_session *open(const onnxc_model_desc &desc) {
@@ -1009,7 +1014,7 @@ protected:
 
   std::string error() const { return onnxc_last_error(); }
 
-  int64_t liveBefore = 0;
+  int64_t liveBefore = 0, cachedBefore = 0;
   std::vector<onnxc_session *> sessions;
 };
 
@@ -1398,6 +1403,334 @@ TEST_F(RuntimeDynamicTest, ParallelLoopBlocksBelongToTheRun) {
             2)
       << "the worker took no chunk: nothing tested its blocks";
   onnxc_set_num_threads(0);
+}
+
+//===----------------------------------------------------------------------===//
+// The blocks a session keeps between runs
+//===----------------------------------------------------------------------===//
+
+// Like an attention block: y = x + rowsum(s) / N over x: float32[N,8],
+// with s[i][j] = h[i][0] + x[j][0], h = 2x. Intermediates of N*8, N*N and
+// N floats, freed as soon as they are dead (y reuses h's size); the rows
+// of s come from a parallel loop whose chunks allocate and free a scratch
+// block of their own (on the pool's workers with several threads).
+void scoreRows(void **args, int64_t begin, int64_t end) {
+  const float *h = static_cast<const float *>(args[0]);
+  const float *x = static_cast<const float *>(args[1]);
+  float *s = static_cast<float *>(args[2]);
+  float *sums = static_cast<float *>(args[3]);
+  int64_t n = *static_cast<const int64_t *>(args[4]);
+  float *partial = allocate<float>(end - begin);
+  for (int64_t i = begin; i < end; ++i) {
+    partial[i - begin] = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      s[i * n + j] = h[i * 8] + x[j * 8];
+      partial[i - begin] += s[i * n + j];
+    }
+  }
+  for (int64_t i = begin; i < end; ++i)
+    sums[i] = partial[i - begin];
+  _mlir_memref_to_llvm_free(partial);
+}
+
+void attentionEntry(void **raw) {
+  Args a(raw, 1, 1);
+  int64_t n = a.shape(0)[0];
+  const float *x = a.input<float>(0);
+  float *h = allocate<float>(n * 8);
+  for (int64_t i = 0; i < n * 8; ++i)
+    h[i] = 2 * x[i];
+  float *s = allocate<float>(n * n);
+  float *sums = allocate<float>(n);
+  void *args[] = {h, const_cast<float *>(x), s, sums, &n};
+  onnxc_parallel_for(scoreRows, args, n, 1);
+  _mlir_memref_to_llvm_free(h);
+  float *y = allocate<float>(n * 8);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t k = 0; k < 8; ++k)
+      y[i * 8 + k] = x[i * 8 + k] + sums[i] / static_cast<float>(n);
+  _mlir_memref_to_llvm_free(s);
+  _mlir_memref_to_llvm_free(sums);
+  fill(a.record(0), y, {n, 8});
+}
+
+const int64_t kShapeN8[] = {-1, 8};
+const onnxc_tensor_desc kAttentionInput = {"x", ONNXC_FLOAT, 2, kShapeN8,
+                                           kParamsN3};
+const onnxc_tensor_desc kAttentionOutput = {"y", ONNXC_FLOAT, 2, kShapeN8,
+                                            kParamsN3};
+const onnxc_model_desc kAttentionModel = {
+    ONNXC_ABI_VERSION, "attention", 1,      1,       &kAttentionInput,
+    &kAttentionOutput, 0,           attentionEntry, nullptr,
+    ONNXC_MODEL_DYNAMIC};
+
+// Allocates a block of N bytes (N: x's dim 0 of float32[N,0], a tensor
+// without data), touches its ends, frees it; y = 1.
+void scratchEntry(void **raw) {
+  Args a(raw, 1, 1);
+  int64_t n = a.shape(0)[0];
+  auto *block = static_cast<unsigned char *>(
+      _mlir_memref_to_llvm_alloc(static_cast<uint64_t>(n)));
+  block[0] = block[n - 1] = 1;
+  _mlir_memref_to_llvm_free(block);
+  *a.output<float>(0) = 1;
+}
+
+const int64_t kShapeN0[] = {-1, 0};
+const onnxc_tensor_desc kScratchInput = {"x", ONNXC_FLOAT, 2, kShapeN0,
+                                         kParamsN3};
+const onnxc_tensor_desc kScalarOutput = {"y", ONNXC_FLOAT, 0, kShapeScalar,
+                                         nullptr};
+const onnxc_model_desc kScratchModel = {
+    ONNXC_ABI_VERSION, "scratch", 1,      1,       &kScratchInput,
+    &kScalarOutput,    0,         scratchEntry, nullptr,
+    ONNXC_MODEL_DYNAMIC};
+
+class RuntimeCacheTest : public RuntimeDynamicTest {
+protected:
+  void SetUp() override {
+    RuntimeDynamicTest::SetUp();
+    onnxc_set_num_threads(1); // a deterministic order of allocations
+  }
+  void TearDown() override {
+    onnxc_set_num_threads(0);
+    RuntimeDynamicTest::TearDown();
+  }
+
+  // Runs the attention model at N rows into a buffer of ours and checks
+  // y; returns the blocks it took from the system allocator.
+  int64_t runAttention(onnxc_session *s, int64_t rows) {
+    std::vector<float> x(static_cast<size_t>(rows * 8)), y(x.size());
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>(i % 7) - 3;
+    const int64_t shape[] = {rows, 8};
+    onnxc_tensor in = {x.data(), ONNXC_FLOAT, 2, shape};
+    onnxc_tensor out = {y.data(), ONNXC_FLOAT, 2, shape};
+    int64_t before = onnxc_block_allocations_();
+    EXPECT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_OK) << error();
+    int64_t allocated = onnxc_block_allocations_() - before;
+    expectAttention(x, y.data(), rows);
+    return allocated;
+  }
+
+  static void expectAttention(const std::vector<float> &x, const float *y,
+                              int64_t rows) {
+    float mean = 0;
+    for (int64_t j = 0; j < rows; ++j)
+      mean += x[static_cast<size_t>(j * 8)];
+    mean /= static_cast<float>(rows);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t k = 0; k < 8; ++k)
+        ASSERT_NEAR(y[i * 8 + k],
+                    x[static_cast<size_t>(i * 8 + k)] +
+                        2 * x[static_cast<size_t>(i * 8)] + mean,
+                    1e-3)
+            << "row " << i << " col " << k << " of " << rows;
+  }
+
+  // Runs the scratch model with a block of `bytes`; returns the blocks it
+  // took from the system allocator.
+  int64_t runScratch(onnxc_session *s, int64_t bytes) {
+    const int64_t shape[] = {bytes, 0};
+    float y = 0;
+    onnxc_tensor in = {nullptr, ONNXC_FLOAT, 2, shape};
+    onnxc_tensor out = {&y, ONNXC_FLOAT, 0, nullptr};
+    int64_t before = onnxc_block_allocations_();
+    EXPECT_EQ(onnxc_run(s, &in, 1, &out, 1), ONNXC_OK) << error();
+    EXPECT_EQ(y, 1.0f);
+    return onnxc_block_allocations_() - before;
+  }
+};
+
+TEST_F(RuntimeCacheTest, RunsOfSeenSizesAllocateNothing) {
+  onnxc_session *s = open(kAttentionModel);
+  // h, s, sums and the loop's scratch; y reuses h's block.
+  EXPECT_EQ(runAttention(s, 16), 4);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 4);
+  EXPECT_EQ(runAttention(s, 16), 0);
+  EXPECT_EQ(runAttention(s, 16), 0);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 4);
+
+  // A bigger size allocates its own blocks and runs right; then both sizes
+  // are served from the cache.
+  EXPECT_GT(runAttention(s, 100), 0);
+  EXPECT_EQ(runAttention(s, 100), 0);
+  EXPECT_EQ(runAttention(s, 16), 0);
+  EXPECT_EQ(runAttention(s, 100), 0);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+
+  // Another session has a cache of its own.
+  onnxc_session *other = open(kAttentionModel);
+  EXPECT_EQ(runAttention(other, 16), 4);
+}
+
+TEST_F(RuntimeCacheTest, TrimFreesTheCache) {
+  onnxc_session *s = open(kAttentionModel);
+  runAttention(s, 16);
+  ASSERT_GT(onnxc_cached_blocks_(), cachedBefore);
+  onnxc_session_trim(s);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  // The next run allocates afresh, and runs.
+  EXPECT_EQ(runAttention(s, 16), 4);
+  onnxc_session_trim(s);
+  onnxc_session_trim(s);
+  onnxc_session_trim(nullptr);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore);
+  // A session that never ran has nothing to trim.
+  onnxc_session_trim(open(kAttentionModel));
+}
+
+TEST_F(RuntimeCacheTest, FailedRunsKeepOrFreeTheirBlocks) {
+  onnxc_session *s = open(kCheckedModel);
+  float a[4] = {1, 2, 3, 4}, b[5] = {10, 20, 30, 40, 50};
+  const int64_t four[] = {4}, five[] = {5};
+  onnxc_tensor in[] = {{a, ONNXC_FLOAT, 1, four}, {b, ONNXC_FLOAT, 1, five}};
+  onnxc_tensor out = {};
+  // The failed run's y and scratch, left for the runtime, are cached.
+  EXPECT_EQ(onnxc_run_alloc(s, in, 2, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 2);
+  // Failing again reuses them: nothing allocated, nothing more kept.
+  int64_t before = onnxc_block_allocations_();
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(onnxc_run_alloc(s, in, 2, &out, 1), ONNXC_ERROR_SHAPE_MISMATCH);
+  EXPECT_EQ(onnxc_block_allocations_(), before);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 2);
+  // A run that succeeds after them takes y from the cache too.
+  in[1].shape = four;
+  ASSERT_EQ(onnxc_run_alloc(s, in, 2, &out, 1), ONNXC_OK) << error();
+  EXPECT_EQ(onnxc_block_allocations_(), before);
+  EXPECT_EQ(static_cast<float *>(out.data)[3], 44.0f);
+  onnxc_free(out.data); // the caller's now: freed, not cached
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 1);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+
+  // An allocation failure too.
+  onnxc_session *oom = open(kOomModel);
+  float x[3] = {};
+  const int64_t three[] = {3};
+  onnxc_tensor xin = {x, ONNXC_FLOAT, 1, three};
+  EXPECT_EQ(onnxc_run_alloc(oom, &xin, 1, &out, 1),
+            ONNXC_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  // TearDown checks that destroying the sessions freed what they kept.
+}
+
+TEST_F(RuntimeCacheTest, OutputsOfRunAllocOutliveLaterRunsAndTheSession) {
+  onnxc_session *s = open(kAttentionModel);
+  std::vector<std::vector<float>> xs;
+  std::vector<onnxc_tensor> outs;
+  const int64_t rows[] = {16, 16, 40, 16, 40};
+  for (int64_t n : rows) {
+    std::vector<float> x(static_cast<size_t>(n * 8));
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>((i + xs.size()) % 5);
+    const int64_t shape[] = {n, 8};
+    onnxc_tensor in = {x.data(), ONNXC_FLOAT, 2, shape};
+    onnxc_tensor out = {};
+    ASSERT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_OK) << error();
+    for (const onnxc_tensor &earlier : outs)
+      EXPECT_NE(out.data, earlier.data);
+    xs.push_back(std::move(x));
+    outs.push_back(out);
+  }
+  // A run of seen sizes allocates its output only.
+  {
+    std::vector<float> x(16 * 8, 1.0f);
+    const int64_t shape[] = {16, 8};
+    onnxc_tensor in = {x.data(), ONNXC_FLOAT, 2, shape};
+    onnxc_tensor out = {};
+    int64_t before = onnxc_block_allocations_();
+    ASSERT_EQ(onnxc_run_alloc(s, &in, 1, &out, 1), ONNXC_OK) << error();
+    EXPECT_EQ(onnxc_block_allocations_() - before, 1);
+    onnxc_free(out.data);
+  }
+  onnxc_session_trim(s);
+  onnxc_session_destroy(s);
+  sessions.clear();
+  // Every output still holds its own run's values.
+  for (size_t r = 0; r < outs.size(); ++r)
+    expectAttention(xs[r], static_cast<const float *>(outs[r].data),
+                    rows[r]);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore + 5);
+  for (onnxc_tensor &out : outs)
+    onnxc_free(out.data);
+}
+
+TEST_F(RuntimeCacheTest, BlocksFitWithinTwiceTheRequest) {
+  onnxc_session *s = open(kScratchModel);
+  EXPECT_EQ(runScratch(s, 1 << 20), 1);
+  // A small request does not take the 1 MiB block.
+  EXPECT_EQ(runScratch(s, 100 << 10), 1);
+  // One from 512 KiB up does; the smallest block that fits is chosen.
+  EXPECT_EQ(runScratch(s, 600 << 10), 0);
+  EXPECT_EQ(runScratch(s, 512 << 10), 0);
+  EXPECT_EQ(runScratch(s, 90 << 10), 0);
+  EXPECT_EQ(runScratch(s, 60 << 10), 0);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 2);
+  // Neither 100 KiB nor 1 MiB fits 400 KiB.
+  EXPECT_EQ(runScratch(s, 400 << 10), 1);
+  // Nor does a bigger request take a smaller block.
+  EXPECT_EQ(runScratch(s, (1 << 20) + 1), 1);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 4);
+}
+
+TEST_F(RuntimeCacheTest, TheCacheIsCapped) {
+  // Runs of one block each, 17 to 20 MiB, none fitting the next: 74 MiB of
+  // blocks, beyond max(64 MiB, 2 x 20 MiB). The least recently cached, the
+  // 17 MiB one, goes.
+  onnxc_session *s = open(kScratchModel);
+  for (int64_t mib = 17; mib <= 20; ++mib)
+    EXPECT_EQ(runScratch(s, mib << 20), 1);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 3);
+  EXPECT_EQ(runScratch(s, 20 << 20), 0);
+  EXPECT_EQ(runScratch(s, 18 << 20), 0);
+  // Only the 17 MiB block fitted 8.6 MiB (18 MiB is more than twice).
+  EXPECT_EQ(runScratch(s, 8806 << 10), 1);
+
+  // A run at 40 MiB raises the limit to 80 MiB: 40 + 10 + 11 + 12 stay.
+  onnxc_session_trim(s);
+  for (int64_t mib : {40, 10, 11, 12})
+    EXPECT_EQ(runScratch(s, mib << 20), 1);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 4);
+  // Trimming forgets that peak: 64 MiB again.
+  onnxc_session_trim(s);
+  for (int64_t mib = 17; mib <= 20; ++mib)
+    EXPECT_EQ(runScratch(s, mib << 20), 1);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 3);
+}
+
+TEST_F(RuntimeCacheTest, PoolWorkersShareTheCache) {
+  onnxc_set_num_threads(2);
+  onnxc_session *s = open(kAttentionModel);
+  int64_t allocated = 0;
+  for (int i = 0; i < 50; ++i) {
+    int64_t rows = i % 2 ? 64 : 33;
+    allocated += runAttention(s, rows);
+    ASSERT_EQ(onnxc_live_blocks_(), liveBefore);
+  }
+  // Each size's blocks, a chunk's scratch per thread at most; whatever the
+  // order the threads took their chunks in, later runs reuse them.
+  EXPECT_LE(allocated, 2 * (4 + 1));
+}
+
+TEST_F(RuntimeCacheTest, RunPointersHasNoCache) {
+  // Without a session, a static model's run-time allocations are freed.
+  float x[2] = {3, 4}, y[2] = {};
+  void *in[] = {x}, *out[] = {y};
+  ASSERT_EQ(onnxc_run_pointers(&kStaticCheckedModel, in, out, nullptr),
+            ONNXC_OK)
+      << error();
+  EXPECT_EQ(y[1], 8.0f);
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore);
+  // Through a session, its intermediate is kept.
+  onnxc_session *s = open(kStaticCheckedModel);
+  onnxc_tensor xin = {x, ONNXC_FLOAT, 1, kShape2};
+  onnxc_tensor yout = {y, ONNXC_FLOAT, 1, kShape2};
+  ASSERT_EQ(onnxc_run(s, &xin, 1, &yout, 1), ONNXC_OK) << error();
+  EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 1);
 }
 
 TEST(RuntimeDynamicDeathTest, FailOutsideARunAborts) {

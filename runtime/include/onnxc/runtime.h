@@ -146,7 +146,20 @@ const onnxc_model_desc *onnxc_get_model(void);
  * with the path and the reason when it is missing or wrong). */
 onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
                                   void *workspace, onnxc_session **session);
+/* Frees the session, the workspace it allocated and the blocks it keeps
+ * for its runs (see onnxc_session_trim()); NULL is a no-op. */
 void onnxc_session_destroy(onnxc_session *session);
+
+/* Frees the memory a session keeps between runs of a model with shapes
+ * known at run time: the blocks its runs allocated and freed (dynamic
+ * intermediates, and dynamic outputs copied into the caller's buffers),
+ * which later runs reuse so that runs of sizes seen before allocate
+ * nothing. The session keeps at most max(64 MiB, twice the most memory
+ * one of its runs held at once), least recently freed blocks going first;
+ * trim after a run of an unusually large size to return its memory, or to
+ * release the memory of an idle session. The next run allocates afresh.
+ * Not concurrently with a run of the session; NULL is a no-op. */
+void onnxc_session_trim(onnxc_session *session);
 
 /* Checks every tensor against the descriptor (count, element type, rank,
  * dims, non-null data, no overlap) and runs the model; outputs are written
@@ -160,7 +173,8 @@ void onnxc_session_destroy(onnxc_session *session);
  * the compiled code that fails is ONNXC_ERROR_SHAPE_MISMATCH with its
  * message. Allocates only what a model with shapes known at run time
  * needs (its dynamic outputs and intermediates; ONNXC_ERROR_OUT_OF_MEMORY
- * when that fails), all freed before returning. */
+ * when that fails), all released before returning: kept by the session
+ * for its next runs (onnxc_session_trim()). */
 onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
                        size_t num_inputs, const onnxc_tensor *outputs,
                        size_t num_outputs);
@@ -170,8 +184,9 @@ onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
  * descriptor order): data, dtype, rank and shape. `shape` points to
  * storage of the session or the descriptor, valid until the session's next
  * run or destruction; `data` belongs to the caller, who releases it with
- * onnxc_free() (non-NULL, even without elements). On failure every
- * outputs[i].data is NULL and nothing stays allocated. For models whose
+ * onnxc_free() (non-NULL, even without elements), never into the
+ * session's cache. On failure every outputs[i].data is NULL and nothing
+ * stays allocated but the session's cache. For models whose
  * outputs are sized at run time; works for any model. */
 onnxc_status onnxc_run_alloc(onnxc_session *session, const onnxc_tensor *inputs,
                              size_t num_inputs, onnxc_tensor *outputs,
