@@ -10,7 +10,11 @@
 //   Dropout          inference only: the input, and an all-true mask.
 //   CumSum           an scf.for along the axis carrying the running sum of
 //                    one slice (in the compute type: f32 for f16/bf16) and
-//                    the output.
+//                    the output; for an axis known only at run time, a
+//                    generic summing along it per output element.
+//
+// EyeLike, Trilu and CumSum take their sizes from the input, run-time dims
+// included.
 //
 // Range and ConstantOfShape have a static shape when their operands are
 // constants (shape inference sized the result, and the conversion folds a
@@ -22,11 +26,13 @@
 
 #include "Common.h"
 #include "ComputeTypes.h"
+#include "DynamicShapes.h"
 #include "IndexingUtils.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -151,12 +157,13 @@ Value diagonalOffsetCompare(OpBuilder &b, Location loc, int64_t rank,
 struct EyeLikeLowering : OpConversionPattern<EyeLikeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(EyeLikeOp op, OpAdaptor,
+  matchAndRewrite(EyeLikeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!resultType || !resultType.hasStaticShape() ||
-        resultType.getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "static 2-D shapes only");
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+    if (!resultType || !inputType || resultType.getRank() != 2 ||
+        inputType.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "2-D shapes only");
     Location loc = op.getLoc();
     Type element = resultType.getElementType();
     Value one = elementConstant(rewriter, loc, elementAttr(element, 1));
@@ -168,7 +175,9 @@ struct EyeLikeLowering : OpConversionPattern<EyeLikeOp> {
           Value onDiagonal =
               diagonalOffsetCompare(b, l, 2, arith::CmpIPredicate::eq, k);
           return arith::SelectOp::create(b, l, onDiagonal, one, zero);
-        });
+        },
+        dynamicSizesOf(rewriter, loc, resultType,
+                       dimsOf(rewriter, loc, adaptor.getInput())));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -183,8 +192,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value input = adaptor.getInput();
     auto type = dyn_cast<RankedTensorType>(input.getType());
-    if (!type || !type.hasStaticShape() || type.getRank() < 2)
-      return rewriter.notifyMatchFailure(op, "static shapes of rank >= 2 only");
+    if (!type || type.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "ranked shapes of rank >= 2 only");
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     Value k = isNone(op.getK())
@@ -201,7 +210,8 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value keep = diagonalOffsetCompare(b, l, rank, predicate, k);
           return arith::SelectOp::create(b, l, keep, args[0], zero);
-        });
+        },
+        dynamicSizesOf(rewriter, loc, type, dimsOf(rewriter, loc, input)));
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -312,6 +322,134 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
 /// CumSum along a constant axis: each step adds one input slice to the
 /// running sum and writes the sum (inclusive) or the sum before it
 /// (exclusive) to the output slice; reverse walks the axis backwards.
+/// The cumulative sum of `x` along `axis` (see CumSumLowering).
+Value buildCumSum(OpBuilder &rewriter, Location loc, Value x, int64_t axis,
+                  bool exclusive, bool reverse) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type element = type.getElementType();
+  int64_t rank = type.getRank();
+  Type acc = getComputeType(element);
+  // Dims known only at run time size the slices and the loop from x.
+  SmallVector<OpFoldResult> dims = dimsOf(rewriter, loc, x);
+  SmallVector<int64_t> sliceShape(type.getShape());
+  sliceShape[axis] = 1;
+  auto sliceType = RankedTensorType::get(sliceShape, element);
+  auto accType = RankedTensorType::get(sliceShape, acc);
+  SmallVector<OpFoldResult> sizes(dims);
+  sizes[axis] = rewriter.getIndexAttr(1);
+  Value running = zeroAccumulator(rewriter, loc, sliceShape, acc,
+                                  dynamicSizesOf(rewriter, loc, sliceType,
+                                                 sizes));
+  Value output = tensor::EmptyOp::create(
+      rewriter, loc, type.getShape(), element,
+      dynamicSizesOf(rewriter, loc, type, dims));
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+  SmallVector<AffineMap> maps(3, rewriter.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+
+  Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value ub = getValueOrCreateConstantIndexOp(rewriter, loc, dims[axis]);
+  Value last = getValueOrCreateConstantIndexOp(
+      rewriter, loc,
+      subIndex(rewriter, loc, dims[axis], rewriter.getIndexAttr(1)));
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  auto loop = scf::ForOp::create(
+      rewriter, loc, lb, ub, one, ValueRange{output, running},
+      [&](OpBuilder &b, Location l, Value step, ValueRange carried) {
+        Value position = step;
+        if (reverse)
+          position = arith::SubIOp::create(b, l, last, step);
+        offsets[axis] = position;
+        Value slice = tensor::ExtractSliceOp::create(b, l, sliceType, x,
+                                                     offsets, sizes, strides);
+        Value destination = tensor::ExtractSliceOp::create(
+            b, l, sliceType, carried[0], offsets, sizes, strides);
+        // Updates the running sum in place and writes the output slice.
+        auto update = linalg::GenericOp::create(
+            b, l, TypeRange{accType, sliceType}, slice,
+            ValueRange{carried[1], destination}, maps, iterators,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value value = toComputeType(nb, nl, args[0], acc);
+              Value before = args[1];
+              Value sum =
+                  isa<FloatType>(acc)
+                      ? Value(arith::AddFOp::create(nb, nl, before, value))
+                      : Value(arith::AddIOp::create(nb, nl, before, value));
+              Value result =
+                  fromComputeType(nb, nl, exclusive ? before : sum, element);
+              linalg::YieldOp::create(nb, nl, ValueRange{sum, result});
+            });
+        Value written = tensor::InsertSliceOp::create(
+            b, l, update.getResult(1), carried[0], offsets, sizes, strides);
+        scf::YieldOp::create(b, l, ValueRange{written, update.getResult(0)});
+      });
+  return loop.getResult(0);
+}
+
+/// The cumulative sum of `x` along the run-time `axis` (in [0, rank)): a
+/// generic over the output whose body sums the input elements before (or
+/// after, `reverse`) its own along that axis. Quadratic in the axis length,
+/// but one loop nest whatever the axis, which only the model's run knows.
+Value buildCumSumAtRunTimeAxis(OpBuilder &rewriter, Location loc, Value x,
+                               Value axis, bool exclusive, bool reverse) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type element = type.getElementType();
+  Type acc = getComputeType(element);
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> dims = dimsOf(rewriter, loc, x);
+  SmallVector<Value> isAxis;
+  Value length = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  for (int64_t d = 0; d < rank; ++d) {
+    isAxis.push_back(arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, axis,
+        arith::ConstantIndexOp::create(rewriter, loc, d)));
+    length = arith::SelectOp::create(
+        rewriter, loc, isAxis[d],
+        getValueOrCreateConstantIndexOp(rewriter, loc, dims[d]), length);
+  }
+  return buildParallelGeneric(
+      rewriter, loc, type, {}, {},
+      [&](OpBuilder &b, Location l, ValueRange) -> Value {
+        SmallVector<Value> indices = loopIndices(b, l, rank);
+        Value position = arith::ConstantIndexOp::create(b, l, 0);
+        for (int64_t d = 0; d < rank; ++d)
+          position =
+              arith::SelectOp::create(b, l, isAxis[d], indices[d], position);
+        Value one = arith::ConstantIndexOp::create(b, l, 1);
+        Value next = arith::AddIOp::create(b, l, position, one);
+        Value lb = arith::ConstantIndexOp::create(b, l, 0), ub = next;
+        if (exclusive)
+          ub = position;
+        if (reverse) {
+          lb = exclusive ? next : position;
+          ub = length;
+        }
+        Value zero = scalarConstant(b, l, acc, 0);
+        auto loop = scf::ForOp::create(
+            b, l, lb, ub, one, ValueRange{zero},
+            [&](OpBuilder &nb, Location nl, Value j, ValueRange sum) {
+              SmallVector<Value> coords;
+              for (int64_t d = 0; d < rank; ++d)
+                coords.push_back(
+                    arith::SelectOp::create(nb, nl, isAxis[d], j, indices[d]));
+              Value value = toComputeType(
+                  nb, nl, tensor::ExtractOp::create(nb, nl, x, coords), acc);
+              Value added =
+                  isa<FloatType>(acc)
+                      ? Value(arith::AddFOp::create(nb, nl, sum[0], value))
+                      : Value(arith::AddIOp::create(nb, nl, sum[0], value));
+              scf::YieldOp::create(nb, nl, added);
+            });
+        return fromComputeType(b, l, loop.getResult(0), element);
+      },
+      dynamicSizesOf(rewriter, loc, type, dims));
+}
+
+/// CumSum: an scf.for along the axis (buildCumSum). An axis known only at
+/// run time (a graph input) is checked to be in range while running and
+/// summed along by buildCumSumAtRunTimeAxis.
 struct CumSumLowering : OpConversionPattern<CumSumOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -319,73 +457,51 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX();
     auto type = dyn_cast<RankedTensorType>(x.getType());
-    if (!type || !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "static shapes only");
-    Type element = type.getElementType();
+    auto axisType = dyn_cast<RankedTensorType>(adaptor.getAxis().getType());
+    if (!type || !axisType)
+      return rewriter.notifyMatchFailure(op, "ranked input only");
+    int64_t rank = type.getRank();
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    Location loc = op.getLoc();
     std::optional<SmallVector<int64_t>> axisValue =
         getConstantInts(op.getAxis());
-    if (!axisValue || axisValue->size() != 1)
+    if (!axisValue) {
+      if (axisType.getRank() > 1 ||
+          (axisType.getRank() == 1 && axisType.getDimSize(0) == 0) ||
+          rank == 0)
+        return rewriter.notifyMatchFailure(op, "axis must be a scalar");
+      if (axisType.getRank() == 1)
+        emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, adaptor.getAxis(), 0),
+                     rewriter.getIndexAttr(1), "axis must hold one value");
+      OpFoldResult axis = extractIndex(rewriter, loc, op.getAxis(),
+                                       adaptor.getAxis(), 0);
+      Value raw = getValueOrCreateConstantIndexOp(rewriter, loc, axis);
+      Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value negative = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, raw, zero);
+      Value normalized = arith::SelectOp::create(
+          rewriter, loc, negative,
+          arith::AddIOp::create(
+              rewriter, loc, raw,
+              arith::ConstantIndexOp::create(rewriter, loc, rank)),
+          raw);
+      emitAtMostCheck(rewriter, loc, op, normalized,
+                      rewriter.getIndexAttr(rank - 1), "axis out of range");
+      emitAtMostCheck(rewriter, loc, op, rewriter.getIndexAttr(0), normalized,
+                      "axis out of range");
+      rewriter.replaceOp(op, buildCumSumAtRunTimeAxis(rewriter, loc, x,
+                                                      normalized, exclusive,
+                                                      reverse));
+      return success();
+    }
+    if (axisValue->size() != 1)
       return rewriter.notifyMatchFailure(op, "axis must be a constant");
-    int64_t rank = type.getRank();
     int64_t axis =
         axisValue->front() < 0 ? axisValue->front() + rank : axisValue->front();
     if (axis < 0 || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    bool exclusive = op.getExclusive(), reverse = op.getReverse();
-
-    Location loc = op.getLoc();
-    Type acc = getComputeType(element);
-    int64_t length = type.getDimSize(axis);
-    SmallVector<int64_t> sliceShape(type.getShape());
-    sliceShape[axis] = 1;
-    auto sliceType = RankedTensorType::get(sliceShape, element);
-    auto accType = RankedTensorType::get(sliceShape, acc);
-    Value running = zeroAccumulator(rewriter, loc, sliceShape, acc, {});
-    Value output =
-        tensor::EmptyOp::create(rewriter, loc, type.getShape(), element);
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
-    for (int64_t size : sliceShape)
-      sizes.push_back(rewriter.getIndexAttr(size));
-    SmallVector<AffineMap> maps(3, rewriter.getMultiDimIdentityMap(rank));
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-
-    Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value ub = arith::ConstantIndexOp::create(rewriter, loc, length);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    auto loop = scf::ForOp::create(
-        rewriter, loc, lb, ub, one, ValueRange{output, running},
-        [&](OpBuilder &b, Location l, Value step, ValueRange carried) {
-          Value position = step;
-          if (reverse)
-            position = arith::SubIOp::create(
-                b, l, arith::ConstantIndexOp::create(b, l, length - 1), step);
-          offsets[axis] = position;
-          Value slice = tensor::ExtractSliceOp::create(b, l, sliceType, x,
-                                                       offsets, sizes, strides);
-          Value destination = tensor::ExtractSliceOp::create(
-              b, l, sliceType, carried[0], offsets, sizes, strides);
-          // Updates the running sum in place and writes the output slice.
-          auto update = linalg::GenericOp::create(
-              b, l, TypeRange{accType, sliceType}, slice,
-              ValueRange{carried[1], destination}, maps, iterators,
-              [&](OpBuilder &nb, Location nl, ValueRange args) {
-                Value value = toComputeType(nb, nl, args[0], acc);
-                Value before = args[1];
-                Value sum =
-                    isa<FloatType>(acc)
-                        ? Value(arith::AddFOp::create(nb, nl, before, value))
-                        : Value(arith::AddIOp::create(nb, nl, before, value));
-                Value result =
-                    fromComputeType(nb, nl, exclusive ? before : sum, element);
-                linalg::YieldOp::create(nb, nl, ValueRange{sum, result});
-              });
-          Value written = tensor::InsertSliceOp::create(
-              b, l, update.getResult(1), carried[0], offsets, sizes, strides);
-          scf::YieldOp::create(b, l, ValueRange{written, update.getResult(0)});
-        });
-    rewriter.replaceOp(op, loop.getResult(0));
+    rewriter.replaceOp(op,
+                       buildCumSum(rewriter, loc, x, axis, exclusive, reverse));
     return success();
   }
 };
