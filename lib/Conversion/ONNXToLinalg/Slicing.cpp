@@ -2,8 +2,10 @@
 //
 // Ops that copy a statically known set of input elements to the output. The
 // parameters that decide which elements (Slice's starts/ends/axes/steps,
-// Split's sizes, Tile's repeats) must be constants so that every shape is
-// static:
+// Split's sizes, Tile's repeats) are constants for static shapes; Slice's
+// starts and ends, Split's sizes and the input's dims may also be known
+// only at run time (the offsets and sizes are then computed while the model
+// runs, with run-time checks where ONNX requires agreement):
 //
 //   Slice          tensor.extract_slice with positive strides; axes with a
 //                  negative step are then reversed by a linalg.generic
@@ -18,11 +20,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
+#include "DynamicShapes.h"
 #include "IndexingUtils.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -43,6 +47,168 @@ int64_t clampSliceIndex(int64_t index, int64_t dim, bool negativeStep) {
   return std::clamp<int64_t>(index, 0, dim);
 }
 
+/// `condition ? x : y` on sizes, folded when the condition is a constant.
+OpFoldResult selectIndex(OpBuilder &b, Location loc, Value condition,
+                         OpFoldResult x, OpFoldResult y) {
+  return arith::SelectOp::create(b, loc, condition,
+                                 getValueOrCreateConstantIndexOp(b, loc, x),
+                                 getValueOrCreateConstantIndexOp(b, loc, y))
+      .getResult();
+}
+
+/// clampSliceIndex() of a start or end known only at run time.
+OpFoldResult clampSliceIndex(OpBuilder &b, Location loc, OpFoldResult index,
+                             OpFoldResult dim, bool negativeStep) {
+  if (std::optional<int64_t> c = getConstantIntValue(index))
+    if (std::optional<int64_t> d = getConstantIntValue(dim))
+      return b.getIndexAttr(clampSliceIndex(*c, *d, negativeStep));
+  Value value = getValueOrCreateConstantIndexOp(b, loc, index);
+  Value negative = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::slt, value,
+      arith::ConstantIndexOp::create(b, loc, 0));
+  OpFoldResult wrapped =
+      selectIndex(b, loc, negative, addIndex(b, loc, value, dim), value);
+  OpFoldResult low = b.getIndexAttr(negativeStep ? -1 : 0);
+  OpFoldResult high =
+      negativeStep ? subIndex(b, loc, dim, b.getIndexAttr(1)) : dim;
+  return minIndex(b, loc, maxIndex(b, loc, wrapped, low), high);
+}
+
+/// Slice with data dims or starts/ends known only at run time (axes and
+/// steps constant): the same extract_slice and reversal as the static
+/// lowering, with offsets and sizes computed while the model runs.
+LogicalResult lowerDynamicSlice(SliceOp op, SliceOp::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) {
+  Value data = adaptor.getData();
+  auto dataType = cast<RankedTensorType>(data.getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t rank = dataType.getRank();
+  // The number of entries must be known: from the constant or the type.
+  auto startsType = dyn_cast<RankedTensorType>(adaptor.getStarts().getType());
+  auto endsType = dyn_cast<RankedTensorType>(adaptor.getEnds().getType());
+  if (!startsType || !endsType || startsType.getRank() != 1 ||
+      endsType.getRank() != 1)
+    return rewriter.notifyMatchFailure(op, "static shapes only");
+  int64_t n = startsType.getDimSize(0);
+  if (std::optional<SmallVector<int64_t>> starts =
+          getConstantInts(op.getStarts()))
+    n = starts->size();
+  SmallVector<int64_t> axes, steps;
+  if (!isNone(op.getAxes())) {
+    std::optional<SmallVector<int64_t>> constant =
+        getConstantInts(op.getAxes());
+    if (!constant)
+      return rewriter.notifyMatchFailure(op, "axes must be a constant");
+    axes = *constant;
+    n = axes.size();
+  }
+  if (!isNone(op.getSteps())) {
+    std::optional<SmallVector<int64_t>> constant =
+        getConstantInts(op.getSteps());
+    if (!constant)
+      return rewriter.notifyMatchFailure(op, "steps must be a constant");
+    steps = *constant;
+    n = steps.size();
+  }
+  if (ShapedType::isDynamic(n))
+    return rewriter.notifyMatchFailure(
+        op, "static shapes only: the number of sliced axes is not known");
+  if (axes.empty() && isNone(op.getAxes()))
+    for (int64_t i = 0; i < n; ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(n, 1);
+  if (static_cast<int64_t>(axes.size()) != n ||
+      static_cast<int64_t>(steps.size()) != n ||
+      (!startsType.isDynamicDim(0) && startsType.getDimSize(0) != n) ||
+      (!endsType.isDynamicDim(0) && endsType.getDimSize(0) != n))
+    return rewriter.notifyMatchFailure(
+        op, "starts, ends, axes and steps have different lengths");
+
+  Location loc = op.getLoc();
+  for (Value v : {adaptor.getStarts(), adaptor.getEnds()})
+    emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, v, 0),
+                 rewriter.getIndexAttr(n),
+                 "starts and ends must hold one value per sliced axis");
+  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = dimsOf(rewriter, loc, data);
+  SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+  SmallVector<bool> reversed(rank, false), seen(rank, false);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (axis < 0 || axis >= rank || steps[i] == 0 || seen[axis])
+      return rewriter.notifyMatchFailure(
+          op, "axis out of range or repeated, or zero step");
+    seen[axis] = true;
+    int64_t step = steps[i];
+    OpFoldResult dim = sizes[axis];
+    OpFoldResult start = clampSliceIndex(
+        rewriter, loc,
+        extractIndex(rewriter, loc, op.getStarts(), adaptor.getStarts(), i),
+        dim, step < 0);
+    OpFoldResult end = clampSliceIndex(
+        rewriter, loc,
+        extractIndex(rewriter, loc, op.getEnds(), adaptor.getEnds(), i), dim,
+        step < 0);
+    OpFoldResult zero = rewriter.getIndexAttr(0);
+    OpFoldResult count =
+        step > 0
+            ? ceilDivIndex(rewriter, loc,
+                           maxIndex(rewriter, loc,
+                                    subIndex(rewriter, loc, end, start), zero),
+                           rewriter.getIndexAttr(step))
+            : ceilDivIndex(rewriter, loc,
+                           maxIndex(rewriter, loc,
+                                    subIndex(rewriter, loc, start, end), zero),
+                           rewriter.getIndexAttr(-step));
+    sizes[axis] = count;
+    strides[axis] = rewriter.getIndexAttr(std::abs(step));
+    if (step > 0) {
+      offsets[axis] = start;
+    } else {
+      // The lowest element read; 0 for an empty slice, whose start may be
+      // -1.
+      OpFoldResult lowest = addIndex(
+          rewriter, loc, start,
+          mulIndex(rewriter, loc,
+                   subIndex(rewriter, loc, count, rewriter.getIndexAttr(1)),
+                   rewriter.getIndexAttr(step)));
+      offsets[axis] = maxIndex(rewriter, loc, lowest, zero);
+      reversed[axis] = true;
+    }
+  }
+  auto slicedType = refineType(resultType.clone(SmallVector<int64_t>(
+                                   rank, ShapedType::kDynamic)),
+                               sizes);
+  if (failed(verifyCompatibleShape(slicedType, resultType)))
+    return rewriter.notifyMatchFailure(op,
+                                       "result type disagrees with the slice");
+  Value result = tensor::ExtractSliceOp::create(rewriter, loc, slicedType, data,
+                                                offsets, sizes, strides);
+  if (llvm::is_contained(reversed, true)) {
+    SmallVector<Value> last;
+    for (int64_t d = 0; d < rank; ++d)
+      last.push_back(getValueOrCreateConstantIndexOp(
+          rewriter, loc,
+          subIndex(rewriter, loc, sizes[d], rewriter.getIndexAttr(1))));
+    Value sliced = result;
+    result = buildParallelGeneric(
+        rewriter, loc, slicedType, {}, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> indices = loopIndices(b, l, rank);
+          for (int64_t d = 0; d < rank; ++d)
+            if (reversed[d])
+              indices[d] = arith::SubIOp::create(b, l, last[d], indices[d]);
+          return tensor::ExtractOp::create(b, l, sliced, indices);
+        },
+        dynamicSizesOf(rewriter, loc, slicedType, sizes));
+  }
+  if (result.getType() != resultType)
+    result = tensor::CastOp::create(rewriter, loc, resultType, result);
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 struct SliceLowering : OpConversionPattern<SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -51,14 +217,13 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     Value data = adaptor.getData();
     auto dataType = dyn_cast<RankedTensorType>(data.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!dataType || !resultType || !dataType.hasStaticShape())
+    if (!dataType || !resultType)
       return rewriter.notifyMatchFailure(op, "static shapes only");
     std::optional<SmallVector<int64_t>> starts =
         getConstantInts(op.getStarts());
     std::optional<SmallVector<int64_t>> ends = getConstantInts(op.getEnds());
-    if (!starts || !ends)
-      return rewriter.notifyMatchFailure(op,
-                                         "starts and ends must be constants");
+    if (!dataType.hasStaticShape() || !starts || !ends)
+      return lowerDynamicSlice(op, adaptor, rewriter);
     int64_t rank = dataType.getRank();
     SmallVector<int64_t> axes, steps(starts->size(), 1);
     if (!isNone(op.getAxes())) {
@@ -133,6 +298,78 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
   }
 };
 
+/// Split with dims or split sizes known only at run time: one
+/// extract_slice per output, its size along the axis from `split` (checked
+/// to sum to the axis at run time) or, without it, equal parts of
+/// ceil(dim / outputs) with the last one smaller (opset 18's rule; earlier
+/// opsets require dim to divide evenly, which gives the same parts).
+LogicalResult lowerDynamicSplit(SplitOp op, Value input, Value split,
+                                ConversionPatternRewriter &rewriter) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inputType.getRank();
+  int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+  if (axis < 0 || axis >= rank)
+    return rewriter.notifyMatchFailure(op, "axis out of range");
+  Location loc = op.getLoc();
+  int64_t n = op.getNumResults();
+  SmallVector<OpFoldResult> dims = dimsOf(rewriter, loc, input);
+  OpFoldResult dim = dims[axis];
+  SmallVector<OpFoldResult> splitSizes;
+  if (!isNone(op.getSplit())) {
+    auto splitType = dyn_cast<RankedTensorType>(split.getType());
+    if (!splitType || splitType.getRank() != 1 ||
+        (!splitType.isDynamicDim(0) && splitType.getDimSize(0) != n))
+      return rewriter.notifyMatchFailure(op, "one split size per output");
+    emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, split, 0),
+                 rewriter.getIndexAttr(n), "split must hold one size per output");
+    for (int64_t i = 0; i < n; ++i) {
+      splitSizes.push_back(
+          extractIndex(rewriter, loc, op.getSplit(), split, i));
+      emitAtMostCheck(rewriter, loc, op, rewriter.getIndexAttr(0),
+                      splitSizes.back(), "a split size is negative");
+    }
+  } else {
+    OpFoldResult part =
+        ceilDivIndex(rewriter, loc, dim, rewriter.getIndexAttr(n));
+    for (int64_t i = 0; i < n; ++i)
+      splitSizes.push_back(maxIndex(
+          rewriter, loc, rewriter.getIndexAttr(0),
+          minIndex(rewriter, loc, part,
+                   subIndex(rewriter, loc, dim,
+                            mulIndex(rewriter, loc, part,
+                                     rewriter.getIndexAttr(i))))));
+  }
+  SmallVector<Value> results;
+  OpFoldResult offset = rewriter.getIndexAttr(0);
+  for (auto [result, size] : llvm::zip(op.getResults(), splitSizes)) {
+    auto resultType = dyn_cast<RankedTensorType>(result.getType());
+    if (!resultType || resultType.getRank() != rank)
+      return rewriter.notifyMatchFailure(op, "outputs are not sized");
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes(dims);
+    offsets[axis] = offset;
+    sizes[axis] = size;
+    auto type = refineType(inputType.clone(SmallVector<int64_t>(
+                               rank, ShapedType::kDynamic)),
+                           sizes);
+    if (failed(verifyCompatibleShape(type, resultType)))
+      return rewriter.notifyMatchFailure(
+          op, "split sizes disagree with the outputs");
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, loc, type, input, offsets, sizes,
+        SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
+    if (type != resultType)
+      slice = tensor::CastOp::create(rewriter, loc, resultType, slice);
+    results.push_back(slice);
+    offset = addIndex(rewriter, loc, offset, size);
+  }
+  if (!isNone(op.getSplit()))
+    emitDimCheck(rewriter, loc, op, offset, dim,
+                 "the split sizes do not sum to the axis' size");
+  rewriter.replaceOp(op, results);
+  return success();
+}
+
 struct SplitLowering : OpConversionPattern<SplitOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -140,8 +377,13 @@ struct SplitLowering : OpConversionPattern<SplitOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value input = adaptor.getInput();
     auto inputType = dyn_cast<RankedTensorType>(input.getType());
-    if (!inputType || !inputType.hasStaticShape())
+    if (!inputType)
       return rewriter.notifyMatchFailure(op, "static shapes only");
+    if (!inputType.hasStaticShape() || llvm::any_of(op.getResults(), [](Value r) {
+          auto type = dyn_cast<RankedTensorType>(r.getType());
+          return !type || !type.hasStaticShape();
+        }))
+      return lowerDynamicSplit(op, input, adaptor.getSplit(), rewriter);
     int64_t rank = inputType.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
     SmallVector<int64_t> splitSizes;
