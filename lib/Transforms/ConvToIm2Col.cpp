@@ -32,9 +32,16 @@ static Value collapse(OpBuilder &b, Location loc, Value value,
   return tensor::CollapseShapeOp::create(b, loc, value, reassociation);
 }
 
+/// Whether `type` is static but for its dim 0 (a batch known at run time).
+static bool isStaticButBatch(RankedTensorType type) {
+  return type.getRank() > 0 &&
+         llvm::none_of(type.getShape().drop_front(), ShapedType::isDynamic);
+}
+
 /// An NCHW convolution (grouped: NGCHW x GFCHW) of f32 tensors with static
-/// shapes as a patch gather and one contraction. Returns the result with the
-/// convolution's type.
+/// shapes, but for a batch N that may be known only at run time, as a patch
+/// gather and one contraction (N is one of its batch loops). Returns the
+/// result with the convolution's type.
 static FailureOr<Value> rewriteConv(OpBuilder &b, Location loc, Value input,
                                     Value filter, Value init,
                                     ArrayRef<int64_t> strides,
@@ -42,8 +49,10 @@ static FailureOr<Value> rewriteConv(OpBuilder &b, Location loc, Value input,
   auto inputType = cast<RankedTensorType>(input.getType());
   auto filterType = cast<RankedTensorType>(filter.getType());
   auto initType = cast<RankedTensorType>(init.getType());
-  if (!inputType.hasStaticShape() || !filterType.hasStaticShape() ||
-      !initType.hasStaticShape() || !inputType.getElementType().isF32() ||
+  if (!isStaticButBatch(inputType) || !filterType.hasStaticShape() ||
+      !isStaticButBatch(initType) ||
+      inputType.isDynamicDim(0) != initType.isDynamicDim(0) ||
+      !inputType.getElementType().isF32() ||
       !filterType.getElementType().isF32() || !initType.getElementType().isF32())
     return failure();
   // Shapes without the group dim: input [N, C, H, W], filter [F, C, KH, KW],
@@ -78,7 +87,10 @@ static FailureOr<Value> rewriteConv(OpBuilder &b, Location loc, Value input,
     if (grouped)
       shape.push_back(groups);
     shape.append({c, kh, kw, oh, ow});
-    Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+    SmallVector<Value> batch;
+    if (ShapedType::isDynamic(n))
+      batch.push_back(tensor::DimOp::create(b, loc, input, 0));
+    Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type(), batch);
     SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inputExprs, ctx),
                                    b.getMultiDimIdentityMap(loops)};
     SmallVector<utils::IteratorType> iterators(loops,
@@ -170,7 +182,8 @@ struct ConvToIm2ColPass : impl::ConvToIm2ColBase<ConvToIm2ColPass> {
         continue;
       }
       // Other element types: upstream's gather (ungrouped only); dynamic
-      // shapes stay convolutions.
+      // sizes other than the batch stay convolutions (upstream's gather
+      // refuses them).
       if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation()))
         (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
