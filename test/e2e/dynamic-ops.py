@@ -1,0 +1,157 @@
+# Data-movement and indexing ops whose dims (or shape-deciding values) are
+# known only at run time: each model is compiled once with symbolic dims and
+# run at several sizes, including dims of 1 and 0, against onnxruntime.
+#   reshapes  Unsqueeze, Squeeze, Flatten and a Reshape whose target comes
+#             from Shape (0 copies a dim, -1 is inferred), one output each.
+#   gathers   Gather and GatherElements on symbolic data and indices.
+#   pad       Pad with its pads a graph input (values known only at run
+#             time) in constant, reflect and edge modes, negative pads crop.
+#   slice     Slice with run-time starts/ends, a negative step.
+#   split     Split into equal parts of a symbolic axis, and by sizes that
+#             are a graph input.
+#   cumsum    CumSum along an axis that is a graph input; Trilu.
+# The run-time checks these lowerings add are errors of the run naming the
+# node: a Reshape whose element count differs, split sizes that do not sum
+# to the axis.
+#
+# RUN: %python %s %t %onnxc_src/utils
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, sys.argv[2])
+import e2e  # noqa: E402
+from compiled_model import CompiledModel  # noqa: E402
+
+RNG = np.random.default_rng(0)
+workdir = sys.argv[1]
+os.makedirs(workdir, exist_ok=True)
+F, I64 = TensorProto.FLOAT, TensorProto.INT64
+n = helper.make_node
+failures = 0
+
+
+def fail(message):
+    global failures
+    failures += 1
+    print("FAIL " + message)
+
+
+def model(name, nodes, inputs, outputs, inits=(), opset=18):
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info(*i) for i in inputs],
+        [helper.make_tensor_value_info(o, t, None) for o, t in outputs], list(inits))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def const(name, values):
+    return numpy_helper.from_array(np.array(values, np.int64), name)
+
+
+def check_sizes(name, m, feeds_list):
+    path = os.path.join(workdir, name + ".onnx")
+    library = os.path.join(workdir, name + ".so")
+    onnx.save(m, path)
+    e2e.compile_model(path, library)
+    compiled = CompiledModel(library)
+    for feeds in feeds_list:
+        sizes = " ".join("x".join(map(str, v.shape)) or "scalar" for v in feeds.values())
+        want = e2e.run_onnxruntime(m, feeds)
+        try:
+            got = compiled.run(feeds)
+        except RuntimeError as e:
+            fail(f"{name} at {sizes}: {e}")
+            continue
+        for i, (g, w) in enumerate(zip(got, want)):
+            problem = e2e.compare(g, w) if g.shape == w.shape else f"shape {g.shape} != {w.shape}"
+            if problem:
+                fail(f"{name} at {sizes}, output {i}: {problem}")
+        print(f"ok {name} at {sizes}: outputs {[g.shape for g in got]}")
+    return compiled
+
+
+def expect_error(name, compiled, feeds, *fragments):
+    try:
+        compiled.run(feeds)
+    except RuntimeError as e:
+        missing = [f for f in fragments if f not in str(e)]
+        if missing:
+            fail(f"{name}: error {str(e)!r} lacks {missing}")
+        else:
+            print(f"ok {name}: {e}")
+        return
+    fail(f"{name}: ran without an error")
+
+
+x = lambda *shape: RNG.standard_normal(shape).astype(np.float32)
+ints = lambda *values: np.array(values, np.int64)
+
+reshapes = model("reshapes", [
+    n("Unsqueeze", ["x", "ax1"], ["u"]), n("Squeeze", ["u", "ax1"], ["sq"]),
+    n("Flatten", ["sq"], ["f1"], axis=1), n("Flatten", ["x"], ["f0"], axis=0),
+    n("Shape", ["x"], ["shape"]), n("Slice", ["shape", "zero", "one"], ["b"]),
+    n("Concat", ["b", "minus_one", "two"], ["target"], axis=0),
+    n("Reshape", ["f1", "target"], ["r"]),
+    n("Reshape", ["x", "copy_all"], ["r0"]),
+    n("Reshape", ["x", "free"], ["rfree"]),
+], [("x", F, ["B", "S", 4]), ("free", I64, [3])],
+    [("u", F), ("f1", F), ("f0", F), ("r", F), ("r0", F), ("rfree", F)],
+    [const("ax1", [1]), const("zero", [0]), const("one", [1]), const("minus_one", [-1]),
+     const("two", [2]), const("copy_all", [0, -1])])
+compiled = check_sizes("reshapes", reshapes, [
+    {"x": x(2, 3, 4), "free": ints(4, -1, 3)}, {"x": x(1, 1, 4), "free": ints(0, 0, 4)},
+    {"x": x(2, 0, 4), "free": ints(0, 0, 4)}])
+expect_error("reshapes: element count", compiled, {"x": x(2, 3, 4), "free": ints(5, 1, 5)},
+             "(Reshape)", "element count")
+
+gathers = model("gathers", [
+    n("Gather", ["data", "idx"], ["g"], axis=1),
+    n("GatherElements", ["data", "eidx"], ["ge"], axis=0),
+], [("data", F, ["N", "M"]), ("idx", I64, ["K"]), ("eidx", I64, ["P", "Q"])],
+    [("g", F), ("ge", F)])
+check_sizes("gathers", gathers, [
+    {"data": x(3, 5), "idx": ints(4, -1, 0), "eidx": ints(*[2, 0, 1, 1]).reshape(2, 2)},
+    {"data": x(1, 1), "idx": ints(0), "eidx": ints(0).reshape(1, 1)},
+    {"data": x(0, 2), "idx": ints(1, 0), "eidx": np.zeros((0, 2), np.int64)}])
+
+for mode in ("constant", "reflect", "edge"):
+    pad = model("pad_" + mode, [n("Pad", ["x", "pads"], ["y"], mode=mode)],
+                [("x", F, ["A", "B"]), ("pads", I64, [4])], [("y", F)])
+    feeds = [{"x": x(3, 4), "pads": ints(1, 2, 0, 1)}, {"x": x(4, 3), "pads": ints(-1, 0, 2, -2)}]
+    feeds.append({"x": x(1, 1), "pads": ints(0, 1, 0, 0)} if mode == "edge"
+                 else {"x": x(0, 3), "pads": ints(0, 1, 0, 2)} if mode == "constant"
+                 else {"x": x(2, 3), "pads": ints(1, 0, 0, 0)})
+    check_sizes("pad_" + mode, pad, feeds)
+
+slicing = model("slice", [n("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])],
+                [("x", F, ["N", "M"]), ("starts", I64, [2]), ("ends", I64, [2])], [("y", F)],
+                [const("axes", [0, 1]), const("steps", [1, -2])])
+check_sizes("slice", slicing, [
+    {"x": x(5, 7), "starts": ints(1, -1), "ends": ints(100, 0)},
+    {"x": x(1, 1), "starts": ints(0, 5), "ends": ints(1, -10)},
+    {"x": x(0, 4), "starts": ints(0, 2), "ends": ints(3, 2)}])
+
+split = model("split", [
+    n("Split", ["x"], ["a", "b"], axis=0, num_outputs=2),
+    n("Split", ["x", "sizes"], ["c", "d", "e"], axis=1),
+], [("x", F, ["N", "M"]), ("sizes", I64, [3])], [("a", F), ("b", F), ("c", F), ("d", F), ("e", F)])
+compiled = check_sizes("split", split, [
+    {"x": x(5, 6), "sizes": ints(1, 2, 3)}, {"x": x(3, 1), "sizes": ints(0, 1, 0)},
+    {"x": x(2, 0), "sizes": ints(0, 0, 0)}])
+expect_error("split: sizes", compiled, {"x": x(2, 6), "sizes": ints(1, 2, 2)},
+             "(Split)", "do not sum")
+
+cumsum = model("cumsum", [
+    n("CumSum", ["x", "axis"], ["c"]), n("CumSum", ["x", "axis"], ["cr"], exclusive=1, reverse=1),
+    n("Trilu", ["x", "k"], ["t"], upper=0),
+], [("x", F, ["N", "M"]), ("axis", I64, []), ("k", I64, [])], [("c", F), ("cr", F), ("t", F)])
+check_sizes("cumsum", cumsum, [
+    {"x": x(3, 4), "axis": np.array(1, np.int64), "k": np.array(1, np.int64)},
+    {"x": x(5, 1), "axis": np.array(-2, np.int64), "k": np.array(-1, np.int64)},
+    {"x": x(0, 3), "axis": np.array(0, np.int64), "k": np.array(0, np.int64)}])
+
+print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
+sys.exit(1 if failures else 0)
