@@ -78,16 +78,21 @@ void emitDimCheck(OpBuilder &b, Location loc, Operation *op,
   std::optional<int64_t> e = getConstantIntValue(expected);
   if (a && e)
     return;
+  Value equal = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      getValueOrCreateConstantIndexOp(b, loc, actual),
+      getValueOrCreateConstantIndexOp(b, loc, expected));
+  emitCheck(b, loc, op, equal, what);
+}
+
+void emitCheck(OpBuilder &b, Location loc, Operation *op, Value condition,
+               const llvm::Twine &what) {
   std::string node = onnx_ir::describeLocation(op->getLoc());
   std::string message =
       ((node.empty() ? std::string("node '?'") : node) + " (" +
        op->getName().stripDialect() + "): " + what)
           .str();
-  Value equal = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq,
-      getValueOrCreateConstantIndexOp(b, loc, actual),
-      getValueOrCreateConstantIndexOp(b, loc, expected));
-  cf::AssertOp::create(b, loc, equal, message);
+  cf::AssertOp::create(b, loc, condition, message);
 }
 
 bool isSupportedElement(Type t) {

@@ -42,10 +42,14 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc,
 bool isSupportedElement(mlir::Type t);
 
 /// Emits a run-time check (`cf.assert`, which --onnxc-lower-run-time-checks
-/// turns into an error returned by the run) that the size `actual` equals
-/// `expected`; nothing when both are constants (a compile-time mismatch is
-/// the shape inference's to report). The message names `op`'s node and op
-/// and says `what` is compared.
+/// turns into an error returned by the run) that `condition` (i1) holds;
+/// the message names `op`'s node and op, then says `what` is wrong. For
+/// emitDimCheck, nothing when both sizes are constants (a compile-time
+/// mismatch is the shape inference's to report).
+void emitCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+               mlir::Value condition, const llvm::Twine &what);
+
+/// A run-time check (see emitCheck) that `actual` equals `expected`.
 void emitDimCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
                   mlir::OpFoldResult actual, mlir::OpFoldResult expected,
                   const llvm::Twine &what);

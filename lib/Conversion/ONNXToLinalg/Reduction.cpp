@@ -17,6 +17,8 @@
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -224,6 +226,23 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
     SmallVector<Value> inputs = {moments.centered, moments.sum,
                                  moments.sumSquares, adaptor.getScale()};
     bool hasBias = !isa<NoneType>(adaptor.getB().getType());
+    // Scale and B broadcast to X; their dims known only at run time must
+    // be X's (broadcasting one from 1 is not supported).
+    for (Value operand : {adaptor.getScale(), adaptor.getB()}) {
+      auto operandType = dyn_cast<RankedTensorType>(operand.getType());
+      if (!operandType || operandType.getRank() > rank)
+        continue;
+      for (int64_t i = 0; i < operandType.getRank(); ++i) {
+        int64_t d = i + rank - operandType.getRank();
+        if (operandType.getDimSize(i) != 1)
+          emitDimCheck(rewriter, loc, op,
+                       tensor::getMixedSize(rewriter, loc, operand, i),
+                       tensor::getMixedSize(rewriter, loc, x, d),
+                       Twine(operand == adaptor.getScale() ? "Scale" : "B") +
+                           " dim " + Twine(i) + " differs from X's dim " +
+                           Twine(d) + " at run time");
+      }
+    }
     if (hasBias)
       inputs.push_back(adaptor.getB());
     Value result = broadcastGeneric(
@@ -245,11 +264,22 @@ struct LayerNormalizationLowering : OpConversionPattern<LayerNormalizationOp> {
   }
 };
 
-/// Reduce* with constant (or absent) axes.
+/// Reduce* with constant or absent axes, or with axes known only at run
+/// time (keepdims=1, rank <= kMaxRunTimeAxesRank): then the reduced dims are
+/// a bit mask computed from the axes, and an scf.index_switch over the mask
+/// runs the reduction compiled for each subset of dims (every variant is
+/// the constant-axes lowering; the result's dims of one are cast to the
+/// dynamic result type).
 template <typename ReduceOp>
 struct ReduceLowering : OpConversionPattern<ReduceOp> {
   using OpConversionPattern<ReduceOp>::OpConversionPattern;
   using OpAdaptor = typename OpConversionPattern<ReduceOp>::OpAdaptor;
+
+  /// 2^4 variants at most: the code grows with each.
+  static constexpr int64_t kMaxRunTimeAxesRank = 4;
+  /// The switch case of empty axes with noop_with_empty_axes.
+  static constexpr int64_t kNoop = int64_t(1) << 20;
+
   LogicalResult
   matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -269,7 +299,7 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
     } else {
       std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
       if (!axes)
-        return rewriter.notifyMatchFailure(op, "axes are not constant");
+        return lowerRunTimeAxes(op, adaptor, rewriter);
       if (axes->empty() && op.getNoopWithEmptyAxes()) {
         rewriter.replaceOp(op, x);
         return success();
@@ -279,6 +309,130 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
       for (int64_t a : *axes)
         reduced[a < 0 ? a + rank : a] = true;
     }
+    rewriter.replaceOp(op, lower(op, rewriter, x, reduced, resultType));
+    return success();
+  }
+
+  /// Axes from a run-time tensor (keepdims=1): a switch over the reduced
+  /// dims.
+  LogicalResult lowerRunTimeAxes(ReduceOp op, OpAdaptor adaptor,
+                                 ConversionPatternRewriter &rewriter) const {
+    Value x = adaptor.getData();
+    auto type = cast<RankedTensorType>(x.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto axesType = dyn_cast<RankedTensorType>(adaptor.getAxes().getType());
+    int64_t rank = type.getRank();
+    if (!axesType || axesType.getRank() != 1)
+      return rewriter.notifyMatchFailure(op, "axes are not a 1-D tensor");
+    // Without keepdims the result keeps rank - L dims: L axes, unique.
+    int64_t count = rank - resultType.getRank();
+    if (op.getKeepdims() ? count != 0
+                         : axesType.isDynamicDim(0) ||
+                               axesType.getDimSize(0) != count || count < 1)
+      return rewriter.notifyMatchFailure(
+          op, "axes are not constant and the result's rank is not known");
+    if (rank > kMaxRunTimeAxesRank)
+      return rewriter.notifyMatchFailure(
+          op, "axes are not constant and the rank is above " +
+                  std::to_string(kMaxRunTimeAxesRank));
+    // Every variant's result is cast to the result type: its dims must be
+    // dynamic (as shape inference makes them).
+    if (!llvm::all_of(resultType.getShape(), ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "result type fixes a dim");
+    Location loc = op.getLoc();
+    Value axes = adaptor.getAxes();
+    Value mask = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value rankValue = arith::ConstantIndexOp::create(rewriter, loc, rank);
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    // The mask of reduced dims, over the axes' run-time length.
+    Value length = tensor::DimOp::create(rewriter, loc, axes, 0);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, zero, length, one, ValueRange{mask},
+        [&](OpBuilder &b, Location l, Value i, ValueRange carried) {
+          Value axis = arith::IndexCastOp::create(
+              b, l, b.getIndexType(),
+              tensor::ExtractOp::create(b, l, axes, ValueRange{i}));
+          Value negative =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, axis, zero);
+          axis = arith::SelectOp::create(
+              b, l, negative, arith::AddIOp::create(b, l, axis, rankValue), axis);
+          // An axis out of range (invalid ONNX) reduces nothing.
+          Value inRange = arith::AndIOp::create(
+              b, l,
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, axis, zero),
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, axis,
+                                    rankValue));
+          Value bit = arith::SelectOp::create(
+              b, l, inRange,
+              arith::ShLIOp::create(
+                  b, l, one, arith::SelectOp::create(b, l, inRange, axis, zero)),
+              zero);
+          scf::YieldOp::create(
+              b, l, ValueRange{arith::OrIOp::create(b, l, carried[0], bit)});
+        });
+    mask = loop.getResult(0);
+    // No axes: every dim, or none with noop_with_empty_axes (the input).
+    int64_t allBits = (int64_t(1) << rank) - 1;
+    Value empty = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                        length, zero);
+    Value noAxes = arith::ConstantIndexOp::create(
+        rewriter, loc, op.getNoopWithEmptyAxes() ? kNoop : allBits);
+    mask = arith::SelectOp::create(rewriter, loc, empty, noAxes, mask);
+    // Cases 0 .. 2^rank - 2 (and kNoop: the input as it is); the default
+    // is every dim reduced.
+    int64_t all = allBits;
+    SmallVector<int64_t> cases = llvm::to_vector(llvm::seq<int64_t>(0, all));
+    if (op.getNoopWithEmptyAxes())
+      cases.push_back(kNoop);
+    auto sw = scf::IndexSwitchOp::create(rewriter, loc, TypeRange{resultType},
+                                         mask, cases, cases.size());
+    auto emitCase = [&](Region &region, int64_t bits) {
+      Block *block = rewriter.createBlock(&region);
+      rewriter.setInsertionPointToStart(block);
+      SmallVector<bool> reduced(rank);
+      SmallVector<int64_t> shape;
+      for (int64_t d = 0; d < rank; ++d) {
+        reduced[d] = bits != kNoop && ((bits >> d) & 1);
+        if (!reduced[d])
+          shape.push_back(type.getDimSize(d));
+        else if (op.getKeepdims())
+          shape.push_back(1);
+      }
+      if (static_cast<int64_t>(shape.size()) != resultType.getRank()) {
+        // Repeated or out-of-range axes: invalid, and no result fits.
+        emitCheck(rewriter, loc, op,
+                  arith::ConstantIntOp::create(rewriter, loc, 0, 1),
+                  "the axes repeat or are out of range");
+        SmallVector<Value> zeros(resultType.getRank(), zero);
+        scf::YieldOp::create(
+            rewriter, loc,
+            ValueRange{tensor::EmptyOp::create(rewriter, loc,
+                                               resultType.getShape(),
+                                               resultType.getElementType(),
+                                               zeros)});
+        return;
+      }
+      auto caseType = RankedTensorType::get(shape, resultType.getElementType());
+      Value r = bits == kNoop ? x : lower(op, rewriter, x, reduced, caseType);
+      if (r.getType() != resultType)
+        r = tensor::CastOp::create(rewriter, loc, resultType, r);
+      scf::YieldOp::create(rewriter, loc, r);
+    };
+    for (auto [i, bits] : llvm::enumerate(cases))
+      emitCase(sw.getCaseRegions()[i], bits);
+    emitCase(sw.getDefaultRegion(), all);
+    rewriter.setInsertionPointAfter(sw);
+    rewriter.replaceOp(op, sw.getResults());
+    return success();
+  }
+
+  /// The reduction over the dims `reduced`, as the op's result (its
+  /// keepdims applied).
+  Value lower(ReduceOp op, ConversionPatternRewriter &rewriter, Value x,
+              ArrayRef<bool> reduced, RankedTensorType resultType) const {
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
     Location loc = op.getLoc();
     Type element = type.getElementType();
     Type acc = accumulatorType(rewriter, element);
@@ -453,8 +607,7 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
         groups.clear();
       r = tensor::CollapseShapeOp::create(rewriter, loc, resultType, r, groups);
     }
-    rewriter.replaceOp(op, r);
-    return success();
+    return r;
   }
 };
 

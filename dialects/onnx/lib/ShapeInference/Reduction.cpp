@@ -27,9 +27,19 @@ LogicalResult inferReduce(ReduceOp op) {
   } else {
     std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
     if (!axes) {
-      // Which axes are reduced is known only at run time.
+      // Which axes are reduced is known only at run time; without keepdims
+      // the rank is still known when the number of axes is (ONNX's axes
+      // are unique): rank - L, or 0 for all of them when L is 0.
+      auto axesType = getRankedType(op.getAxes());
       if (op.getKeepdims())
         setResultType(op, 0, SmallVector<int64_t>(rank, kDynamic),
+                      elementType);
+      else if (axesType && axesType.getRank() == 1 &&
+               !axesType.isDynamicDim(0) && axesType.getDimSize(0) > 0 &&
+               axesType.getDimSize(0) <= rank)
+        setResultType(op, 0,
+                      SmallVector<int64_t>(rank - axesType.getDimSize(0),
+                                           kDynamic),
                       elementType);
       else
         setUnrankedResultType(op, 0, elementType);
