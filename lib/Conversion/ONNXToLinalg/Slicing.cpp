@@ -339,6 +339,14 @@ LogicalResult lowerDynamicSplit(SplitOp op, Value input, Value split,
                             mulIndex(rewriter, loc, part,
                                      rewriter.getIndexAttr(i))))));
   }
+  // The sizes are checked before the outputs are sliced.
+  if (!isNone(op.getSplit())) {
+    OpFoldResult total = rewriter.getIndexAttr(0);
+    for (OpFoldResult size : splitSizes)
+      total = addIndex(rewriter, loc, total, size);
+    emitDimCheck(rewriter, loc, op, total, dim,
+                 "the split sizes do not sum to the axis' size");
+  }
   SmallVector<Value> results;
   OpFoldResult offset = rewriter.getIndexAttr(0);
   for (auto [result, size] : llvm::zip(op.getResults(), splitSizes)) {
@@ -363,9 +371,6 @@ LogicalResult lowerDynamicSplit(SplitOp op, Value input, Value split,
     results.push_back(slice);
     offset = addIndex(rewriter, loc, offset, size);
   }
-  if (!isNone(op.getSplit()))
-    emitDimCheck(rewriter, loc, op, offset, dim,
-                 "the split sizes do not sum to the axis' size");
   rewriter.replaceOp(op, results);
   return success();
 }
