@@ -311,6 +311,16 @@ ONNXC_INTERNAL void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
       return data_of(block);
   }
   onnxc_block *block = new_block(bytes);
+  if (!block && run && run->cache) {
+    /* The blocks that did not fit may be what the system lacks. */
+    lock_run(run);
+    onnxc_block *cached = cache_evict(run->cache, 0);
+    unlock_run(run);
+    if (cached) {
+      free_cached(cached);
+      block = new_block(bytes);
+    }
+  }
   if (!block) {
     onnxc_runtime_error(ONNXC_ERROR_OUT_OF_MEMORY,
                         "cannot allocate %llu bytes for an intermediate or "

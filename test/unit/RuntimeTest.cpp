@@ -1607,13 +1607,22 @@ TEST_F(RuntimeCacheTest, FailedRunsKeepOrFreeTheirBlocks) {
   EXPECT_EQ(onnxc_cached_blocks_(), cachedBefore + 1);
   EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
 
-  // An allocation failure too.
+  // An allocation failure too; it first frees the cache and tries again.
   onnxc_session *oom = open(kOomModel);
-  float x[3] = {};
-  const int64_t three[] = {3};
+  int64_t cached = onnxc_cached_blocks_();
+  float x[100] = {};
+  const int64_t three[] = {3}, hundred[] = {100};
   onnxc_tensor xin = {x, ONNXC_FLOAT, 1, three};
   EXPECT_EQ(onnxc_run_alloc(oom, &xin, 1, &out, 1),
             ONNXC_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
+  EXPECT_EQ(onnxc_cached_blocks_(), cached + 1); // y of 3
+  xin.shape = hundred; // a y that the cached one does not fit
+  EXPECT_EQ(onnxc_run_alloc(oom, &xin, 1, &out, 1),
+            ONNXC_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(error(), "cannot allocate 18446744073709551552 bytes for an "
+                     "intermediate or output");
+  EXPECT_EQ(onnxc_cached_blocks_(), cached + 1); // y of 100 only
   EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
   // TearDown checks that destroying the sessions freed what they kept.
 }

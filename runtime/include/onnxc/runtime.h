@@ -155,8 +155,9 @@ void onnxc_session_destroy(onnxc_session *session);
  * intermediates, and dynamic outputs copied into the caller's buffers),
  * which later runs reuse so that runs of sizes seen before allocate
  * nothing. The session keeps at most max(64 MiB, twice the most memory
- * one of its runs held at once), least recently freed blocks going first;
- * trim after a run of an unusually large size to return its memory, or to
+ * one of its runs held at once): beyond, the least recently freed blocks
+ * are freed, and all of them when the system refuses a run an allocation.
+ * Trim after a run of an unusually large size to return its memory, or to
  * release the memory of an idle session. The next run allocates afresh.
  * Not concurrently with a run of the session; NULL is a no-op. */
 void onnxc_session_trim(onnxc_session *session);
