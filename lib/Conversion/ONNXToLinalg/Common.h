@@ -138,6 +138,10 @@ mlir::Value indexToFloat(mlir::OpBuilder &b, mlir::Location loc,
 /// Patterns lowering the gathers, scatters, slicing and index-generating
 /// ops (Indexing.cpp, Slicing.cpp, Generators.cpp).
 void populateONNXIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// NonZero and Compress with a run-time condition: outputs sized at run
+/// time by a counting pass (DataDependent.cpp).
+void populateONNXDataDependentToLinalgPatterns(
+    mlir::RewritePatternSet &patterns);
 
 } // namespace onnxc::linalg_lowering
 

@@ -226,6 +226,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXReductionToLinalgPatterns(patterns);
   populateONNXRecurrentToLinalgPatterns(patterns);
   linalg_lowering::populateONNXIndexingToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXDataDependentToLinalgPatterns(patterns);
   populateONNXSelectionToLinalgPatterns(patterns);
   populateONNXResizeToLinalgPatterns(patterns);
   populateONNXConvTransposeToLinalgPatterns(patterns);

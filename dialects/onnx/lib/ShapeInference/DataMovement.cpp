@@ -553,7 +553,10 @@ LogicalResult GatherNDOp::inferShapes() {
 LogicalResult NonZeroOp::inferShapes() {
   Type i64 = IntegerType::get(getContext(), 64);
   auto x = getRankedType(getX());
-  setResultType(*this, 0, {x ? x.getRank() : kDynamic, kDynamic}, i64);
+  // A scalar is read as a 1-element vector, as onnxruntime and numpy do.
+  setResultType(*this, 0,
+                {x ? std::max<int64_t>(x.getRank(), 1) : kDynamic, kDynamic},
+                i64);
   return success();
 }
 

@@ -1,0 +1,120 @@
+# Outputs whose shapes depend on input values (issue 9 part 3): each model
+# is compiled once and run on several inputs whose values give different
+# output sizes, against onnxruntime. NonZero (floats with zeros and NaNs,
+# integers, bools, a scalar), NonZero feeding Transpose and GatherND (the
+# usual "gather the selected elements" pattern), Compress with a run-time
+# condition (with an axis, flattened, a condition shorter than the axis),
+# Reduce* with run-time axes (keepdims 1 and 0, negative axes, no axes,
+# noop_with_empty_axes), and Range / ConstantOfShape sized by inputs.
+#
+# RUN: %python %s %t %onnxc_src/utils
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+sys.path.insert(0, sys.argv[2])
+import e2e  # noqa: E402
+from compiled_model import CompiledModel  # noqa: E402
+
+RNG = np.random.default_rng(0)
+workdir = sys.argv[1]
+os.makedirs(workdir, exist_ok=True)
+failures = 0
+
+
+def model(name, nodes, inputs, outputs, opset=18):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, None) for n, t in outputs])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def check(name, m, feeds_list):
+    global failures
+    path = os.path.join(workdir, name + ".onnx")
+    library = os.path.join(workdir, name + ".so")
+    onnx.save(m, path)
+    try:
+        e2e.compile_model(path, library)
+        compiled = CompiledModel(library)
+    except (RuntimeError, OSError) as e:
+        failures += 1
+        print(f"FAIL {name}: {str(e).splitlines()[0]}")
+        return
+    for feeds in feeds_list:
+        want = e2e.run_onnxruntime(m, feeds)
+        try:
+            got = compiled.run(feeds)
+        except RuntimeError as e:
+            failures += 1
+            print(f"FAIL {name}: {e}")
+            continue
+        shapes = [g.shape for g in got]
+        for g, w in zip(got, want):
+            problem = e2e.compare(g, w)
+            if problem:
+                failures += 1
+                print(f"FAIL {name} -> {shapes}: {problem}")
+                break
+        else:
+            print(f"ok {name}: outputs {shapes}")
+
+
+F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+n = helper.make_node
+
+x = RNG.standard_normal((3, 4)).astype(np.float32)
+sparse = np.where(RNG.random((3, 4)) < 0.5, 0, x).astype(np.float32)
+sparse[1, 2] = np.nan
+check("nonzero_float", model("nonzero_float", [n("NonZero", ["x"], ["y"])], [("x", F, [3, 4])], [("y", I64)]),
+      [{"x": x}, {"x": sparse}, {"x": np.zeros((3, 4), np.float32)}])
+check("nonzero_int_3d", model("nonzero_int_3d", [n("NonZero", ["x"], ["y"])], [("x", I64, [2, 3, 2])], [("y", I64)]),
+      [{"x": RNG.integers(-1, 2, (2, 3, 2))}, {"x": np.ones((2, 3, 2), np.int64)}])
+check("nonzero_bool_dynamic", model("nonzero_bool_dynamic", [n("NonZero", ["x"], ["y"])], [("x", B, ["a", "b"])], [("y", I64)]),
+      [{"x": RNG.random((5, 3)) < 0.3}, {"x": RNG.random((1, 7)) < 0.6}, {"x": np.zeros((0, 4), bool)}])
+check("nonzero_scalar", model("nonzero_scalar", [n("NonZero", ["x"], ["y"])], [("x", F, [])], [("y", I64)]),
+      [{"x": np.array(2.5, np.float32)}, {"x": np.array(0.0, np.float32)}])
+# Select the positive elements: NonZero -> Transpose -> GatherND.
+check("gather_positive", model("gather_positive", [
+    n("Greater", ["x", "zero"], ["mask"]), n("NonZero", ["mask"], ["idx"]),
+    n("Transpose", ["idx"], ["idx_t"], perm=[1, 0]), n("GatherND", ["x", "idx_t"], ["y"])],
+    [("x", F, [4, 5]), ("zero", F, [])], [("y", F)]),
+    [{"x": RNG.standard_normal((4, 5)).astype(np.float32), "zero": np.array(0, np.float32)},
+     {"x": RNG.standard_normal((4, 5)).astype(np.float32), "zero": np.array(0.8, np.float32)}])
+for axis in (0, 1, None):
+    attrs = {} if axis is None else {"axis": axis}
+    name = f"compress_{'flat' if axis is None else f'axis{axis}'}"
+    check(name, model(name, [n("Compress", ["x", "c"], ["y"], **attrs)],
+                      [("x", F, [3, 4]), ("c", B, ["L"])], [("y", F)]),
+          [{"x": x, "c": np.array([True, False, True])},
+           {"x": x, "c": np.array([False, True])},
+           {"x": x, "c": np.zeros(3, bool)}])
+for op in ("ReduceSum", "ReduceMax", "ReduceMean", "ReduceL2", "ReduceLogSumExp"):
+    for keep in (1, 0):
+        name = f"{op.lower()}_run_time_axes_keep{keep}"
+        shape = ["L"] if keep else [1]
+        feeds = [{"x": RNG.standard_normal((2, 3, 4)).astype(np.float32), "axes": np.array(a, np.int64)}
+                 for a in ([0], [-1], [1]) + (([0, 2], [], ) if keep else ())]
+        check(name, model(name, [n(op, ["x", "axes"], ["y"], keepdims=keep)],
+                          [("x", F, [2, 3, 4]), ("axes", I64, shape)], [("y", F)]), feeds)
+check("reducesum_noop_empty", model("reducesum_noop_empty", [
+    n("ReduceSumSquare", ["x", "axes"], ["y"], keepdims=1, noop_with_empty_axes=1)],
+    [("x", F, [2, 3]), ("axes", I64, ["L"])], [("y", F)]),
+    [{"x": x[:2, :3].copy(), "axes": np.array([], np.int64)}, {"x": x[:2, :3].copy(), "axes": np.array([1], np.int64)}])
+check("range_sized", model("range_sized", [n("Range", ["start", "limit", "delta"], ["y"])],
+                           [("start", F, []), ("limit", F, []), ("delta", F, [])], [("y", F)]),
+      [{"start": np.array(v[0], np.float32), "limit": np.array(v[1], np.float32), "delta": np.array(v[2], np.float32)}
+       for v in ((0, 5, 1), (10, 1, -3), (1, 1, 1))])
+check("constant_of_shape_sized", model("constant_of_shape_sized", [
+    n("ConstantOfShape", ["shape"], ["y"], value=helper.make_tensor("v", F, [1], [1.5]))],
+    [("shape", I64, [2])], [("y", F)]),
+    [{"shape": np.array(s, np.int64)} for s in ((2, 3), (1, 0), (4, 1))])
+
+print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
+sys.exit(1 if failures else 0)
