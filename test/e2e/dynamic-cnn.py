@@ -147,6 +147,23 @@ check_sizes("averagepool_n", one_op("AveragePool", ["N", 3, 10, 10], ["N", 3, 5,
 check_sizes("averagepool_1d", one_op("AveragePool", ["N", 3, 11], ["N", 3, 4],
                                      kernel_shape=[3], strides=[3], ceil_mode=1),
             [{"x": data(n, 3, 11)} for n in (2, 6)])
+# Run-time H and W: ONNX's output size (ceil_mode drops a window starting
+# in the end padding) and each window's divisor computed by the run.
+check_sizes("maxpool_hw", one_op("MaxPool", ["N", 3, "H", "W"], ["N", 3, "OH", "OW"],
+                                 kernel_shape=[3, 2], strides=[2, 3], pads=[1, 0, 1, 1],
+                                 dilations=[1, 2], ceil_mode=1),
+            [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 7, 9), (2, 10, 6))])
+check_sizes("averagepool_hw", one_op("AveragePool", ["N", 3, "H", "W"], ["N", 3, "OH", "OW"],
+                                     kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1],
+                                     ceil_mode=1, count_include_pad=1),
+            [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 8, 9), (3, 11, 6))])
+check_sizes("averagepool_same", one_op("AveragePool", ["N", 3, "H", "W"], ["N", 3, "OH", "OW"],
+                                       kernel_shape=[3, 2], strides=[2, 2],
+                                       auto_pad="SAME_LOWER"),
+            [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 7, 8), (2, 4, 5))])
+check_sizes("averagepool_1d_l", one_op("AveragePool", ["N", 2, "L"], ["N", 2, "OL"],
+                                       kernel_shape=[4], strides=[3], ceil_mode=1),
+            [{"x": data(n, 2, l)} for n, l in ((1, 9), (2, 14))])
 check_sizes("globalaveragepool", one_op("GlobalAveragePool", ["N", "C", "H", "W"],
                                         ["N", "C", 1, 1]),
             [{"x": data(n, c, h, h + 1)} for n, c, h in ((1, 3, 4), (2, 5, 7))])

@@ -603,6 +603,216 @@ Value buildIntegerMaxPool(OpBuilder &b, Location loc, Value x,
   return castTensor(b, loc, pooled, resultType);
 }
 
+/// Whether the spatial dims (2..) of `type` are all static.
+bool hasStaticSpatialDims(Type type) {
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  return ranked && ranked.getRank() >= 2 &&
+         llvm::none_of(ranked.getShape().drop_front(2), ShapedType::isDynamic);
+}
+
+/// A float MaxPool (`isMax`) or AveragePool whose spatial dims are known
+/// only at run time: the window, ONNX's output size (ceil_mode drops a
+/// window that would start in the end padding) and the end pads that
+/// ceil_mode windows need are index values. AveragePool divides by a
+/// second pooling, of ones over the input (and with `countIncludePad` its
+/// explicit pads), so that each window counts what it covers. On failure
+/// returns the reason.
+template <typename PoolOp>
+FailureOr<Value> buildDynamicPool(OpBuilder &b, PoolOp op, Value x,
+                                  RankedTensorType finalType, bool isMax,
+                                  bool countIncludePad, std::string &reason) {
+  Location loc = op.getLoc();
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  if (!xType || (xType.getRank() != 3 && xType.getRank() != 4) ||
+      finalType.getRank() != xType.getRank()) {
+    reason = "only 1-D and 2-D pooling windows are supported";
+    return failure();
+  }
+  Type element = xType.getElementType();
+  if (!isa<FloatType>(element)) {
+    reason = "an integer MaxPool needs static spatial dims";
+    return failure();
+  }
+  SizeMath m{b, loc};
+  SmallVector<OpFoldResult> inputSpatial, kernel;
+  for (int64_t d = 2; d < xType.getRank(); ++d) {
+    inputSpatial.push_back(tensor::getMixedSize(b, loc, x, d));
+    if (static_cast<size_t>(d - 2) < op.getKernelShape().size())
+      kernel.push_back(b.getIndexAttr(op.getKernelShape()[d - 2]));
+  }
+  FailureOr<MixedWindow> window =
+      getMixedWindow(m, inputSpatial, kernel, op.getStrides(), op.getDilations(),
+                     op.getPads(), op.getAutoPad());
+  if (failed(window)) {
+    reason = "kernel_shape, strides, dilations and pads must have one value "
+             "per spatial dim (pads two)";
+    return failure();
+  }
+  RankedTensorType resultType = finalType;
+  bool unitHeight = xType.getRank() == 3;
+  if (unitHeight) {
+    auto withUnitHeight = [](RankedTensorType t) {
+      SmallVector<int64_t> shape(t.getShape());
+      shape.insert(shape.begin() + 2, 1);
+      return RankedTensorType::get(shape, t.getElementType());
+    };
+    x = tensor::ExpandShapeOp::create(
+        b, loc, withUnitHeight(xType), x,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    resultType = withUnitHeight(finalType);
+    inputSpatial.insert(inputSpatial.begin(), b.getIndexAttr(1));
+    window->kernel.insert(window->kernel.begin(), b.getIndexAttr(1));
+    window->strides.insert(window->strides.begin(), 1);
+    window->dilations.insert(window->dilations.begin(), 1);
+    window->pads = {b.getIndexAttr(0), window->pads[0], b.getIndexAttr(0),
+                    window->pads[1]};
+  }
+  bool same = op.getAutoPad() == "SAME_UPPER" || op.getAutoPad() == "SAME_LOWER";
+  bool ceilMode = op.getCeilMode() != 0;
+  SmallVector<OpFoldResult> explicitPads = window->pads;
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < 2; ++d)
+    if (resultType.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, x, d));
+  SmallVector<int64_t> kernelShape;
+  for (int64_t i = 0; i < 2; ++i) {
+    OpFoldResult in = inputSpatial[i];
+    int64_t stride = window->strides[i];
+    OpFoldResult out =
+        same ? m.div(in, stride, /*ceil=*/true)
+             : windowCount(m, *window, i, in, ceilMode && !same);
+    if (ceilMode && !same) {
+      // A window must start inside the input or the begin padding.
+      OpFoldResult lastStart = m.mul(m.add(out, -1), stride);
+      OpFoldResult limit = m.add(in, window->pads[i]);
+      std::optional<int64_t> cs = getConstantIntValue(lastStart);
+      std::optional<int64_t> cl = getConstantIntValue(limit);
+      if (cs && cl) {
+        if (*cs >= *cl)
+          out = m.add(out, -1);
+      } else {
+        Value past = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                           m.value(lastStart), m.value(limit));
+        out = arith::SelectOp::create(b, loc, past, m.value(m.add(out, -1)),
+                                      m.value(out))
+                  .getResult();
+      }
+    }
+    if (resultType.isDynamicDim(i + 2))
+      sizes.push_back(m.value(out));
+    else
+      emitDimCheck(b, loc, op, out,
+                   b.getIndexAttr(resultType.getDimSize(i + 2)),
+                   "output dim " + Twine(unitHeight ? 2 : i + 2) +
+                       " differs from its inferred size " +
+                       Twine(resultType.getDimSize(i + 2)) + " at run time");
+    // Windows past the end pad (ceil_mode) read more padding.
+    OpFoldResult needed =
+        m.add(m.mul(m.add(out, -1), stride), windowExtent(m, *window, i));
+    OpFoldResult have =
+        m.add(m.add(in, window->pads[i]), window->pads[i + 2]);
+    window->pads[i + 2] =
+        m.add(window->pads[i + 2], m.max(m.sub(needed, have), 0));
+    kernelShape.push_back(*getConstantIntValue(window->kernel[i]));
+  }
+  DenseIntElementsAttr strides = i64Vector(b, window->strides);
+  DenseIntElementsAttr dilations = i64Vector(b, window->dilations);
+  Type accType = isMax ? element : accumulatorType(b, element);
+  auto accResult = RankedTensorType::get(resultType.getShape(), accType);
+  Value kernelTensor = tensor::EmptyOp::create(b, loc, kernelShape, element);
+  double padValue = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  Value padded = padSpatialMixed(b, loc, x, window->pads,
+                                 scalarConstant(b, loc, element, padValue));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), accType,
+                                       sizes);
+  Value acc = linalg::FillOp::create(b, loc,
+                                     scalarConstant(b, loc, accType, padValue),
+                                     init)
+                  .getResult(0);
+  Value pooled;
+  if (isMax) {
+    pooled = linalg::PoolingNchwMaxOp::create(
+                 b, loc, TypeRange{accResult}, ValueRange{padded, kernelTensor},
+                 ValueRange{acc}, strides, dilations)
+                 .getResult(0);
+  } else {
+    Value sum = linalg::PoolingNchwSumOp::create(
+                    b, loc, TypeRange{accResult},
+                    ValueRange{padded, kernelTensor}, ValueRange{acc}, strides,
+                    dilations)
+                    .getResult(0);
+    // Counts [1, 1, OH, OW]: ones over the input, padded with ones over the
+    // explicit pads when they count, else with zeros.
+    SmallVector<Value> planeSizes;
+    for (int64_t i = 0; i < 2; ++i)
+      if (!getConstantIntValue(inputSpatial[i]))
+        planeSizes.push_back(m.value(inputSpatial[i]));
+    SmallVector<int64_t> planeShape = {1, 1};
+    for (int64_t i = 0; i < 2; ++i)
+      planeShape.push_back(getConstantIntValue(inputSpatial[i]).value_or(
+          ShapedType::kDynamic));
+    Value ones = linalg::FillOp::create(
+                     b, loc, scalarConstant(b, loc, accType, 1.0),
+                     tensor::EmptyOp::create(b, loc, planeShape, accType,
+                                             planeSizes)
+                         .getResult())
+                     .getResult(0);
+    Value zero = scalarConstant(b, loc, accType, 0.0);
+    if (countIncludePad) {
+      ones = padSpatialMixed(b, loc, ones, explicitPads,
+                             scalarConstant(b, loc, accType, 1.0));
+      SmallVector<OpFoldResult> growth = {
+          b.getIndexAttr(0), b.getIndexAttr(0),
+          m.sub(window->pads[2], explicitPads[2]),
+          m.sub(window->pads[3], explicitPads[3])};
+      ones = padSpatialMixed(b, loc, ones, growth, zero);
+    } else {
+      ones = padSpatialMixed(b, loc, ones, window->pads, zero);
+    }
+    SmallVector<int64_t> countShape = {1, 1, resultType.getDimSize(2),
+                                       resultType.getDimSize(3)};
+    SmallVector<Value> countSizes(sizes.end() -
+                                      llvm::count_if(
+                                          resultType.getShape().drop_front(2),
+                                          ShapedType::isDynamic),
+                                  sizes.end());
+    Value countInit = tensor::EmptyOp::create(b, loc, countShape, accType,
+                                              countSizes);
+    countInit =
+        linalg::FillOp::create(b, loc, zero, countInit).getResult(0);
+    Value counts = linalg::PoolingNchwSumOp::create(
+                       b, loc, TypeRange{countInit.getType()},
+                       ValueRange{ones, kernelTensor}, ValueRange{countInit},
+                       strides, dilations)
+                       .getResult(0);
+    MLIRContext *ctx = b.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr zeroExpr = getAffineConstantExpr(0, ctx);
+    SmallVector<AffineMap> maps = {
+        b.getMultiDimIdentityMap(4),
+        AffineMap::get(4, 0, {zeroExpr, zeroExpr, d(2), d(3)}, ctx),
+        b.getMultiDimIdentityMap(4)};
+    Value out =
+        tensor::EmptyOp::create(b, loc, resultType.getShape(), element, sizes);
+    pooled = linalg::GenericOp::create(
+                 b, loc, resultType, ValueRange{sum, counts}, out, maps,
+                 SmallVector<utils::IteratorType>(4,
+                                                  utils::IteratorType::parallel),
+                 [&](OpBuilder &nb, Location nl, ValueRange args) {
+                   Value v = arith::DivFOp::create(nb, nl, args[0], args[1]);
+                   linalg::YieldOp::create(nb, nl,
+                                           fromComputeType(nb, nl, v, element));
+                 })
+                 .getResult(0);
+  }
+  if (!unitHeight)
+    return pooled;
+  return tensor::CollapseShapeOp::create(
+             b, loc, finalType, pooled,
+             SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}})
+      .getResult();
+}
+
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -617,6 +827,17 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
       return rewriter.notifyMatchFailure(
           op, "only float and integer (not bool) elements are supported");
     std::string reason;
+    if (!hasStaticSpatialDims(adaptor.getX().getType()) ||
+        !hasStaticSpatialDims(op.getY().getType())) {
+      FailureOr<Value> pooled = buildDynamicPool(
+          rewriter, op, adaptor.getX(),
+          cast<RankedTensorType>(op.getY().getType()), /*isMax=*/true,
+          /*countIncludePad=*/false, reason);
+      if (failed(pooled))
+        return rewriter.notifyMatchFailure(op, reason);
+      rewriter.replaceOp(op, {*pooled, Value()});
+      return success();
+    }
     FailureOr<Pool2D> pool =
         getPool2D(rewriter, op, adaptor.getX(), op.getY().getType(), reason);
     if (failed(pool))
@@ -659,6 +880,16 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
       return rewriter.notifyMatchFailure(op,
                                          "only float elements are supported");
     std::string reason;
+    if (!hasStaticSpatialDims(adaptor.getX().getType()) ||
+        !hasStaticSpatialDims(op.getType())) {
+      FailureOr<Value> pooled = buildDynamicPool(
+          rewriter, op, adaptor.getX(), cast<RankedTensorType>(op.getType()),
+          /*isMax=*/false, op.getCountIncludePad() != 0, reason);
+      if (failed(pooled))
+        return rewriter.notifyMatchFailure(op, reason);
+      rewriter.replaceOp(op, *pooled);
+      return success();
+    }
     FailureOr<Pool2D> pool =
         getPool2D(rewriter, op, adaptor.getX(), op.getType(), reason);
     if (failed(pool))

@@ -163,3 +163,38 @@ func.func @instancenorm(%x: tensor<?x?x?x?xf32>, %s: tensor<3xf32>, %b: tensor<3
   %0 = "onnx.InstanceNormalization"(%x, %s, %b) : (tensor<?x?x?x?xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<?x?x?x?xf32>
   return %0 : tensor<?x?x?x?xf32>
 }
+
+// -----
+
+// MaxPool over run-time H and W with ceil_mode: the output's size is
+// selected at run time (a window may not start in the end padding) and the
+// end pads grow so that the last window fits.
+// CHECK-LABEL: func.func @maxpool_dynamic_hw
+// CHECK: %[[H:.*]] = tensor.dim %{{.*}}, %c2 : tensor<?x3x?x?xf32>
+// CHECK: arith.ceildivsi
+// CHECK: %[[PAST:.*]] = arith.cmpi sge
+// CHECK: %[[OH:.*]] = arith.select %[[PAST]]
+// CHECK: arith.maxsi
+// CHECK: tensor.pad
+// CHECK: tensor.empty(%{{.*}}, %[[OH]], %{{.*}}) : tensor<?x3x?x?xf32>
+// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} {{.*}} -> tensor<?x3x?x?xf32>
+func.func @maxpool_dynamic_hw(%x: tensor<?x3x?x?xf32>) -> tensor<?x3x?x?xf32> {
+  %y, %i = "onnx.MaxPool"(%x) {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, ceil_mode = 1 : i64} : (tensor<?x3x?x?xf32>) -> (tensor<?x3x?x?xf32>, none)
+  return %y : tensor<?x3x?x?xf32>
+}
+
+// -----
+
+// AveragePool over a run-time length: the divisor of each window is a
+// pooling of ones over the input (padded with zeros: count_include_pad 0).
+// CHECK-LABEL: func.func @averagepool_dynamic_1d
+// CHECK: %[[SUM:.*]] = linalg.pooling_nchw_sum {{.*}} -> tensor<?x2x1x?xf32>
+// CHECK: %[[ONES:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x1x1x?xf32>)
+// CHECK: %[[COUNTS:.*]] = linalg.pooling_nchw_sum {{.*}} -> tensor<1x1x1x?xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[COUNTS]] : tensor<?x2x1x?xf32>, tensor<1x1x1x?xf32>)
+// CHECK: arith.divf
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<?x2x1x?xf32> into tensor<?x2x?xf32>
+func.func @averagepool_dynamic_1d(%x: tensor<?x2x?xf32>) -> tensor<?x2x?xf32> {
+  %0 = "onnx.AveragePool"(%x) {kernel_shape = array<i64: 4>, strides = array<i64: 3>, pads = array<i64: 1, 1>} : (tensor<?x2x?xf32>) -> tensor<?x2x?xf32>
+  return %0 : tensor<?x2x?xf32>
+}
