@@ -190,6 +190,20 @@ gw, gc = weight("gw", 16, 12), weight("gc", 16)
 check_sizes("gemm", one_op("Gemm", ["N", 12], ["N", 16], [gw, gc], [gw, gc], transB=1,
                            alpha=0.5, beta=2.0),
             [{"x": data(n, 12)} for n in (1, 7)])
+# C an input with run-time dims: each broadcasts from 1 or matches.
+gemm_c = one_op("Gemm", ["M", "K"], ["M", 16], [gw], [gw, "c"], transB=1)
+gemm_c.graph.input.append(helper.make_tensor_value_info("c", TensorProto.FLOAT, ["CM", "CN"]))
+compiled = check_sizes("gemm_c", gemm_c, [{"x": data(m, 12), "c": data(cm, cn)}
+                                          for m, cm, cn in ((3, 1, 16), (5, 5, 1), (2, 2, 16))])
+if compiled:
+    try:
+        compiled.run({"x": data(4, 12), "c": data(3, 16)})
+        fail("gemm_c: C of 3 rows for 4 ran without an error")
+    except RuntimeError as e:
+        if "(Gemm)" not in str(e) or "dim 0 of C" not in str(e):
+            fail(f"gemm_c: error {e} names neither the Gemm nor C's dim")
+        else:
+            print(f"ok gemm_c: {e}")
 gamma, beta = weight("gamma", 8), weight("beta", 8)
 check_sizes("layernorm", one_op("LayerNormalization", ["B", "S", 8], ["B", "S", 8],
                                 [gamma, beta], [gamma, beta], axis=-1),

@@ -14,8 +14,11 @@
 #include "ComputeTypes.h"
 
 #include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 
 using namespace mlir;
 using namespace onnxc::onnx_ir;
@@ -246,23 +249,49 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     bool hasC = !isa<NoneType>(c.getType()) && beta != 0.0f;
     SmallVector<Value> inputs = {product};
     SmallVector<AffineMap> epilogueMaps = {rewriter.getMultiDimIdentityMap(2)};
+    // C broadcasts unidirectionally to [M, N]. A dim of C known only at
+    // run time may be 1 or the result's: the check allows both, and the
+    // epilogue reads C by tensor.extract at index 0 or the result's index,
+    // chosen at run time (C is a bias: small, read once per element).
+    SmallVector<Value> cIsOne;
+    bool extractC = false;
     if (hasC) {
       auto cType = cast<RankedTensorType>(c.getType());
-      // C broadcasts unidirectionally; a dim of it known only at run time
-      // must be the result's (broadcasting one from 1 is not supported).
+      extractC = !cType.hasStaticShape();
       for (int64_t i = 0; i < cType.getRank(); ++i) {
         int64_t d = i + 2 - cType.getRank();
-        if (cType.getDimSize(i) != 1)
-          emitDimCheck(rewriter, loc, op,
-                       tensor::getMixedSize(rewriter, loc, c, i), outSizes[d],
-                       "dim " + Twine(i) + " of C differs from the result's "
-                       "dim " + Twine(d) + " at run time (a dim known only "
-                       "at run time must be equal; one that broadcasts from "
-                       "1 is not supported)");
+        if (!cType.isDynamicDim(i)) {
+          cIsOne.push_back(Value());
+          if (cType.getDimSize(i) != 1)
+            emitDimCheck(rewriter, loc, op, rewriter.getIndexAttr(
+                                                cType.getDimSize(i)),
+                         outSizes[d],
+                         "dim " + Twine(i) + " of C differs from the "
+                         "result's dim " + Twine(d) + " at run time");
+          continue;
+        }
+        Value size = tensor::DimOp::create(rewriter, loc, c, i);
+        Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+        Value isOne = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, size, one);
+        Value isResult = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, size,
+            getValueOrCreateConstantIndexOp(rewriter, loc, outSizes[d]));
+        Value valid = arith::OrIOp::create(rewriter, loc, isOne, isResult);
+        std::string node = describeLocation(op.getLoc());
+        cf::AssertOp::create(
+            rewriter, loc, valid,
+            (node.empty() ? std::string("node '?'") : node) +
+                " (Gemm): dim " + std::to_string(i) +
+                " of C is neither 1 nor the result's dim " +
+                std::to_string(d) + " at run time");
+        cIsOne.push_back(isOne);
       }
-      inputs.push_back(c);
-      epilogueMaps.push_back(
-          getBroadcastMap(cType, resultType.getShape(), ctx));
+      if (!extractC) {
+        inputs.push_back(c);
+        epilogueMaps.push_back(
+            getBroadcastMap(cType, resultType.getShape(), ctx));
+      }
     }
     epilogueMaps.push_back(rewriter.getMultiDimIdentityMap(2));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
@@ -281,7 +310,26 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
               if (alpha != 1.0f)
                 v = mul(scalarConstant(b, l, accType, alpha), v);
               if (hasC) {
-                Value cv = toComputeType(b, l, args[1], accType);
+                Value cv = extractC ? Value() : args[1];
+                if (extractC) {
+                  auto cType = cast<RankedTensorType>(c.getType());
+                  SmallVector<Value> indices;
+                  for (int64_t i = 0; i < cType.getRank(); ++i) {
+                    int64_t d = i + 2 - cType.getRank();
+                    Value zero = arith::ConstantIndexOp::create(b, l, 0);
+                    if (!cIsOne[i]) {
+                      indices.push_back(cType.getDimSize(i) == 1
+                                            ? zero
+                                            : Value(linalg::IndexOp::create(
+                                                  b, l, d)));
+                      continue;
+                    }
+                    indices.push_back(arith::SelectOp::create(
+                        b, l, cIsOne[i], zero, linalg::IndexOp::create(b, l, d)));
+                  }
+                  cv = tensor::ExtractOp::create(b, l, c, indices);
+                }
+                cv = toComputeType(b, l, cv, accType);
                 if (beta != 1.0f)
                   cv = mul(scalarConstant(b, l, accType, beta), cv);
                 v = isFloat ? Value(arith::AddFOp::create(b, l, v, cv))
