@@ -676,6 +676,69 @@ ONNXC_API onnxc_status onnxc_run_alloc(onnxc_session *session,
   return run_session(session, inputs, num_inputs, NULL, outputs, num_outputs);
 }
 
+ONNXC_API onnxc_status onnxc_run_shapes(const onnxc_model_desc *desc,
+                                        void *const *inputs,
+                                        const int64_t *const *input_shapes,
+                                        void *const *outputs,
+                                        int64_t *const *output_shapes,
+                                        void *workspace) {
+  onnxc_status status;
+  onnxc_session *session = NULL;
+  if ((status = check_desc(desc)) != ONNXC_OK)
+    return status;
+  if ((desc->num_inputs > 0 && (!inputs || !input_shapes)) ||
+      (desc->num_outputs > 0 && !outputs))
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "input, input shape or output array is NULL");
+  for (int32_t i = 0; i < desc->num_outputs; ++i)
+    if (has_dynamic_dim(&desc->outputs[i]) &&
+        (!output_shapes || !output_shapes[i] || !outputs[i]))
+      return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                       "output '%s': its buffer pointer or shape array is "
+                       "NULL",
+                       desc->outputs[i].name ? desc->outputs[i].name : "?");
+  size_t n_in = (size_t)desc->num_inputs, n_out = (size_t)desc->num_outputs;
+  onnxc_tensor *tensors = calloc(n_in + n_out + 1, sizeof(onnxc_tensor));
+  if (!tensors)
+    return set_error(ONNXC_ERROR_OUT_OF_MEMORY, "cannot allocate %zu tensors",
+                     n_in + n_out);
+  for (size_t i = 0; i < n_in; ++i) {
+    tensors[i].data = inputs[i];
+    tensors[i].dtype = desc->inputs[i].dtype;
+    tensors[i].rank = desc->inputs[i].rank;
+    tensors[i].shape = input_shapes[i];
+  }
+  onnxc_tensor *out = tensors + n_in;
+  if ((status = onnxc_session_create(desc, workspace, &session)) == ONNXC_OK)
+    status = onnxc_run_alloc(session, tensors, n_in, out, n_out);
+  if (status == ONNXC_OK) {
+    for (size_t i = 0; i < n_out; ++i) {
+      const onnxc_tensor_desc *d = &desc->outputs[i];
+      if (has_dynamic_dim(d)) {
+        for (int32_t k = 0; k < out[i].rank; ++k)
+          output_shapes[i][k] = out[i].shape[k];
+        *(void **)outputs[i] = out[i].data;
+        out[i].data = NULL;
+        continue;
+      }
+      size_t bytes =
+          (size_t)onnxc_tensor_desc_elements(d) * onnxc_dtype_size(d->dtype);
+      if (bytes && !outputs[i]) {
+        status = set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                           "output '%s': data is NULL", d->name ? d->name : "?");
+        break;
+      }
+      if (bytes)
+        memcpy(outputs[i], out[i].data, bytes);
+    }
+    for (size_t i = 0; i < n_out; ++i)
+      onnxc_free(out[i].data);
+  }
+  onnxc_session_destroy(session);
+  free(tensors);
+  return status == ONNXC_OK ? clear_error() : status;
+}
+
 ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace) {

@@ -142,18 +142,48 @@ std::string generateHeader(const ModelSignature &signature) {
   listTensors(signature.inputs, "INPUT");
   listTensors(signature.outputs, "OUTPUT");
 
+  llvm::StringSet<> used;
   if (signature.isDynamic()) {
-    os << "\n/* The model has dims known only at run time ('?' or named\n"
-       << " * above): run it with the generic API, onnxc_run() with\n"
-       << " * caller-allocated outputs of the right shapes or onnxc_run_alloc()\n"
-       << " * (docs/runtime-api.md), on this descriptor. */\n"
+    ModelSignature::RunTimeDims dims = signature.getRunTimeDims();
+    os << "\n/* Runs the model. Its dims known only at run time come first (";
+    for (auto [i, dim] : llvm::enumerate(dims.names))
+      os << (i ? ", " : "") << "'" << dim << "'";
+    os << "),\n"
+       << " * then the inputs, dense and row-major in those shapes. A static\n"
+       << " * output is a caller-allocated buffer; an output with a run-time\n"
+       << " * dim is a pointer that receives a buffer the runtime allocated\n"
+       << " * (release it with onnxc_free()) and an array of its rank that\n"
+       << " * receives its dims. `workspace` holds "
+       << llvm::StringRef(name).upper()
+       << "_WORKSPACE_BYTES bytes,\n"
+       << " * 64-byte aligned (NULL: allocated for the call). Returns 0, or an\n"
+       << " * onnxc_status with the message in onnxc_last_error(). */\n"
+       << "int " << name << "_run(";
+    for (const std::string &dim : dims.names)
+      os << "int64_t " << getParameterName(dim, used) << ", ";
+    for (const TensorSignature &tensor : signature.inputs)
+      os << "const " << getCType(tensor.dtype) << " *"
+         << getParameterName(tensor.name, used) << ", ";
+    for (const TensorSignature &tensor : signature.outputs) {
+      std::string parameter = getParameterName(tensor.name, used);
+      if (!tensor.isDynamic()) {
+        os << getCType(tensor.dtype) << " *" << parameter << ", ";
+        continue;
+      }
+      os << getCType(tensor.dtype) << " **" << parameter << ", int64_t "
+         << getParameterName(tensor.name + "_shape", used) << "["
+         << tensor.shape.size() << "], ";
+    }
+    os << "void *workspace);\n\n"
+       << "/* Frees an output buffer the runtime allocated. */\n"
+       << "void onnxc_free(void *data);\n\n"
+       << "/* The model's descriptor for the generic API (onnxc/runtime.h). */\n"
        << "const struct onnxc_model_desc *" << name << "_model(void);\n\n"
        << "/* The message of the last error on this thread. */\n"
        << "const char *onnxc_last_error(void);\n\n"
        << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
     return text;
   }
-  llvm::StringSet<> used;
   os << "\n/* Runs the model: inputs, then caller-allocated outputs, dense and\n"
      << " * row-major. `workspace` holds " << llvm::StringRef(name).upper()
      << "_WORKSPACE_BYTES bytes, 64-byte\n"

@@ -53,8 +53,9 @@ public:
     dispatchParallelKernels();
     llvm::Function *entry = buildEntry(kernel);
     llvm::GlobalVariable *desc = buildModelDesc(entry);
-    // The typed API passes data pointers only: static shapes.
-    if (!signature.isDynamic())
+    if (signature.isDynamic())
+      buildTypedRunWithDims(desc);
+    else
       buildTypedRun(desc);
     buildGetter(signature.name + "_model", desc);
     if (sharedLibrary)
@@ -254,6 +255,71 @@ private:
     builder.CreateRet(builder.CreateCall(
         runPointers,
         {desc, inputs, outputs, run->getArg(numInputs + numOutputs)}));
+  }
+
+  /// int NAME_run(dims..., inputs..., outputs..., void *workspace) of a
+  /// model with dims known only at run time (Header.cpp declares it): the
+  /// run-time dims as int64 parameters (ModelSignature::getRunTimeDims),
+  /// then the inputs' data; a static output is the caller's buffer, a
+  /// dynamic one a `T **` and an `int64_t *` for its dims. Builds each
+  /// input's shape and calls onnxc_run_shapes.
+  void buildTypedRunWithDims(llvm::GlobalVariable *desc) {
+    ModelSignature::RunTimeDims dims = signature.getRunTimeDims();
+    size_t numInputs = signature.inputs.size();
+    size_t numOutputs = signature.outputs.size();
+    std::vector<llvm::Type *> params(dims.names.size(), i64Type);
+    params.insert(params.end(), numInputs, ptrType);
+    for (const TensorSignature &output : signature.outputs) {
+      params.push_back(ptrType);
+      if (output.isDynamic())
+        params.push_back(ptrType);
+    }
+    params.push_back(ptrType);
+    auto *type = llvm::FunctionType::get(i32Type, params, false);
+    auto *run = llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                                       signature.name + "_run", module);
+    llvm::FunctionCallee runShapes = module.getOrInsertFunction(
+        "onnxc_run_shapes",
+        llvm::FunctionType::get(
+            i32Type, {ptrType, ptrType, ptrType, ptrType, ptrType, ptrType},
+            false));
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", run));
+    auto array = [&](llvm::Type *element, size_t count) {
+      auto *arrayType = llvm::ArrayType::get(element, std::max<size_t>(count, 1));
+      return std::make_pair(arrayType, builder.CreateAlloca(arrayType));
+    };
+    unsigned arg = dims.names.size();
+    auto [inputsType, inputs] = array(ptrType, numInputs);
+    auto [shapesType, shapes] = array(ptrType, numInputs);
+    for (size_t i = 0; i < numInputs; ++i) {
+      const TensorSignature &input = signature.inputs[i];
+      builder.CreateStore(run->getArg(arg++),
+                          builder.CreateConstGEP2_64(inputsType, inputs, 0, i));
+      auto [shapeType, shape] = array(i64Type, input.shape.size());
+      for (auto [d, size] : llvm::enumerate(input.shape)) {
+        int index = dims.inputDims[i][d];
+        llvm::Value *value = index < 0
+                                 ? llvm::ConstantInt::get(i64Type, size)
+                                 : static_cast<llvm::Value *>(run->getArg(index));
+        builder.CreateStore(value,
+                            builder.CreateConstGEP2_64(shapeType, shape, 0, d));
+      }
+      builder.CreateStore(shape,
+                          builder.CreateConstGEP2_64(shapesType, shapes, 0, i));
+    }
+    auto [outputsType, outputs] = array(ptrType, numOutputs);
+    auto [outShapesType, outShapes] = array(ptrType, numOutputs);
+    for (size_t i = 0; i < numOutputs; ++i) {
+      builder.CreateStore(run->getArg(arg++),
+                          builder.CreateConstGEP2_64(outputsType, outputs, 0, i));
+      llvm::Value *shape = llvm::ConstantPointerNull::get(ptrType);
+      if (signature.outputs[i].isDynamic())
+        shape = run->getArg(arg++);
+      builder.CreateStore(shape, builder.CreateConstGEP2_64(outShapesType,
+                                                            outShapes, 0, i));
+    }
+    builder.CreateRet(builder.CreateCall(
+        runShapes, {desc, inputs, shapes, outputs, outShapes, run->getArg(arg)}));
   }
 
   void buildGetter(const std::string &name, llvm::GlobalVariable *desc) {

@@ -3,6 +3,7 @@
 #include "onnxc/Target/CPU/CPUTarget.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 
@@ -67,6 +68,28 @@ getTensorSignature(Location loc, Type type, StringAttr name,
     tensor.dimParams.push_back(param ? param.str() : "");
   }
   return tensor;
+}
+
+ModelSignature::RunTimeDims ModelSignature::getRunTimeDims() const {
+  RunTimeDims dims;
+  llvm::StringMap<int> byName;
+  for (const TensorSignature &input : inputs) {
+    llvm::SmallVector<int> &indices = dims.inputDims.emplace_back();
+    for (auto [d, size] : llvm::enumerate(input.shape)) {
+      if (size >= 0) {
+        indices.push_back(-1);
+        continue;
+      }
+      const std::string &param = input.dimParams[d];
+      std::string name =
+          param.empty() ? input.name + "_dim" + std::to_string(d) : param;
+      auto [it, inserted] = byName.try_emplace(name, dims.names.size());
+      if (inserted)
+        dims.names.push_back(name);
+      indices.push_back(it->second);
+    }
+  }
+  return dims;
 }
 
 FailureOr<ModelSignature> getModelSignature(func::FuncOp graph,

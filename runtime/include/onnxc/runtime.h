@@ -208,6 +208,22 @@ onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace);
 
+/* What the generated NAME_run() of a model with dims known only at run
+ * time calls: the inputs' data pointers and their shapes (rank entries
+ * each, the dims the caller gave for the run-time ones); for a static
+ * output, outputs[i] is the caller's buffer of its descriptor shape; for
+ * an output with a run-time dim, outputs[i] is a `void **` that receives a
+ * buffer the runtime allocated (release it with onnxc_free()) and
+ * output_shapes[i] points to rank int64s that receive its dims
+ * (output_shapes may be NULL when no output is dynamic). A session is
+ * created for the call, with `workspace` as onnxc_session_create() takes
+ * it; the checks and errors are onnxc_run()'s. */
+onnxc_status onnxc_run_shapes(const onnxc_model_desc *desc,
+                              void *const *inputs,
+                              const int64_t *const *input_shapes,
+                              void *const *outputs,
+                              int64_t *const *output_shapes, void *workspace);
+
 /* External weights (models compiled with --weights=external; a no-op
  * returning ONNXC_OK for embedded weights). Maps the weights file `path`
  * (NULL: desc->weights->file_name in the folder of the library or

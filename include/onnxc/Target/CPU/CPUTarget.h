@@ -51,6 +51,17 @@ struct ModelSignature {
   uint64_t weightsBytes = 0;
   uint64_t weightsChecksum = 0;
 
+  /// The dims known only at run time that the typed NAME_run() of a
+  /// dynamic model takes as parameters, in input order: one per dim_param
+  /// name (dims of one name are one parameter), one per unnamed dim
+  /// ("<input>_dim<d>"). `inputDims[i][d]` is the parameter of input i's
+  /// dim d, or -1 for a static dim.
+  struct RunTimeDims {
+    std::vector<std::string> names;
+    std::vector<llvm::SmallVector<int>> inputDims;
+  };
+  RunTimeDims getRunTimeDims() const;
+
   /// Whether an input or output has a dim known only at run time.
   bool isDynamic() const {
     return llvm::any_of(inputs, [](auto &t) { return t.isDynamic(); }) ||
