@@ -10,6 +10,9 @@
 #   split     Split into equal parts of a symbolic axis, and by sizes that
 #             are a graph input.
 #   cumsum    CumSum along an axis that is a graph input; Trilu.
+#   resize    Resize by scales that are a graph input (nearest), constant
+#             scales on symbolic dims (linear), sizes under a
+#             keep_aspect_ratio_policy (align_corners).
 # The run-time checks these lowerings add are errors of the run naming the
 # node: a Reshape whose element count differs, split sizes that do not sum
 # to the axis.
@@ -152,6 +155,19 @@ check_sizes("cumsum", cumsum, [
     {"x": x(3, 4), "axis": np.array(1, np.int64), "k": np.array(1, np.int64)},
     {"x": x(5, 1), "axis": np.array(-2, np.int64), "k": np.array(-1, np.int64)},
     {"x": x(0, 3), "axis": np.array(0, np.int64), "k": np.array(0, np.int64)}])
+
+scales = numpy_helper.from_array(np.array([1, 1, 2, 1.5], np.float32), "const_scales")
+resize = model("resize", [
+    n("Resize", ["x", "", "scales"], ["near"], mode="nearest"),
+    n("Resize", ["x", "", "const_scales"], ["lin"], mode="linear"),
+    n("Resize", ["x", "", "", "sizes"], ["fit"], mode="linear", axes=[2, 3],
+      keep_aspect_ratio_policy="not_larger", coordinate_transformation_mode="align_corners"),
+], [("x", F, ["N", "C", "H", "W"]), ("scales", F, [4]), ("sizes", I64, [2])],
+    [("near", F), ("lin", F), ("fit", F)], [scales])
+check_sizes("resize", resize, [
+    {"x": x(2, 3, 4, 5), "scales": np.array([1, 1, 0.5, 3], np.float32), "sizes": ints(7, 9)},
+    {"x": x(1, 1, 1, 1), "scales": np.array([1, 2, 3, 1], np.float32), "sizes": ints(2, 3)},
+    {"x": x(0, 2, 3, 4), "scales": np.array([1, 1, 2, 2], np.float32), "sizes": ints(6, 1)}])
 
 print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
 sys.exit(1 if failures else 0)

@@ -8,18 +8,23 @@
 // it, reads the two neighbours and weights them by their distances, over
 // every resized dimension at once (bilinear for NCHW images). A dimension
 // whose scale is 1 reads the same index, as in onnxruntime. Integers
-// interpolate in f32 and truncate toward zero, as onnxruntime does. Scales
-// and sizes must be constants and shapes static.
+// interpolate in f32 and truncate toward zero, as onnxruntime does. With
+// static shapes and constant scales or sizes everything above is folded at
+// compile time; dims, scales or sizes known only at run time take
+// lowerDynamicResize(), which computes the output dims and scales while the
+// model runs and samples the same way.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Common.h"
 #include "ComputeTypes.h"
+#include "DynamicShapes.h"
 
 #include "onnxc/Conversion/Passes.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -189,6 +194,11 @@ public:
   /// The input index (index type) nearest to `coordinate`, clamped into
   /// [0, inSize).
   Value nearestIndex(Value coordinate, NearestMode mode, int64_t inSize) {
+    return toIndex(clampIndex(roundCoordinate(coordinate, mode), inSize));
+  }
+
+  /// `coordinate` rounded by `mode` to an i64, not clamped.
+  Value roundCoordinate(Value coordinate, NearestMode mode) {
     Value rounded;
     switch (mode) {
     case NearestMode::RoundPreferFloor:
@@ -212,8 +222,7 @@ public:
       rounded = math::CeilOp::create(b, loc, coordinate);
       break;
     }
-    Value index = arith::FPToSIOp::create(b, loc, b.getI64Type(), rounded);
-    return toIndex(clampIndex(index, inSize));
+    return arith::FPToSIOp::create(b, loc, b.getI64Type(), rounded);
   }
 
   Value clampIndex(Value index, int64_t inSize) {
@@ -267,6 +276,337 @@ LinearTaps getLinearTaps(CoordinateBuilder &c, Value coordinate,
   return taps;
 }
 
+/// How one dimension is resized when its sizes or scale are known only at
+/// run time: index values for the sizes, an f32 value for the scale.
+/// `identity` when the scale is the constant 1 (the output index reads the
+/// same input index, nothing computed).
+struct RunTimeResizedDim {
+  bool identity = false;
+  Value inSize, outSize, scale;
+};
+
+/// The input coordinate (f32) of output index `index` (i64) along `dim`,
+/// CoordinateBuilder::inputCoordinate() with run-time sizes and scale.
+Value runTimeInputCoordinate(CoordinateBuilder &c, Value index,
+                             const RunTimeResizedDim &dim,
+                             CoordinateMode mode) {
+  OpBuilder &b = c.b;
+  Location loc = c.loc;
+  Type f32 = b.getF32Type(), f64 = b.getF64Type();
+  auto toF32 = [&](Value size) -> Value {
+    return arith::SIToFPOp::create(
+        b, loc, f32,
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), size));
+  };
+  auto sizeIs = [&](arith::CmpIPredicate predicate, int64_t v) -> Value {
+    return arith::CmpIOp::create(b, loc, predicate, dim.outSize,
+                                 arith::ConstantIndexOp::create(b, loc, v));
+  };
+  Value x = arith::SIToFPOp::create(b, loc, f32, index);
+  Value half = c.f32(0.5f);
+  switch (mode) {
+  case CoordinateMode::HalfPixel:
+    return c.sub(c.div(c.add(x, half), dim.scale), half);
+  case CoordinateMode::PytorchHalfPixel:
+    return arith::SelectOp::create(
+        b, loc, sizeIs(arith::CmpIPredicate::sle, 1), c.f32(0.0f),
+        c.sub(c.div(c.add(x, half), dim.scale), half));
+  case CoordinateMode::TfHalfPixelForNN:
+    return c.div(c.add(x, half), dim.scale);
+  case CoordinateMode::AlignCorners: {
+    Value one = c.f32(1.0f);
+    Value inLast = c.sub(toF32(dim.inSize), one);
+    Value outLast = c.sub(toF32(dim.outSize), one);
+    return arith::SelectOp::create(b, loc, sizeIs(arith::CmpIPredicate::eq, 1),
+                                   c.f32(0.0f),
+                                   c.div(c.mul(x, inLast), outLast));
+  }
+  case CoordinateMode::Asymmetric:
+    return c.div(x, dim.scale);
+  case CoordinateMode::HalfPixelSymmetric: {
+    // As the static lowering: the offset in f32, the rest in f64.
+    Value inSize = toF32(dim.inSize);
+    Value outputWidth = c.mul(dim.scale, inSize);
+    Value adjustment = c.div(toF32(dim.outSize), outputWidth);
+    Value center = c.div(inSize, c.f32(2.0f));
+    Value offset = c.mul(center, c.sub(c.f32(1.0f), adjustment));
+    auto wide = [&](Value v) -> Value {
+      return arith::ExtFOp::create(b, loc, f64, v);
+    };
+    Value halfWide = arith::ConstantOp::create(b, loc, b.getF64FloatAttr(0.5));
+    Value orig = c.sub(
+        c.add(wide(offset),
+              c.div(c.add(arith::SIToFPOp::create(b, loc, f64, index), halfWide),
+                    wide(dim.scale))),
+        halfWide);
+    return arith::TruncFOp::create(b, loc, f32, orig);
+  }
+  }
+  llvm_unreachable("unknown coordinate mode");
+}
+
+/// Resize whose input dims, output dims or scales/sizes are known only at
+/// run time: the output dims and scales are computed while the model runs
+/// as shape inference computes them at compile time (floor(in * scale) for
+/// scales; sizes as given, or round(scale * in) under a keep_aspect_ratio
+/// policy, with f32 scales size / in), then one generic samples as the
+/// static lowering does. Fails (a match failure naming why) for antialias,
+/// and when neither or both of scales and sizes are usable.
+LogicalResult lowerDynamicResize(ResizeOp op, Value x, Value scalesTensor,
+                                 Value sizesTensor, CoordinateMode coordinateMode,
+                                 NearestMode nearestMode,
+                                 ConversionPatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(x.getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t rank = type.getRank();
+  Location loc = op.getLoc();
+  // Whether it downsamples is known only at run time.
+  if (op.getAntialias())
+    return rewriter.notifyMatchFailure(
+        op, "antialias with dims, scales or sizes known only at run time");
+  SmallVector<int64_t> axes;
+  if (std::optional<ArrayRef<int64_t>> attr = op.getAxes()) {
+    for (int64_t axis : *attr)
+      axes.push_back(axis < 0 ? axis + rank : axis);
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  int64_t n = axes.size();
+  // Which of scales and sizes applies: a constant empty one does not.
+  auto usable = [&](Value onnxValue, Value tensor) {
+    if (isNone(onnxValue))
+      return false;
+    if (std::optional<ConstantValues> values = getConstantValues(onnxValue))
+      return values->size() > 0;
+    auto tensorType = dyn_cast<RankedTensorType>(tensor.getType());
+    return tensorType && tensorType.getRank() == 1 &&
+           tensorType.getDimSize(0) != 0;
+  };
+  bool useSizes = usable(op.getSizes(), sizesTensor);
+  bool useScales = usable(op.getScales(), scalesTensor);
+  if (useSizes == useScales)
+    return rewriter.notifyMatchFailure(
+        op, "exactly one of scales and sizes must be given (a run-time one "
+            "counts as given)");
+  Value values = useSizes ? sizesTensor : scalesTensor;
+  Value onnxValues = useSizes ? op.getSizes() : op.getScales();
+  auto valuesType = cast<RankedTensorType>(values.getType());
+  if (valuesType.getRank() != 1 ||
+      (!valuesType.isDynamicDim(0) && valuesType.getDimSize(0) != n))
+    return rewriter.notifyMatchFailure(op,
+                                       "one scale or size per resized axis");
+  emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, values, 0),
+               rewriter.getIndexAttr(n),
+               (useSizes ? "sizes" : "scales") +
+                   Twine(" must hold one value per resized axis"));
+
+  Type f32 = rewriter.getF32Type(), f64 = rewriter.getF64Type();
+  Type i64 = rewriter.getI64Type();
+  CoordinateBuilder c(rewriter, loc);
+  auto indexToF64 = [&](Value v) -> Value {
+    return arith::SIToFPOp::create(
+        rewriter, loc, f64, arith::IndexCastOp::create(rewriter, loc, i64, v));
+  };
+  auto f64ToIndex = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(
+        rewriter, loc, rewriter.getIndexType(),
+        arith::FPToSIOp::create(rewriter, loc, i64, v));
+  };
+  SmallVector<RunTimeResizedDim> dims(rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    dims[d].identity = true;
+    dims[d].inSize = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimOf(rewriter, loc, x, d));
+    dims[d].outSize = dims[d].inSize;
+  }
+  std::optional<ConstantValues> constants = getConstantValues(onnxValues);
+  if (!useSizes) {
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      RunTimeResizedDim &dim = dims[axis];
+      if (constants && constants->asDouble(i) == 1.0)
+        continue;
+      dim.identity = false;
+      dim.scale = constants ? c.f32(static_cast<float>(constants->asDouble(i)))
+                            : tensor::ExtractOp::create(
+                                  rewriter, loc, values,
+                                  ValueRange{arith::ConstantIndexOp::create(
+                                      rewriter, loc, i)})
+                                  .getResult();
+      // floor(in * scale) in f64, as shape inference.
+      dim.outSize = f64ToIndex(math::FloorOp::create(
+          rewriter, loc,
+          c.mul(indexToF64(dim.inSize),
+                arith::ExtFOp::create(rewriter, loc, f64, dim.scale))));
+    }
+  } else {
+    SmallVector<Value> sizes, scales;
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      sizes.push_back(getValueOrCreateConstantIndexOp(
+          rewriter, loc, extractIndex(rewriter, loc, onnxValues, values, i)));
+      Value ratio = arith::DivFOp::create(
+          rewriter, loc, indexToF64(sizes.back()),
+          indexToF64(dims[axis].inSize));
+      scales.push_back(arith::TruncFOp::create(rewriter, loc, f32, ratio));
+    }
+    StringRef policy = op.getKeepAspectRatioPolicy();
+    if (policy != "stretch") {
+      // One shared scale (f64, as shape inference), output round(s * in).
+      Value shared;
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        Value ratio = arith::DivFOp::create(rewriter, loc,
+                                            indexToF64(sizes[i]),
+                                            indexToF64(dims[axis].inSize));
+        shared = !shared ? ratio
+                 : policy == "not_larger"
+                     ? Value(arith::MinimumFOp::create(rewriter, loc, shared,
+                                                       ratio))
+                     : Value(arith::MaximumFOp::create(rewriter, loc, shared,
+                                                       ratio));
+      }
+      for (auto [i, axis] : llvm::enumerate(axes)) {
+        sizes[i] = f64ToIndex(math::RoundOp::create(
+            rewriter, loc, c.mul(shared, indexToF64(dims[axis].inSize))));
+        scales[i] = arith::TruncFOp::create(rewriter, loc, f32, shared);
+      }
+    }
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      dims[axis].identity = false;
+      dims[axis].outSize = sizes[i];
+      dims[axis].scale = scales[i];
+    }
+  }
+  SmallVector<OpFoldResult> outSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    outSizes.push_back(dims[d].outSize);
+    if (!resultType.isDynamicDim(d))
+      emitDimCheck(rewriter, loc, op, dims[d].outSize,
+                   rewriter.getIndexAttr(resultType.getDimSize(d)),
+                   "output dim " + Twine(d) +
+                       " differs from the one known at compile time");
+  }
+  bool linear = op.getMode() == "linear";
+  Type element = type.getElementType();
+  bool isInteger = isa<IntegerType>(element);
+  bool isUnsigned = element.isUnsignedInteger();
+  Type signless = getComputeType(element);
+  Type interpolationType = signless;
+  if (isInteger)
+    interpolationType = element.getIntOrFloatBitWidth() == 64 ? f64 : f32;
+  Value init = tensor::EmptyOp::create(
+      rewriter, loc, resultType.getShape(), element,
+      dynamicSizesOf(rewriter, loc, resultType, outSizes));
+  Value result =
+      linalg::GenericOp::create(
+          rewriter, loc, resultType, ValueRange{}, init,
+          rewriter.getMultiDimIdentityMap(rank),
+          SmallVector<utils::IteratorType>(rank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange) {
+            CoordinateBuilder c(b, l);
+            auto lastOf = [&](Value size) -> Value {
+              return arith::SubIOp::create(
+                  b, l, arith::IndexCastOp::create(b, l, b.getI64Type(), size),
+                  c.i64(1));
+            };
+            SmallVector<Value> nearest(rank);
+            SmallVector<std::optional<LinearTaps>> taps(rank);
+            SmallVector<int64_t> interpolated;
+            for (int64_t d = 0; d < rank; ++d) {
+              const RunTimeResizedDim &dim = dims[d];
+              Value same = linalg::IndexOp::create(b, l, d);
+              if (dim.identity) {
+                nearest[d] = same;
+                continue;
+              }
+              Value coordinate = runTimeInputCoordinate(
+                  c, c.outputIndex(d), dim, coordinateMode);
+              // A run-time scale of 1 reads the same index, as onnxruntime.
+              Value isIdentity = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OEQ, dim.scale, c.f32(1.0f));
+              Value last = lastOf(dim.inSize);
+              if (!linear) {
+                Value index = c.roundCoordinate(coordinate, nearestMode);
+                index = arith::MinSIOp::create(
+                    b, l, arith::MaxSIOp::create(b, l, index, c.i64(0)), last);
+                nearest[d] = arith::SelectOp::create(b, l, isIdentity, same,
+                                                     c.toIndex(index));
+                continue;
+              }
+              // Linear: the two neighbours clamped into the input.
+              Value lastF = arith::SIToFPOp::create(b, l, b.getF32Type(), last);
+              Value xc = arith::MinimumFOp::create(
+                  b, l, arith::MaximumFOp::create(b, l, coordinate, c.f32(0.0f)),
+                  lastF);
+              Value truncated =
+                  arith::FPToSIOp::create(b, l, b.getI64Type(), xc);
+              Value lower = arith::MinSIOp::create(b, l, truncated, last);
+              Value upper = arith::MinSIOp::create(
+                  b, l, arith::AddIOp::create(b, l, lower, c.i64(1)), last);
+              auto distance = [&](Value i) {
+                Value fi = arith::SIToFPOp::create(b, l, b.getF32Type(), i);
+                return math::AbsFOp::create(b, l, c.sub(xc, fi));
+              };
+              Value equal = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::eq, lower, upper);
+              Value half = c.f32(0.5f);
+              LinearTaps t;
+              Value sameI64 = arith::IndexCastOp::create(b, l, b.getI64Type(), same);
+              // Identity: both taps on the same index, weights 1/2 each
+              // (exact).
+              Value merge = arith::OrIOp::create(b, l, equal, isIdentity);
+              t.lower = c.toIndex(
+                  arith::SelectOp::create(b, l, isIdentity, sameI64, lower));
+              t.upper = c.toIndex(
+                  arith::SelectOp::create(b, l, isIdentity, sameI64, upper));
+              t.lowerWeight =
+                  arith::SelectOp::create(b, l, merge, half, distance(upper));
+              t.upperWeight =
+                  arith::SelectOp::create(b, l, merge, half, distance(lower));
+              taps[d] = t;
+              interpolated.push_back(d);
+            }
+            auto toInterpolation = [&](Value v) -> Value {
+              v = toComputeType(b, l, v, signless);
+              if (!isInteger)
+                return v;
+              return isUnsigned
+                         ? Value(arith::UIToFPOp::create(b, l, interpolationType, v))
+                         : Value(arith::SIToFPOp::create(b, l, interpolationType, v));
+            };
+            if (interpolated.empty()) {
+              linalg::YieldOp::create(
+                  b, l, tensor::ExtractOp::create(b, l, x, nearest).getResult());
+              return;
+            }
+            Value sum;
+            for (int64_t corner = 0; corner < (1 << interpolated.size());
+                 ++corner) {
+              SmallVector<Value> coords(nearest);
+              Value weight;
+              for (auto [bit, d] : llvm::enumerate(interpolated)) {
+                bool upper = (corner >> bit) & 1;
+                coords[d] = upper ? taps[d]->upper : taps[d]->lower;
+                Value w = upper ? taps[d]->upperWeight : taps[d]->lowerWeight;
+                weight = weight ? c.mul(weight, w) : w;
+              }
+              Value v = toInterpolation(tensor::ExtractOp::create(b, l, x, coords));
+              if (weight.getType() != interpolationType)
+                weight = arith::ExtFOp::create(b, l, interpolationType, weight);
+              Value term = arith::MulFOp::create(b, l, v, weight);
+              sum = sum ? Value(arith::AddFOp::create(b, l, sum, term)) : term;
+            }
+            if (isInteger)
+              sum = isUnsigned
+                        ? Value(arith::FPToUIOp::create(b, l, signless, sum))
+                        : Value(arith::FPToSIOp::create(b, l, signless, sum));
+            linalg::YieldOp::create(b, l, fromComputeType(b, l, sum, element));
+          })
+          .getResult(0);
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 struct ResizeLowering : OpConversionPattern<ResizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -275,9 +615,9 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     Value x = adaptor.getX();
     auto type = dyn_cast<RankedTensorType>(x.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!type || !resultType || type.getRank() == 0 || !type.hasStaticShape() ||
-        !resultType.hasStaticShape())
+    if (!type || !resultType || type.getRank() == 0)
       return rewriter.notifyMatchFailure(op, "static shapes only");
+    bool dynamic = !type.hasStaticShape() || !resultType.hasStaticShape();
     StringRef mode = op.getMode();
     bool linear = mode == "linear";
     if (!linear && mode != "nearest")
@@ -295,6 +635,10 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
         parseNearestMode(op.getNearestMode());
     if (!nearestMode)
       return rewriter.notifyMatchFailure(op, "unknown nearest_mode");
+    if (dynamic || failed(getResizedDims(op, type.getShape(),
+                                         resultType.getShape())))
+      return lowerDynamicResize(op, x, adaptor.getScales(), adaptor.getSizes(),
+                                *coordinateMode, *nearestMode, rewriter);
     FailureOr<SmallVector<ResizedDim>> dims =
         getResizedDims(op, type.getShape(), resultType.getShape());
     if (failed(dims))

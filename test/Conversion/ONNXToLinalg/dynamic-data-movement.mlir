@@ -177,3 +177,22 @@ func.func @trilu_dynamic(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = "onnx.Trilu"(%x, %none) {upper = 1 : i64} : (tensor<?x?xf32>, none) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
+
+// -----
+
+// Resize by scales known only at run time: the output dims are
+// floor(in * scale) computed while the model runs; a scale of 1 reads the
+// same index.
+// CHECK-LABEL: func.func @resize_run_time_scales
+// CHECK: cf.assert %{{.*}}, "node '?' (Resize): scales must hold one value per resized axis"
+// CHECK: %[[SCALE:.*]] = tensor.extract %{{.*}}[%{{.*}}] : tensor<?xf32>
+// CHECK: math.floor
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic
+// CHECK: arith.cmpf oeq, %[[SCALE]]
+// CHECK: tensor.extract
+func.func @resize_run_time_scales(%x: tensor<?x?xf32>, %s: tensor<?xf32>) -> tensor<?x?xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  %0 = "onnx.Resize"(%x, %none, %s, %none) {mode = "nearest"} : (tensor<?x?xf32>, none, tensor<?xf32>, none) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
