@@ -4,6 +4,9 @@
 #   reshapes  Unsqueeze, Squeeze, Flatten and a Reshape whose target comes
 #             from Shape (0 copies a dim, -1 is inferred), one output each.
 #   gathers   Gather and GatherElements on symbolic data and indices.
+#   scatter   ScatterElements (add), ScatterND, OneHot with its depth a
+#             graph input, and x[x > 0] as NonZero -> Transpose -> GatherND
+#             (no empty OneHot: onnxruntime 1.x dies of SIGFPE on one).
 #   pad       Pad with its pads a graph input (values known only at run
 #             time) in constant, reflect and edge modes, negative pads crop.
 #   slice     Slice with run-time starts/ends, a negative step.
@@ -155,6 +158,29 @@ check_sizes("cumsum", cumsum, [
     {"x": x(3, 4), "axis": np.array(1, np.int64), "k": np.array(1, np.int64)},
     {"x": x(5, 1), "axis": np.array(-2, np.int64), "k": np.array(-1, np.int64)},
     {"x": x(0, 3), "axis": np.array(0, np.int64), "k": np.array(0, np.int64)}])
+
+scatter = model("scatter", [
+    n("ScatterElements", ["data", "eidx", "upd"], ["se"], axis=1, reduction="add"),
+    n("ScatterND", ["data", "nidx", "rows"], ["sn"]),
+    n("OneHot", ["labels", "depth", "values"], ["oh"], axis=-1),
+    # x[x > 0]: NonZero's run-time count sizes GatherND's output.
+    n("Greater", ["data", "zero"], ["pos"]), n("NonZero", ["pos"], ["nz"]),
+    n("Transpose", ["nz"], ["nzt"], perm=[1, 0]), n("GatherND", ["data", "nzt"], ["gn"]),
+], [("data", F, ["N", "M"]), ("eidx", I64, ["P", "Q"]), ("upd", F, ["P", "Q"]),
+    ("nidx", I64, ["K", 1]), ("rows", F, ["K", "M"]), ("labels", I64, ["L"]),
+    ("depth", I64, []), ("values", F, [2])],
+    [("se", F), ("sn", F), ("oh", F), ("gn", F)],
+    [numpy_helper.from_array(np.array(0, np.float32), "zero")])
+check_sizes("scatter", scatter, [
+    {"data": x(3, 4), "eidx": ints(0, 3, 3, 1, 2, 0).reshape(2, 3), "upd": x(2, 3),
+     "nidx": ints(2, 0).reshape(2, 1), "rows": x(2, 4), "labels": ints(0, 2, -1),
+     "depth": np.array(4, np.int64), "values": np.array([0, 5], np.float32)},
+    {"data": x(1, 1), "eidx": ints(0).reshape(1, 1), "upd": x(1, 1),
+     "nidx": ints(0).reshape(1, 1), "rows": x(1, 1), "labels": ints(0),
+     "depth": np.array(1, np.int64), "values": np.array([1, 2], np.float32)},
+    {"data": x(2, 0), "eidx": np.zeros((2, 0), np.int64), "upd": x(2, 0),
+     "nidx": np.zeros((0, 1), np.int64), "rows": x(0, 0), "labels": ints(2, -3),
+     "depth": np.array(3, np.int64), "values": np.array([0, 1], np.float32)}])
 
 scales = numpy_helper.from_array(np.array([1, 1, 2, 1.5], np.float32), "const_scales")
 resize = model("resize", [

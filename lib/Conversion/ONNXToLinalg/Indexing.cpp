@@ -312,6 +312,82 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
 
 /// GatherND: output dims are the index tuples' dims followed by the data
 /// dims the tuples do not address; the first batch_dims of both are shared.
+/// GatherND with a dim known only at run time (the tuple length k, the
+/// last dim of indices, static, or following from the ranks): a generic
+/// over the output sized while running; the batch dims' agreement, the
+/// tuple length and the addressed dims being non-empty are checked at run
+/// time.
+LogicalResult lowerDynamicGatherND(GatherNDOp op, Value data, Value indices,
+                                   ConversionPatternRewriter &rewriter) {
+  auto dataType = dyn_cast<RankedTensorType>(data.getType());
+  auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
+  auto resultType = dyn_cast<RankedTensorType>(op.getType());
+  if (!dataType || !indicesType || !resultType)
+    return rewriter.notifyMatchFailure(op, "static shapes only");
+  int64_t batchDims = op.getBatchDims();
+  int64_t tupleRank = indicesType.getRank() - 1;
+  if (tupleRank < 0 || batchDims < 0 || batchDims > tupleRank)
+    return failOutOfBoundsShapes(
+        op, "indices must have a rank above batch_dims", rewriter);
+  int64_t dataRank = dataType.getRank();
+  int64_t resultRank = resultType.getRank();
+  Location loc = op.getLoc();
+  int64_t tupleSize = indicesType.getDimSize(tupleRank);
+  if (ShapedType::isDynamic(tupleSize)) {
+    // The result has tupleRank + dataRank - batchDims - k dims.
+    tupleSize = tupleRank + dataRank - batchDims - resultRank;
+    if (tupleSize < 1)
+      return rewriter.notifyMatchFailure(
+          op, "the result's rank leaves no index tuple length");
+    emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, indices, tupleRank),
+                 rewriter.getIndexAttr(tupleSize),
+                 "the index tuples' length disagrees with the ranks of data "
+                 "and the output");
+  }
+  if (batchDims + tupleSize > dataRank ||
+      resultRank != tupleRank + dataRank - batchDims - tupleSize)
+    return failOutOfBoundsShapes(op,
+                                 "index tuples of " + Twine(tupleSize) +
+                                     " after " + Twine(batchDims) +
+                                     " batch dims address a rank " +
+                                     Twine(dataRank) + " input",
+                                 rewriter);
+  SmallVector<OpFoldResult> dataDims = dimsOf(rewriter, loc, data);
+  SmallVector<OpFoldResult> sizes = dimsOf(rewriter, loc, indices);
+  sizes.pop_back();
+  for (int64_t d = 0; d < batchDims; ++d)
+    emitDimCheck(rewriter, loc, op, sizes[d], dataDims[d],
+                 "batch dim " + Twine(d) + " of indices differs from data's");
+  sizes.append(dataDims.begin() + batchDims + tupleSize, dataDims.end());
+  OpFoldResult count = productIndex(rewriter, loc, sizes);
+  SmallVector<Value> axisSizes;
+  for (int64_t j = 0; j < tupleSize; ++j) {
+    emitAtMostCheck(rewriter, loc, op, count,
+                    mulIndex(rewriter, loc, count, dataDims[batchDims + j]),
+                    "indices address an empty dim");
+    axisSizes.push_back(getValueOrCreateConstantIndexOp(
+        rewriter, loc, dataDims[batchDims + j]));
+  }
+  Value result = buildParallelGeneric(
+      rewriter, loc, resultType, {}, {},
+      [&](OpBuilder &b, Location l, ValueRange) -> Value {
+        SmallVector<Value> loops = loopIndices(b, l, resultRank);
+        SmallVector<Value> coords(loops.begin(), loops.begin() + batchDims);
+        SmallVector<Value> tuple(loops.begin(), loops.begin() + tupleRank);
+        tuple.push_back(Value());
+        for (int64_t j = 0; j < tupleSize; ++j) {
+          tuple.back() = arith::ConstantIndexOp::create(b, l, j);
+          Value index = tensor::ExtractOp::create(b, l, indices, tuple);
+          coords.push_back(clampedIndex(b, l, index, axisSizes[j]));
+        }
+        coords.append(loops.begin() + tupleRank, loops.end());
+        return tensor::ExtractOp::create(b, l, data, coords);
+      },
+      dynamicSizesOf(rewriter, loc, resultType, sizes));
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -321,7 +397,7 @@ struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
     SmallVector<RankedTensorType> types =
         getStaticTypes({data, indices, op.getResult()});
     if (types.empty())
-      return rewriter.notifyMatchFailure(op, "static shapes only");
+      return lowerDynamicGatherND(op, data, indices, rewriter);
     RankedTensorType dataType = types[0], indicesType = types[1],
                      resultType = types[2];
     int64_t batchDims = op.getBatchDims();
@@ -378,6 +454,60 @@ struct GatherNDLowering : OpConversionPattern<GatherNDOp> {
   }
 };
 
+/// ScatterElements with a dim known only at run time: the same loop nest
+/// over `indices`, sized while running, with the shape conditions checked
+/// at run time (indices and updates alike; indices within data).
+LogicalResult
+lowerDynamicScatterElements(ScatterElementsOp op, Value data, Value indices,
+                            Value updates,
+                            ConversionPatternRewriter &rewriter) {
+  auto dataType = dyn_cast<RankedTensorType>(data.getType());
+  auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
+  auto updatesType = dyn_cast<RankedTensorType>(updates.getType());
+  if (!dataType || !indicesType || !updatesType)
+    return rewriter.notifyMatchFailure(op, "static shapes only");
+  int64_t rank = dataType.getRank();
+  int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+  if (indicesType.getRank() != rank || updatesType.getRank() != rank ||
+      axis < 0 || axis >= rank ||
+      failed(verifyCompatibleShape(indicesType, updatesType)))
+    return rewriter.notifyMatchFailure(
+        op, "ranks, axis or the updates' shape disagree with indices");
+  StringRef reduction = op.getReduction();
+  if (failed(matchReduction(op, reduction, rewriter)))
+    return failure();
+  Location loc = op.getLoc();
+  emitElementsShapeChecks(rewriter, loc, op, data, indices, axis);
+  SmallVector<OpFoldResult> sizes = dimsOf(rewriter, loc, indices);
+  for (int64_t d = 0; d < rank; ++d)
+    emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, updates, d), sizes[d],
+                 "updates dim " + Twine(d) + " differs from indices'");
+  Value axisSize = getValueOrCreateConstantIndexOp(
+      rewriter, loc, dimOf(rewriter, loc, data, axis));
+  SmallVector<Value> lbs(rank, arith::ConstantIndexOp::create(rewriter, loc, 0));
+  SmallVector<Value> steps(rank,
+                           arith::ConstantIndexOp::create(rewriter, loc, 1));
+  SmallVector<Value> ubs;
+  for (OpFoldResult size : sizes)
+    ubs.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+  scf::LoopNest nest = scf::buildLoopNest(
+      rewriter, loc, lbs, ubs, steps, ValueRange{data},
+      [&](OpBuilder &b, Location l, ValueRange ivs,
+          ValueRange carried) -> scf::ValueVector {
+        Value index = tensor::ExtractOp::create(b, l, indices, ivs);
+        Value update = tensor::ExtractOp::create(b, l, updates, ivs);
+        SmallVector<Value> coords(ivs.begin(), ivs.end());
+        coords[axis] = clampedIndex(b, l, index, axisSize);
+        if (reduction != "none")
+          update = combineScatter(
+              b, l, reduction,
+              tensor::ExtractOp::create(b, l, carried[0], coords), update);
+        return {tensor::InsertOp::create(b, l, update, carried[0], coords)};
+      });
+  rewriter.replaceOp(op, nest.results.front());
+  return success();
+}
+
 struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -387,7 +517,9 @@ struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
           updates = adaptor.getUpdates();
     SmallVector<RankedTensorType> types =
         getStaticTypes({data, indices, updates});
-    if (types.empty() || types[1].getShape() != types[2].getShape())
+    if (types.empty())
+      return lowerDynamicScatterElements(op, data, indices, updates, rewriter);
+    if (types[1].getShape() != types[2].getShape())
       return rewriter.notifyMatchFailure(op, "static shapes only");
     RankedTensorType dataType = types[0], indicesType = types[1];
     StringRef reduction = op.getReduction();
@@ -421,6 +553,123 @@ struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
   }
 };
 
+/// ScatterND with a dim known only at run time: the same loop over the
+/// index tuples, sized while running; updates' dims, the tuple length and
+/// the addressed dims being non-empty are checked at run time.
+LogicalResult lowerDynamicScatterND(ScatterNDOp op, Value data, Value indices,
+                                    Value updates,
+                                    ConversionPatternRewriter &rewriter) {
+  auto dataType = dyn_cast<RankedTensorType>(data.getType());
+  auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
+  auto updatesType = dyn_cast<RankedTensorType>(updates.getType());
+  if (!dataType || !indicesType || !updatesType || indicesType.getRank() < 1)
+    return rewriter.notifyMatchFailure(op, "static shapes only");
+  StringRef reduction = op.getReduction();
+  if (failed(matchReduction(op, reduction, rewriter)))
+    return failure();
+  int64_t tupleRank = indicesType.getRank() - 1;
+  int64_t dataRank = dataType.getRank();
+  // A run-time tuple length k follows from the ranks (updates have
+  // tupleRank + dataRank - k dims); the indices' last dim is checked to be
+  // k while running.
+  int64_t tupleSize = indicesType.getDimSize(tupleRank);
+  Location loc = op.getLoc();
+  if (ShapedType::isDynamic(tupleSize)) {
+    tupleSize = tupleRank + dataRank - updatesType.getRank();
+    if (tupleSize < 1)
+      return rewriter.notifyMatchFailure(
+          op, "updates' rank leaves no index tuple length");
+    emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, indices, tupleRank),
+                 rewriter.getIndexAttr(tupleSize),
+                 "the index tuples' length disagrees with the ranks of data "
+                 "and updates");
+  }
+  if (tupleSize > dataRank)
+    return failOutOfBoundsShapes(op,
+                                 "index tuples of " + Twine(tupleSize) +
+                                     " address a rank " + Twine(dataRank) +
+                                     " input",
+                                 rewriter);
+  int64_t sliceRank = dataRank - tupleSize;
+  if (updatesType.getRank() != tupleRank + sliceRank)
+    return rewriter.notifyMatchFailure(op,
+                                       "updates shape disagrees with indices");
+  Type element = dataType.getElementType();
+  SmallVector<OpFoldResult> dataDims = dimsOf(rewriter, loc, data);
+  SmallVector<OpFoldResult> tupleDims = dimsOf(rewriter, loc, indices);
+  tupleDims.pop_back();
+  for (int64_t d = 0; d < tupleRank + sliceRank; ++d)
+    emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, updates, d),
+                 d < tupleRank ? tupleDims[d] : dataDims[tupleSize + d - tupleRank],
+                 "updates dim " + Twine(d) + " disagrees with indices and data");
+  OpFoldResult count = productIndex(rewriter, loc, tupleDims);
+  for (int64_t j = 0; j < tupleSize; ++j)
+    emitAtMostCheck(rewriter, loc, op, count,
+                    mulIndex(rewriter, loc, count, dataDims[j]),
+                    "indices address an empty dim");
+
+  SmallVector<int64_t> sliceShape(dataType.getShape().drop_front(tupleSize));
+  auto sliceType = RankedTensorType::get(sliceShape, element);
+  OpFoldResult zero = rewriter.getIndexAttr(0), one = rewriter.getIndexAttr(1);
+  SmallVector<OpFoldResult> sliceSizes(tupleSize, one);
+  sliceSizes.append(dataDims.begin() + tupleSize, dataDims.end());
+  SmallVector<OpFoldResult> dataStrides(dataRank, one);
+  SmallVector<OpFoldResult> updateSizes(tupleRank, one);
+  updateSizes.append(dataDims.begin() + tupleSize, dataDims.end());
+  SmallVector<OpFoldResult> updateStrides(updatesType.getRank(), one);
+  SmallVector<Value> axisSizes;
+  for (int64_t j = 0; j < tupleSize; ++j)
+    axisSizes.push_back(
+        getValueOrCreateConstantIndexOp(rewriter, loc, dataDims[j]));
+
+  SmallVector<Value> lbs(tupleRank,
+                         arith::ConstantIndexOp::create(rewriter, loc, 0));
+  SmallVector<Value> steps(tupleRank,
+                           arith::ConstantIndexOp::create(rewriter, loc, 1));
+  SmallVector<Value> ubs;
+  for (OpFoldResult size : tupleDims)
+    ubs.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+  scf::LoopNest nest = scf::buildLoopNest(
+      rewriter, loc, lbs, ubs, steps, ValueRange{data},
+      [&](OpBuilder &b, Location l, ValueRange ivs,
+          ValueRange carried) -> scf::ValueVector {
+        SmallVector<OpFoldResult> offsets;
+        SmallVector<Value> tuple(ivs.begin(), ivs.end());
+        tuple.push_back(Value());
+        for (int64_t j = 0; j < tupleSize; ++j) {
+          tuple.back() = arith::ConstantIndexOp::create(b, l, j);
+          Value index = tensor::ExtractOp::create(b, l, indices, tuple);
+          offsets.push_back(clampedIndex(b, l, index, axisSizes[j]));
+        }
+        offsets.append(sliceRank, zero);
+        SmallVector<OpFoldResult> updateOffsets(ivs.begin(), ivs.end());
+        updateOffsets.append(sliceRank, zero);
+        Value update = tensor::ExtractSliceOp::create(
+            b, l, sliceType, updates, updateOffsets, updateSizes,
+            updateStrides);
+        if (reduction != "none") {
+          Value current = tensor::ExtractSliceOp::create(
+              b, l, sliceType, carried[0], offsets, sliceSizes, dataStrides);
+          SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(sliceRank));
+          update = linalg::GenericOp::create(
+                       b, l, sliceType, update, current, maps,
+                       SmallVector<utils::IteratorType>(
+                           sliceRank, utils::IteratorType::parallel),
+                       [&](OpBuilder &nb, Location nl, ValueRange args) {
+                         linalg::YieldOp::create(
+                             nb, nl,
+                             combineScatter(nb, nl, reduction, args[1],
+                                            args[0]));
+                       })
+                       .getResult(0);
+        }
+        return {tensor::InsertSliceOp::create(b, l, update, carried[0], offsets,
+                                              sliceSizes, dataStrides)};
+      });
+  rewriter.replaceOp(op, nest.results.front());
+  return success();
+}
+
 /// ScatterND: indices [..., k] address slices data[i0, ..., ik-1, :, ...];
 /// updates hold one such slice per index tuple.
 struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
@@ -433,7 +682,7 @@ struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
     SmallVector<RankedTensorType> types =
         getStaticTypes({data, indices, updates});
     if (types.empty())
-      return rewriter.notifyMatchFailure(op, "static shapes only");
+      return lowerDynamicScatterND(op, data, indices, updates, rewriter);
     RankedTensorType dataType = types[0], indicesType = types[1],
                      updatesType = types[2];
     Type element = dataType.getElementType();
@@ -532,20 +781,65 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
     Value indices = adaptor.getIndices(), values = adaptor.getValues();
     auto indicesType = dyn_cast<RankedTensorType>(indices.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!indicesType || !resultType || !indicesType.hasStaticShape())
+    if (!indicesType || !resultType)
       return rewriter.notifyMatchFailure(op, "static shapes only");
-    if (!resultType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "depth must be a constant");
     auto valuesType = dyn_cast<RankedTensorType>(values.getType());
     if (!valuesType || valuesType.getRank() != 1 ||
-        valuesType.getDimSize(0) != 2)
+        valuesType.getDimSize(0) == 0 ||
+        (!valuesType.isDynamicDim(0) && valuesType.getDimSize(0) != 2))
       return rewriter.notifyMatchFailure(op, "values must hold 2 elements");
     Type indexElement = indicesType.getElementType();
     int64_t rank = resultType.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-    int64_t depth = resultType.getDimSize(axis);
+    if (axis < 0 || axis >= rank || indicesType.getRank() + 1 != rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
+    // A depth known only at run time (a graph input) is read while running:
+    // the output's size along the axis, checked positive.
+    bool dynamic = !resultType.hasStaticShape();
+    int64_t depth = resultType.getDimSize(axis);
+    Value depthValue;
+    SmallVector<Value> dynamicSizes;
+    if (dynamic) {
+      emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, values, 0),
+                   rewriter.getIndexAttr(2), "values must hold 2 elements");
+      auto depthType = dyn_cast<RankedTensorType>(adaptor.getDepth().getType());
+      if (!depthType || (depthType.hasStaticShape() &&
+                         depthType.getNumElements() != 1))
+        return rewriter.notifyMatchFailure(op, "depth must hold one value");
+      if (ShapedType::isDynamic(depth)) {
+        Value scalar = tensor::ExtractOp::create(
+            rewriter, loc, adaptor.getDepth(),
+            SmallVector<Value>(depthType.getRank(),
+                               arith::ConstantIndexOp::create(rewriter, loc, 0)));
+        scalar = toComputeType(rewriter, loc, scalar,
+                               getComputeType(depthType.getElementType()));
+        if (isa<FloatType>(scalar.getType()))
+          scalar = arith::FPToSIOp::create(rewriter, loc,
+                                           rewriter.getI64Type(), scalar);
+        depthValue = depthType.getElementType().isUnsignedInteger()
+                         ? Value(arith::IndexCastUIOp::create(
+                               rewriter, loc, rewriter.getIndexType(), scalar))
+                         : Value(arith::IndexCastOp::create(
+                               rewriter, loc, rewriter.getIndexType(), scalar));
+        emitAtMostCheck(rewriter, loc, op, rewriter.getIndexAttr(1), depthValue,
+                        "depth must be positive");
+      } else {
+        depthValue = arith::ConstantIndexOp::create(rewriter, loc, depth);
+      }
+      for (int64_t d = 0, i = 0; d < rank; ++d) {
+        if (d == axis) {
+          if (resultType.isDynamicDim(d))
+            dynamicSizes.push_back(depthValue);
+          continue;
+        }
+        if (resultType.isDynamicDim(d))
+          dynamicSizes.push_back(getValueOrCreateConstantIndexOp(
+              rewriter, loc, dimOf(rewriter, loc, indices, i)));
+        ++i;
+      }
+    }
     Value off = tensor::ExtractOp::create(
         rewriter, loc, values,
         ValueRange{arith::ConstantIndexOp::create(rewriter, loc, 0)});
@@ -566,15 +860,25 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
               toComputeType(b, l, args[0], getComputeType(indexElement));
           if (isa<FloatType>(index.getType()))
             index = arith::FPToSIOp::create(b, l, b.getI64Type(), index);
-          if (indexElement.isUnsignedInteger())
+          if (indexElement.isUnsignedInteger()) {
             index = arith::IndexCastUIOp::create(b, l, b.getIndexType(), index);
-          else
+          } else if (dynamic) {
+            index = arith::IndexCastOp::create(b, l, b.getIndexType(), index);
+            Value negative = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::slt, index,
+                arith::ConstantIndexOp::create(b, l, 0));
+            index = arith::SelectOp::create(
+                b, l, negative, arith::AddIOp::create(b, l, index, depthValue),
+                index);
+          } else {
             index = wrapIndex(b, l, index, depth);
+          }
           Value hot =
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
                                     linalg::IndexOp::create(b, l, axis));
           return arith::SelectOp::create(b, l, hot, on, off);
-        });
+        },
+        dynamicSizes);
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -196,3 +196,52 @@ func.func @resize_run_time_scales(%x: tensor<?x?xf32>, %s: tensor<?xf32>) -> ten
   %0 = "onnx.Resize"(%x, %none, %s, %none) {mode = "nearest"} : (tensor<?x?xf32>, none, tensor<?xf32>, none) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
+
+// -----
+
+// ScatterElements over run-time dims: updates checked against indices, a
+// loop nest bounded by the indices' run-time dims.
+// CHECK-LABEL: func.func @scatter_elements_dynamic
+// CHECK: cf.assert %{{.*}}, "node '?' (ScatterElements): updates dim 0 differs from indices'"
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// CHECK: tensor.insert
+func.func @scatter_elements_dynamic(%x: tensor<?x?xf32>, %i: tensor<?x?xi64>, %u: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %0 = "onnx.ScatterElements"(%x, %i, %u) {axis = 1 : i64} : (tensor<?x?xf32>, tensor<?x?xi64>, tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// A run-time tuple length follows from the ranks (updates: 1 + 2 - k = 2
+// dims, so k = 1) and is checked while running.
+// CHECK-LABEL: func.func @scatter_nd_dynamic
+// CHECK: cf.assert %{{.*}}, "node '?' (ScatterND): the index tuples' length disagrees with the ranks of data and updates"
+// CHECK: scf.for
+// CHECK: tensor.insert_slice
+func.func @scatter_nd_dynamic(%x: tensor<?x?xf32>, %i: tensor<?x?xi64>, %u: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %0 = "onnx.ScatterND"(%x, %i, %u) : (tensor<?x?xf32>, tensor<?x?xi64>, tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gather_nd_dynamic
+// CHECK: cf.assert %{{.*}}, "node '?' (GatherND): the index tuples' length disagrees with the ranks of data and the output"
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+func.func @gather_nd_dynamic(%x: tensor<?x?x?xf32>, %i: tensor<?x?xi64>) -> tensor<?x?xf32> {
+  %0 = "onnx.GatherND"(%x, %i) : (tensor<?x?x?xf32>, tensor<?x?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// A depth known only at run time sizes the one-hot axis.
+// CHECK-LABEL: func.func @one_hot_run_time_depth
+// CHECK: %[[E:.*]] = tensor.extract %{{.*}}[] : tensor<i64>
+// CHECK: %[[DEPTH:.*]] = arith.index_cast %[[E]] : i64 to index
+// CHECK: cf.assert %{{.*}}, "node '?' (OneHot): depth must be positive"
+// CHECK: tensor.empty(%{{.*}}, %[[DEPTH]]) : tensor<?x?xf32>
+func.func @one_hot_run_time_depth(%i: tensor<?xi64>, %d: tensor<i64>, %v: tensor<2xf32>) -> tensor<?x?xf32> {
+  %0 = "onnx.OneHot"(%i, %d, %v) {axis = -1 : i64} : (tensor<?xi64>, tensor<i64>, tensor<2xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
