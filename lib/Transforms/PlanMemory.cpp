@@ -93,7 +93,7 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
   }
 
   /// A buffer sized at run time stays a `memref.alloc`, which the runtime
-  /// serves (`_mlir_memref_to_llvm_alloc`, 64-byte aligned, so the op's
+  /// serves (`onnxc_memref_alloc`, 64-byte aligned, so the op's
   /// own alignment is dropped: the lowering would otherwise offset the
   /// pointer it returns from the one to free), freed after the last op of
   /// its block that uses it. An output's buffer (`onnxc.output`) goes to

@@ -132,8 +132,8 @@ ONNXC_INTERNAL int64_t onnxc_block_allocations_(void);
  * one: untracked, NULL on failure. 64-byte aligned; `bytes` may be 0 (a
  * unique pointer). Hidden, unlike the API: a model's code calls its own
  * runtime's copy, whatever else the process defines under this name. */
-ONNXC_INTERNAL void *_mlir_memref_to_llvm_alloc(uint64_t bytes);
-ONNXC_INTERNAL void _mlir_memref_to_llvm_free(void *data);
+ONNXC_INTERNAL void *onnxc_memref_alloc(uint64_t bytes);
+ONNXC_INTERNAL void onnxc_memref_free(void *data);
 
 #ifdef __cplusplus
 }

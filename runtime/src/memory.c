@@ -298,7 +298,7 @@ ONNXC_API void onnxc_free(void *data) {
   release_block(block);
 }
 
-ONNXC_INTERNAL void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
+ONNXC_INTERNAL void *onnxc_memref_alloc(uint64_t bytes) {
   onnxc_run_context *run = current_run;
   uint64_t size = block_size(bytes);
   if (run && run->cache && size) {
@@ -340,7 +340,7 @@ ONNXC_INTERNAL void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
   return data_of(block);
 }
 
-ONNXC_INTERNAL void _mlir_memref_to_llvm_free(void *data) { onnxc_free(data); }
+ONNXC_INTERNAL void onnxc_memref_free(void *data) { onnxc_free(data); }
 
 ONNXC_API void onnxc_fail(const char *message) {
   onnxc_run_context *run = current_run;

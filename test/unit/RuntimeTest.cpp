@@ -778,7 +778,7 @@ TEST(RuntimeZeroSizedTest, NullDataForTensorsWithoutElements) {
 //
 // Hand-written entry points that do what the generated code of a model with
 // -1 dims does: read the inputs' dims from the shape pointers after the
-// workspace, allocate dynamic outputs with _mlir_memref_to_llvm_alloc and
+// workspace, allocate dynamic outputs with onnxc_memref_alloc and
 // fill their records, call onnxc_fail when a run-time check fails.
 
 namespace {
@@ -801,7 +801,7 @@ struct Args {
 
 template <typename T> T *allocate(int64_t elements) {
   return static_cast<T *>(
-      _mlir_memref_to_llvm_alloc(static_cast<uint64_t>(elements) * sizeof(T)));
+      onnxc_memref_alloc(static_cast<uint64_t>(elements) * sizeof(T)));
 }
 
 void fill(int64_t *record, const void *data, std::initializer_list<int64_t> dims) {
@@ -846,7 +846,7 @@ void maskedEntry(void **raw) {
     masked[i] = static_cast<float>(scratch[i]) * a.input<float>(1)[i];
     total += masked[i];
   }
-  _mlir_memref_to_llvm_free(scratch);
+  onnxc_memref_free(scratch);
   fill(a.record(0), masked, {dims[0], dims[1]});
   *a.output<float>(1) = total;
 }
@@ -884,7 +884,7 @@ void checkedEntry(void **raw) {
   }
   for (int64_t i = 0; i < n; ++i)
     y[i] = a.input<float>(0)[i] + a.input<float>(1)[i];
-  _mlir_memref_to_llvm_free(scratch);
+  onnxc_memref_free(scratch);
   fill(a.record(0), y, {n});
 }
 
@@ -929,7 +929,7 @@ void oomEntry(void **raw) {
   Args a(raw, 1, 1);
   float *y = allocate<float>(a.shape(0)[0]);
   (void)y;
-  _mlir_memref_to_llvm_alloc(~uint64_t(0) - 63);
+  onnxc_memref_alloc(~uint64_t(0) - 63);
   ADD_FAILURE() << "the allocation failure did not end the run";
 }
 
@@ -979,7 +979,7 @@ void staticCheckedEntry(void **raw) {
     tmp[i] = x[i] * 2;
   for (int i = 0; i < 2; ++i)
     a.output<float>(0)[i] = tmp[i];
-  _mlir_memref_to_llvm_free(tmp);
+  onnxc_memref_free(tmp);
 }
 
 const int64_t kShape2[] = {2};
@@ -1229,12 +1229,12 @@ TEST_F(RuntimeDynamicTest, AllocationFailureEndsTheRun) {
   EXPECT_EQ(out.data, nullptr);
   EXPECT_EQ(onnxc_live_blocks_(), liveBefore);
   // Outside a run, the allocator returns NULL instead.
-  EXPECT_EQ(_mlir_memref_to_llvm_alloc(~uint64_t(0)), nullptr);
-  void *empty = _mlir_memref_to_llvm_alloc(0), *other = onnxc_alloc_(0);
+  EXPECT_EQ(onnxc_memref_alloc(~uint64_t(0)), nullptr);
+  void *empty = onnxc_memref_alloc(0), *other = onnxc_alloc_(0);
   EXPECT_NE(empty, nullptr);
   EXPECT_NE(empty, other);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(empty) % 64, 0u);
-  _mlir_memref_to_llvm_free(empty);
+  onnxc_memref_free(empty);
   onnxc_free(other);
 }
 
@@ -1337,7 +1337,7 @@ void outerEntry(void **raw) {
   held[0] = a.input<float>(0)[0];
   a.output<float>(0)[0] = held[0] + 1;
   a.output<float>(0)[1] = 0;
-  _mlir_memref_to_llvm_free(held);
+  onnxc_memref_free(held);
 }
 
 const onnxc_model_desc kOuterModel = {
@@ -1361,7 +1361,7 @@ void allocateChunk(void **args, int64_t begin, int64_t end) {
   auto *threads = static_cast<std::mutex *>(args[1]);
   auto *ids = static_cast<std::vector<std::thread::id> *>(args[2]);
   for (int64_t i = begin; i < end; ++i)
-    blocks[i] = _mlir_memref_to_llvm_alloc(100);
+    blocks[i] = onnxc_memref_alloc(100);
   {
     std::lock_guard<std::mutex> guard(*threads);
     ids->push_back(std::this_thread::get_id());
@@ -1430,7 +1430,7 @@ void scoreRows(void **args, int64_t begin, int64_t end) {
   }
   for (int64_t i = begin; i < end; ++i)
     sums[i] = partial[i - begin];
-  _mlir_memref_to_llvm_free(partial);
+  onnxc_memref_free(partial);
 }
 
 void attentionEntry(void **raw) {
@@ -1444,13 +1444,13 @@ void attentionEntry(void **raw) {
   float *sums = allocate<float>(n);
   void *args[] = {h, const_cast<float *>(x), s, sums, &n};
   onnxc_parallel_for(scoreRows, args, n, 1);
-  _mlir_memref_to_llvm_free(h);
+  onnxc_memref_free(h);
   float *y = allocate<float>(n * 8);
   for (int64_t i = 0; i < n; ++i)
     for (int64_t k = 0; k < 8; ++k)
       y[i * 8 + k] = x[i * 8 + k] + sums[i] / static_cast<float>(n);
-  _mlir_memref_to_llvm_free(s);
-  _mlir_memref_to_llvm_free(sums);
+  onnxc_memref_free(s);
+  onnxc_memref_free(sums);
   fill(a.record(0), y, {n, 8});
 }
 
@@ -1470,9 +1470,9 @@ void scratchEntry(void **raw) {
   Args a(raw, 1, 1);
   int64_t n = a.shape(0)[0];
   auto *block = static_cast<unsigned char *>(
-      _mlir_memref_to_llvm_alloc(static_cast<uint64_t>(n)));
+      onnxc_memref_alloc(static_cast<uint64_t>(n)));
   block[0] = block[n - 1] = 1;
-  _mlir_memref_to_llvm_free(block);
+  onnxc_memref_free(block);
   *a.output<float>(0) = 1;
 }
 

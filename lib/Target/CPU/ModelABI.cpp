@@ -361,6 +361,15 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
     return nullptr;
   }
   kernel->setName(signature.name + "_graph");
+  // MLIR's memref lowering calls _mlir_memref_to_llvm_alloc/free (its
+  // "generic functions"); the runtime serves them as onnxc_memref_alloc/free
+  // so that other MLIR-generated code in a program cannot replace ours.
+  for (auto [from, to] :
+       {std::pair<llvm::StringRef, llvm::StringRef>{
+            "_mlir_memref_to_llvm_alloc", "onnxc_memref_alloc"},
+        {"_mlir_memref_to_llvm_free", "onnxc_memref_free"}})
+    if (llvm::Function *function = llvmModule->getFunction(from))
+      function->setName(to);
   for (llvm::Function &function : *llvmModule) {
     if (function.isDeclaration())
       continue;

@@ -82,7 +82,8 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   // Buffers sized at run time come from the runtime
-  // (_mlir_memref_to_llvm_alloc/free), which aligns them and frees them all
+  // (_mlir_memref_to_llvm_alloc/free, renamed onnxc_memref_alloc/free by
+  // the ABI), which aligns them and frees them all
   // when a run fails.
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = true;

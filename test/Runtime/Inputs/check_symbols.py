@@ -15,8 +15,8 @@ shared:
 static:
   - the external symbols a .a/.o defines are NAME_* and the runtime's
     onnxc_* functions (those of runtime.h, and internal ones shared between
-    its sources) and the allocator the generated code calls (MLIR's
-    _mlir_memref_to_llvm_alloc/_free), the latter weak (so that several
+    its sources) and the allocator the generated code calls
+    (onnxc_memref_alloc/_free), the latter weak (so that several
     models link into one program); nothing else, which another model could
     define too.
 
@@ -34,7 +34,7 @@ ALLOWED_LIBRARIES = re.compile(
 FOREIGN = re.compile(r"mlir|llvm|^_Z", re.IGNORECASE)
 # The runtime's allocation functions under the names MLIR's LLVM lowering
 # calls: hidden in a .so, weak in a .a/.o.
-ALLOCATOR = {"_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_free"}
+ALLOCATOR = {"onnxc_memref_alloc", "onnxc_memref_free"}
 
 
 def run(*argv):
