@@ -13,6 +13,8 @@
 #   split     Split into equal parts of a symbolic axis, and by sizes that
 #             are a graph input.
 #   cumsum    CumSum along an axis that is a graph input; Trilu.
+#   blocks    Tile with run-time repeats, Expand to a run-time shape,
+#             DepthToSpace and SpaceToDepth on symbolic NCHW.
 #   resize    Resize by scales that are a graph input (nearest), constant
 #             scales on symbolic dims (linear), sizes under a
 #             keep_aspect_ratio_policy (align_corners).
@@ -181,6 +183,20 @@ check_sizes("scatter", scatter, [
     {"data": x(2, 0), "eidx": np.zeros((2, 0), np.int64), "upd": x(2, 0),
      "nidx": np.zeros((0, 1), np.int64), "rows": x(0, 0), "labels": ints(2, -3),
      "depth": np.array(3, np.int64), "values": np.array([0, 1], np.float32)}])
+
+blocks = model("blocks", [
+    n("Tile", ["x", "reps"], ["t"]), n("Expand", ["row", "shape"], ["e"]),
+    n("DepthToSpace", ["img"], ["d2s"], blocksize=2, mode="DCR"),
+    n("SpaceToDepth", ["img"], ["s2d"], blocksize=2),
+], [("x", F, ["N", "M"]), ("reps", I64, [2]), ("row", F, ["R"]), ("shape", I64, [2]),
+    ("img", F, ["B", "C", "H", "W"])], [("t", F), ("e", F), ("d2s", F), ("s2d", F)])
+check_sizes("blocks", blocks, [
+    {"x": x(2, 3), "reps": ints(2, 3), "row": x(4), "shape": ints(3, 1),
+     "img": x(2, 8, 4, 6)},
+    {"x": x(1, 1), "reps": ints(1, 5), "row": x(1), "shape": ints(2, 7),
+     "img": x(1, 4, 2, 2)},
+    {"x": x(0, 2), "reps": ints(3, 0), "row": x(3), "shape": ints(0, 3),
+     "img": x(0, 4, 2, 0)}])
 
 scales = numpy_helper.from_array(np.array([1, 1, 2, 1.5], np.float32), "const_scales")
 resize = model("resize", [

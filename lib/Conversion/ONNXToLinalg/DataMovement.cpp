@@ -460,7 +460,102 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
-/// Expand: broadcast the input to the (static) result shape.
+/// Expand to a shape known only at run time (or onto run-time dims): each
+/// output dim is the broadcast of the input's dim and the shape's entry
+/// (trailing dims aligned), which must be equal unless one is 1 (checked
+/// while running); a generic over the output reads the input at index 0
+/// along the dims where the input's is 1.
+LogicalResult lowerDynamicExpand(ExpandOp op, Value input, Value shape,
+                                 ConversionPatternRewriter &rewriter) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  auto shapeType = dyn_cast<RankedTensorType>(shape.getType());
+  int64_t rank = resultType.getRank(), inputRank = inputType.getRank();
+  if (!shapeType || shapeType.getRank() != 1 || rank < inputRank ||
+      shapeType.isDynamicDim(0) ||
+      std::max(shapeType.getDimSize(0), inputRank) != rank)
+    return rewriter.notifyMatchFailure(
+        op, "static shapes only (the shape's length must be known)");
+  Location loc = op.getLoc();
+  int64_t shapeLength = shapeType.getDimSize(0);
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<Value> isOne(rank);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t s = d - (rank - shapeLength), i = d - (rank - inputRank);
+    OpFoldResult entry =
+        s >= 0 ? extractIndex(rewriter, loc, op.getShape(), shape, s)
+               : OpFoldResult(rewriter.getIndexAttr(1));
+    if (i < 0) {
+      sizes.push_back(entry);
+      continue;
+    }
+    OpFoldResult dim = dimOf(rewriter, loc, input, i);
+    std::optional<int64_t> staticDim = getConstantIntValue(dim);
+    std::optional<int64_t> staticEntry = getConstantIntValue(entry);
+    if (staticDim && *staticDim == 1) {
+      sizes.push_back(entry);
+      continue;
+    }
+    if (staticEntry && *staticEntry == 1) {
+      sizes.push_back(dim);
+      continue;
+    }
+    Value dimValue = getValueOrCreateConstantIndexOp(rewriter, loc, dim);
+    Value entryValue = getValueOrCreateConstantIndexOp(rewriter, loc, entry);
+    Value dimIsOne = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, dimValue, one);
+    Value entryIsOne = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, entryValue, one);
+    // Equal unless one of them is 1.
+    emitDimCheck(rewriter, loc, op,
+                 arith::SelectOp::create(rewriter, loc, entryIsOne, dimValue,
+                                         entryValue)
+                     .getResult(),
+                 arith::SelectOp::create(rewriter, loc, dimIsOne, entryValue,
+                                         dimValue)
+                     .getResult(),
+                 "dim " + Twine(d) + " of the shape and of the input differ "
+                                     "and neither is 1");
+    if (!staticDim)
+      isOne[d] = dimIsOne;
+    sizes.push_back(arith::SelectOp::create(rewriter, loc, dimIsOne,
+                                            entryValue, dimValue)
+                        .getResult());
+  }
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value init = tensor::EmptyOp::create(
+      rewriter, loc, resultType.getShape(), resultType.getElementType(),
+      dynamicSizesOf(rewriter, loc, resultType, sizes));
+  Value result =
+      linalg::GenericOp::create(
+          rewriter, loc, resultType, ValueRange{}, init,
+          rewriter.getMultiDimIdentityMap(rank),
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange) {
+            SmallVector<Value> coords;
+            for (int64_t i = 0; i < inputRank; ++i) {
+              int64_t d = i + rank - inputRank;
+              if (inputType.getDimSize(i) == 1) {
+                coords.push_back(zero);
+                continue;
+              }
+              Value index = linalg::IndexOp::create(b, l, d);
+              coords.push_back(isOne[d] ? arith::SelectOp::create(
+                                              b, l, isOne[d], zero, index)
+                                              .getResult()
+                                        : index);
+            }
+            linalg::YieldOp::create(
+                b, l, tensor::ExtractOp::create(b, l, input, coords).getResult());
+          })
+          .getResult(0);
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
+/// Expand: broadcast the input to the result shape (static here;
+/// lowerDynamicExpand otherwise).
 struct ExpandLowering : OpConversionPattern<ExpandOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -469,8 +564,10 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
     Value input = adaptor.getInput();
     auto inputType = dyn_cast<RankedTensorType>(input.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!inputType || !resultType || !resultType.hasStaticShape())
+    if (!inputType || !resultType)
       return rewriter.notifyMatchFailure(op, "static shapes only");
+    if (!resultType.hasStaticShape())
+      return lowerDynamicExpand(op, input, adaptor.getShape(), rewriter);
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = resultType.getRank();

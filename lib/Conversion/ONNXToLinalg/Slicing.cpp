@@ -15,7 +15,11 @@
 //                  and a tensor.collapse_shape to [r0*d0, r1*d1, ...].
 //   DepthToSpace,  tensor.expand_shape, linalg.transpose and
 //   SpaceToDepth   tensor.collapse_shape, exactly the reshape/transpose/
-//                  reshape the ONNX spec defines them by.
+//                  reshape the ONNX spec defines them by (static shapes; a
+//                  generic computing each element's source otherwise).
+//
+// Tile with run-time dims or repeats reads the input at each output index
+// modulo the input's dim.
 //
 //===----------------------------------------------------------------------===//
 
@@ -434,6 +438,57 @@ struct SplitLowering : OpConversionPattern<SplitOp> {
   }
 };
 
+/// Tile with dims or repeats known only at run time: output dim d is
+/// input dim d times repeats[d] (read while running, checked
+/// non-negative), and a generic over the output reads the input at each
+/// index modulo the input's dim.
+LogicalResult lowerDynamicTile(TileOp op, Value input, Value repeats,
+                               ConversionPatternRewriter &rewriter) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  auto repeatsType = dyn_cast<RankedTensorType>(repeats.getType());
+  int64_t rank = inputType.getRank();
+  if (!repeatsType || repeatsType.getRank() != 1 ||
+      resultType.getRank() != rank ||
+      (!repeatsType.isDynamicDim(0) && repeatsType.getDimSize(0) != rank))
+    return rewriter.notifyMatchFailure(op, "one repeat per input dimension");
+  Location loc = op.getLoc();
+  emitDimCheck(rewriter, loc, op, dimOf(rewriter, loc, repeats, 0),
+               rewriter.getIndexAttr(rank), "repeats must hold one value per "
+                                            "input dim");
+  SmallVector<OpFoldResult> inDims = dimsOf(rewriter, loc, input);
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<Value> inSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    OpFoldResult repeat =
+        extractIndex(rewriter, loc, op.getRepeats(), repeats, d);
+    emitAtMostCheck(rewriter, loc, op, rewriter.getIndexAttr(0), repeat,
+                    "a repeat is negative");
+    sizes.push_back(mulIndex(rewriter, loc, inDims[d], repeat));
+    inSizes.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, inDims[d]));
+  }
+  if (failed(verifyCompatibleShape(
+          refineType(resultType.clone(SmallVector<int64_t>(
+                         rank, ShapedType::kDynamic)),
+                     sizes),
+          resultType)))
+    return rewriter.notifyMatchFailure(op,
+                                       "result type disagrees with repeats");
+  Value result = buildParallelGeneric(
+      rewriter, loc, resultType, {}, {},
+      [&](OpBuilder &b, Location l, ValueRange) -> Value {
+        SmallVector<Value> indices = loopIndices(b, l, rank);
+        for (int64_t d = 0; d < rank; ++d)
+          if (inputType.getDimSize(d) != 1 ||
+              resultType.getDimSize(d) != 1)
+            indices[d] = arith::RemUIOp::create(b, l, indices[d], inSizes[d]);
+        return tensor::ExtractOp::create(b, l, input, indices);
+      },
+      dynamicSizesOf(rewriter, loc, resultType, sizes));
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 struct TileLowering : OpConversionPattern<TileOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -442,13 +497,13 @@ struct TileLowering : OpConversionPattern<TileOp> {
     Value input = adaptor.getInput();
     auto inputType = dyn_cast<RankedTensorType>(input.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!inputType || !resultType || !inputType.hasStaticShape() ||
-        !resultType.hasStaticShape())
+    if (!inputType || !resultType)
       return rewriter.notifyMatchFailure(op, "static shapes only");
     std::optional<SmallVector<int64_t>> repeats =
         getConstantInts(op.getRepeats());
-    if (!repeats)
-      return rewriter.notifyMatchFailure(op, "repeats must be a constant");
+    if (!inputType.hasStaticShape() || !resultType.hasStaticShape() ||
+        !repeats)
+      return lowerDynamicTile(op, input, adaptor.getRepeats(), rewriter);
     int64_t rank = inputType.getRank();
     if (static_cast<int64_t>(repeats->size()) != rank)
       return rewriter.notifyMatchFailure(op, "one repeat per input dimension");
@@ -502,15 +557,101 @@ Value reshapeTransposeReshape(OpBuilder &b, Location loc, Value input,
                                          groupsOut);
 }
 
-/// DepthToSpace and SpaceToDepth: static NCHW input and result.
+/// DepthToSpace and SpaceToDepth: NCHW input and result.
 template <typename OnnxOp>
 LogicalResult matchBlockRearrangement(OnnxOp op, Value input,
                                       ConversionPatternRewriter &rewriter) {
   auto inputType = dyn_cast<RankedTensorType>(input.getType());
   auto resultType = dyn_cast<RankedTensorType>(op.getType());
-  if (!inputType || !resultType || !inputType.hasStaticShape() ||
-      !resultType.hasStaticShape() || inputType.getRank() != 4)
-    return rewriter.notifyMatchFailure(op, "static 4-D shapes only");
+  if (!inputType || !resultType || inputType.getRank() != 4 ||
+      resultType.getRank() != 4)
+    return rewriter.notifyMatchFailure(op, "4-D shapes only");
+  return success();
+}
+
+/// DepthToSpace (`toSpace`) and SpaceToDepth over NCHW dims known only at
+/// run time: one generic over the output reading the input element the
+/// ONNX definition moves there (DepthToSpace: in[n, c', h / b, w / b] with
+/// c' from c and the offsets h % b, w % b in DCR or CRD order;
+/// SpaceToDepth: in[n, c % C, h * b + bh, w * b + bw] with (bh, bw) from
+/// c / C). The dims the block size must divide are checked at run time.
+LogicalResult lowerDynamicBlockRearrangement(Operation *op, Value input,
+                                             int64_t blockSize, bool toSpace,
+                                             bool crd,
+                                             ConversionPatternRewriter &rewriter) {
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  Location loc = op->getLoc();
+  SmallVector<OpFoldResult> in = dimsOf(rewriter, loc, input);
+  OpFoldResult b = rewriter.getIndexAttr(blockSize);
+  OpFoldResult bb = rewriter.getIndexAttr(blockSize * blockSize);
+  SmallVector<OpFoldResult> sizes;
+  auto checkDivides = [&](OpFoldResult dim, OpFoldResult by, StringRef what) {
+    emitDimCheck(rewriter, loc, op,
+                 mulIndex(rewriter, loc, floorDivIndex(rewriter, loc, dim, by),
+                          by),
+                 dim, what);
+  };
+  if (toSpace) {
+    checkDivides(in[1], bb, "the channels are not a multiple of blocksize^2");
+    sizes = {in[0], floorDivIndex(rewriter, loc, in[1], bb),
+             mulIndex(rewriter, loc, in[2], b),
+             mulIndex(rewriter, loc, in[3], b)};
+  } else {
+    checkDivides(in[2], b, "the height is not a multiple of blocksize");
+    checkDivides(in[3], b, "the width is not a multiple of blocksize");
+    sizes = {in[0], mulIndex(rewriter, loc, in[1], bb),
+             floorDivIndex(rewriter, loc, in[2], b),
+             floorDivIndex(rewriter, loc, in[3], b)};
+  }
+  if (failed(verifyCompatibleShape(
+          refineType(resultType.clone(SmallVector<int64_t>(
+                         4, ShapedType::kDynamic)),
+                     sizes),
+          resultType)))
+    return rewriter.notifyMatchFailure(op, "result type disagrees");
+  // The channels of the smaller-channel side: output C for DepthToSpace,
+  // input C for SpaceToDepth.
+  Value channels = getValueOrCreateConstantIndexOp(
+      rewriter, loc, toSpace ? sizes[1] : in[1]);
+  Value result = buildParallelGeneric(
+      rewriter, loc, resultType, {}, {},
+      [&](OpBuilder &nb, Location l, ValueRange) -> Value {
+        SmallVector<Value> i = loopIndices(nb, l, 4);
+        auto c = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        auto add = [&](Value x, Value y) -> Value {
+          return arith::AddIOp::create(nb, l, x, y);
+        };
+        auto mul = [&](Value x, Value y) -> Value {
+          return arith::MulIOp::create(nb, l, x, y);
+        };
+        auto div = [&](Value x, Value y) -> Value {
+          return arith::DivUIOp::create(nb, l, x, y);
+        };
+        auto rem = [&](Value x, Value y) -> Value {
+          return arith::RemUIOp::create(nb, l, x, y);
+        };
+        Value block = c(blockSize);
+        SmallVector<Value> coords(4);
+        coords[0] = i[0];
+        if (toSpace) {
+          Value bh = rem(i[2], block), bw = rem(i[3], block);
+          Value offset = add(mul(bh, block), bw);
+          coords[1] = crd ? add(mul(i[1], c(blockSize * blockSize)), offset)
+                          : add(mul(offset, channels), i[1]);
+          coords[2] = div(i[2], block);
+          coords[3] = div(i[3], block);
+        } else {
+          Value offset = div(i[1], channels);
+          coords[1] = rem(i[1], channels);
+          coords[2] = add(mul(i[2], block), div(offset, block));
+          coords[3] = add(mul(i[3], block), rem(offset, block));
+        }
+        return tensor::ExtractOp::create(nb, l, input, coords);
+      },
+      dynamicSizesOf(rewriter, loc, resultType, sizes));
+  rewriter.replaceOp(op, result);
   return success();
 }
 
@@ -525,6 +666,10 @@ struct DepthToSpaceLowering : OpConversionPattern<DepthToSpaceOp> {
     bool crd = op.getMode() == "CRD";
     if (!crd && op.getMode() != "DCR")
       return rewriter.notifyMatchFailure(op, "mode must be DCR or CRD");
+    if (!cast<RankedTensorType>(input.getType()).hasStaticShape() ||
+        !cast<RankedTensorType>(op.getType()).hasStaticShape())
+      return lowerDynamicBlockRearrangement(op, input, op.getBlocksize(),
+                                            /*toSpace=*/true, crd, rewriter);
     ArrayRef<int64_t> shape =
         cast<RankedTensorType>(input.getType()).getShape();
     int64_t n = shape[0], c = shape[1], h = shape[2], w = shape[3];
@@ -553,6 +698,10 @@ struct SpaceToDepthLowering : OpConversionPattern<SpaceToDepthOp> {
     Value input = adaptor.getInput();
     if (failed(matchBlockRearrangement(op, input, rewriter)))
       return failure();
+    if (!cast<RankedTensorType>(input.getType()).hasStaticShape() ||
+        !cast<RankedTensorType>(op.getType()).hasStaticShape())
+      return lowerDynamicBlockRearrangement(op, input, op.getBlocksize(),
+                                            /*toSpace=*/false, false, rewriter);
     ArrayRef<int64_t> shape =
         cast<RankedTensorType>(input.getType()).getShape();
     int64_t b = op.getBlocksize();

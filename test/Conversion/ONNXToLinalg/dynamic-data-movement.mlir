@@ -245,3 +245,41 @@ func.func @one_hot_run_time_depth(%i: tensor<?xi64>, %d: tensor<i64>, %v: tensor
   %0 = "onnx.OneHot"(%i, %d, %v) {axis = -1 : i64} : (tensor<?xi64>, tensor<i64>, tensor<2xf32>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
+
+// -----
+
+// Repeats known only at run time: output dim d is in_d * repeats[d]; the
+// input is read modulo its dims.
+// CHECK-LABEL: func.func @tile_run_time_repeats
+// CHECK: cf.assert %{{.*}}, "node '?' (Tile): a repeat is negative"
+// CHECK: linalg.generic
+// CHECK: arith.remui
+// CHECK: tensor.extract
+func.func @tile_run_time_repeats(%x: tensor<?x3xf32>, %r: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = "onnx.Tile"(%x, %r) : (tensor<?x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// Expand to a shape known only at run time: the shape's entry and the
+// input's dim must agree unless one is 1.
+// CHECK-LABEL: func.func @expand_run_time_shape
+// CHECK: cf.assert %{{.*}}, "node '?' (Expand): dim 1 of the shape and of the input differ and neither is 1"
+// CHECK: linalg.generic
+// CHECK: tensor.extract
+func.func @expand_run_time_shape(%x: tensor<?xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = "onnx.Expand"(%x, %s) : (tensor<?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @depth_to_space_dynamic
+// CHECK: cf.assert %{{.*}}, "node '?' (DepthToSpace): the channels are not a multiple of blocksize^2"
+// CHECK: linalg.generic
+// CHECK: arith.remui
+func.func @depth_to_space_dynamic(%x: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
+  %0 = "onnx.DepthToSpace"(%x) {blocksize = 2 : i64, mode = "CRD"} : (tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32>
+  return %0 : tensor<?x?x?x?xf32>
+}
