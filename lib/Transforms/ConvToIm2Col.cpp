@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -151,7 +152,69 @@ static FailureOr<Value> rewriteConv(OpBuilder &b, Location loc, Value input,
       .getResult();
 }
 
+/// A depthwise convolution of f32 tensors whose batch is known only at run
+/// time (all else static) as a loop over the images, each a static
+/// batch-1 convolution that --onnxc-vectorize-depthwise handles.
+static void tileDepthwiseOverBatch(IRRewriter &rewriter,
+                                   linalg::DepthwiseConv2DNchwChwOp op) {
+  Value input = op.getDpsInputOperand(0)->get();
+  Value filter = op.getDpsInputOperand(1)->get();
+  Value init = op.getDpsInitOperand(0)->get();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto initType = cast<RankedTensorType>(init.getType());
+  if (!inputType.isDynamicDim(0) || !isStaticButBatch(inputType) ||
+      !isStaticButBatch(initType) ||
+      !cast<RankedTensorType>(filter.getType()).hasStaticShape() ||
+      !inputType.getElementType().isF32() || !initType.getElementType().isF32())
+    return;
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value batch = tensor::DimOp::create(rewriter, loc, init, 0);
+  auto imageSlice = [&](OpBuilder &b, Value image, RankedTensorType type) {
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0)), sizes,
+        strides(4, b.getIndexAttr(1));
+    offsets[0] = image;
+    sizes.push_back(b.getIndexAttr(1));
+    for (int64_t d = 1; d < 4; ++d)
+      sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+    return std::make_tuple(offsets, sizes, strides);
+  };
+  auto loop = scf::ForOp::create(
+      rewriter, loc, zero, batch, one, ValueRange{init},
+      [&](OpBuilder &b, Location l, Value image, ValueRange args) {
+        auto [inOffsets, inSizes, inStrides] =
+            imageSlice(b, image, inputType);
+        SmallVector<int64_t> inShape(inputType.getShape());
+        inShape[0] = 1;
+        Value x = tensor::ExtractSliceOp::create(
+            b, l, RankedTensorType::get(inShape, b.getF32Type()), input,
+            inOffsets, inSizes, inStrides);
+        auto [outOffsets, outSizes, outStrides] =
+            imageSlice(b, image, initType);
+        SmallVector<int64_t> outShape(initType.getShape());
+        outShape[0] = 1;
+        auto outType = RankedTensorType::get(outShape, b.getF32Type());
+        Value acc = tensor::ExtractSliceOp::create(
+            b, l, outType, args[0], outOffsets, outSizes, outStrides);
+        Value conv = linalg::DepthwiseConv2DNchwChwOp::create(
+                         b, l, TypeRange{outType}, ValueRange{x, filter},
+                         ValueRange{acc}, op.getStrides(), op.getDilations())
+                         .getResult(0);
+        Value updated = tensor::InsertSliceOp::create(
+            b, l, conv, args[0], outOffsets, outSizes, outStrides);
+        scf::YieldOp::create(b, l, updated);
+      });
+  rewriter.replaceOp(op, loop.getResults());
+}
+
 struct ConvToIm2ColPass : impl::ConvToIm2ColBase<ConvToIm2ColPass> {
+  void getDependentDialects(DialectRegistry &registry) const override {
+    ConvToIm2ColBase::getDependentDialects(registry);
+    registry.insert<scf::SCFDialect>();
+  }
+
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> convs;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -187,6 +250,13 @@ struct ConvToIm2ColPass : impl::ConvToIm2ColBase<ConvToIm2ColPass> {
       if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation()))
         (void)linalg::rewriteInIm2Col(rewriter, conv);
     }
+    SmallVector<linalg::DepthwiseConv2DNchwChwOp> depthwise;
+    getOperation().walk([&](linalg::DepthwiseConv2DNchwChwOp op) {
+      if (op.hasPureTensorSemantics())
+        depthwise.push_back(op);
+    });
+    for (linalg::DepthwiseConv2DNchwChwOp op : depthwise)
+      tileDepthwiseOverBatch(rewriter, op);
   }
 };
 

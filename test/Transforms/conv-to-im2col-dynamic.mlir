@@ -42,3 +42,36 @@ func.func @grouped_dynamic_batch(%x: tensor<?x2x4x8x8xf32>, %w: tensor<2x4x4x3x3
     ins(%x, %w : tensor<?x2x4x8x8xf32>, tensor<2x4x4x3x3xf32>) outs(%init : tensor<?x2x4x6x6xf32>) -> tensor<?x2x4x6x6xf32>
   return %y : tensor<?x2x4x6x6xf32>
 }
+
+// -----
+
+// A depthwise convolution with a run-time batch: a loop over the images,
+// each a static batch-1 convolution (which --onnxc-vectorize-depthwise
+// takes).
+// CHECK-LABEL: func.func @depthwise_dynamic_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[W:.*]]: tensor<4x3x3xf32>, %[[INIT:.*]]: tensor<?x4x6x6xf32>)
+// CHECK: %[[N:.*]] = tensor.dim %[[INIT]], %{{.*}} : tensor<?x4x6x6xf32>
+// CHECK: %[[R:.*]] = scf.for %[[I:.*]] = %{{.*}} to %[[N]] step %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]]) -> (tensor<?x4x6x6xf32>)
+// CHECK: %[[XI:.*]] = tensor.extract_slice %[[X]][%[[I]], 0, 0, 0] [1, 4, 8, 8] [1, 1, 1, 1] : tensor<?x4x8x8xf32> to tensor<1x4x8x8xf32>
+// CHECK: %[[AI:.*]] = tensor.extract_slice %[[ACC]][%[[I]], 0, 0, 0] [1, 4, 6, 6] [1, 1, 1, 1] : tensor<?x4x6x6xf32> to tensor<1x4x6x6xf32>
+// CHECK: %[[C:.*]] = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XI]], %[[W]] : tensor<1x4x8x8xf32>, tensor<4x3x3xf32>) outs(%[[AI]] : tensor<1x4x6x6xf32>)
+// CHECK: %[[U:.*]] = tensor.insert_slice %[[C]] into %[[ACC]][%[[I]], 0, 0, 0] [1, 4, 6, 6] [1, 1, 1, 1]
+// CHECK: scf.yield %[[U]]
+// CHECK: return %[[R]]
+func.func @depthwise_dynamic_batch(%x: tensor<?x4x8x8xf32>, %w: tensor<4x3x3xf32>, %init: tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32> {
+  %y = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<?x4x8x8xf32>, tensor<4x3x3xf32>) outs(%init : tensor<?x4x6x6xf32>) -> tensor<?x4x6x6xf32>
+  return %y : tensor<?x4x6x6xf32>
+}
+
+// -----
+
+// A static depthwise convolution is left to --onnxc-vectorize-depthwise.
+// CHECK-LABEL: func.func @depthwise_static
+// CHECK-NOT: scf.for
+// CHECK: linalg.depthwise_conv_2d_nchw_chw
+func.func @depthwise_static(%x: tensor<2x4x8x8xf32>, %w: tensor<4x3x3xf32>, %init: tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32> {
+  %y = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : tensor<2x4x8x8xf32>, tensor<4x3x3xf32>) outs(%init : tensor<2x4x6x6xf32>) -> tensor<2x4x6x6xf32>
+  return %y : tensor<2x4x6x6xf32>
+}
