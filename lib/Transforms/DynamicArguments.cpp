@@ -208,7 +208,10 @@ struct DynamicArgumentsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
-      LogicalResult result = func.getSymName() == graphFunction
+      // The graph and its shape functions (the workspace size query) take
+      // the inputs' shape arrays, as the ABI passes them.
+      LogicalResult result = func.getSymName() == graphFunction ||
+                                     func->hasAttr("onnxc.shape_function")
                                  ? convertGraph(func)
                                  : convertCallee(func, module);
       if (failed(result))

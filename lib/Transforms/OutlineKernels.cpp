@@ -43,8 +43,11 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
     // A buffer sized at run time is allocated by the graph.
     if (isa<BlockArgument>(value) || value.getDefiningOp<memref::AllocOp>())
       return true;
+    // A planned buffer: a view of the workspace argument, or of the
+    // workspace allocated at run time.
     auto view = value.getDefiningOp<memref::ViewOp>();
-    return view && isa<BlockArgument>(view.getSource());
+    return view && (isa<BlockArgument>(view.getSource()) ||
+                    view.getSource().getDefiningOp<memref::AllocOp>());
   }
 
   /// Collects, in program order, the addressing ops `op` depends on and the

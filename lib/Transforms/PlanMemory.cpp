@@ -9,7 +9,10 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/MathExtras.h"
 
 namespace onnxc {
@@ -134,11 +137,25 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
       index[&op] = i;
 
     std::vector<Buffer> buffers;
+    SmallVector<DynamicBuffer> dynamicBuffers;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
-      if (!type.hasStaticShape() && type.getLayout().isIdentity())
+      if (!type.hasStaticShape() && type.getLayout().isIdentity()) {
+        // Sized from the input dims alone: planned at run time below.
+        if (alloc->getBlock() == &body && !alloc->hasAttr("onnxc.output") &&
+            llvm::all_of(alloc.getDynamicSizes(), [&](Value size) {
+              return isEntryComputable(size, body);
+            })) {
+          FailureOr<unsigned> last = lastUse(body, index, alloc);
+          if (failed(last))
+            return WalkResult::interrupt();
+          dynamicBuffers.push_back(
+              {alloc, index.lookup(alloc.getOperation()), *last});
+          return WalkResult::advance();
+        }
         return succeeded(freeAfterLastUse(alloc)) ? WalkResult::advance()
                                                   : WalkResult::interrupt();
+      }
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
         alloc.emitOpError("memory planning needs static shapes and identity "
                           "layouts, got ")
@@ -193,6 +210,181 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
     });
     func->setAttr("onnxc.workspace_bytes",
                   builder.getI64IntegerAttr(static_cast<int64_t>(total)));
+    if (!dynamicBuffers.empty())
+      planAtRunTime(func, dynamicBuffers);
+  }
+
+  /// A buffer whose size depends on the input dims only.
+  struct DynamicBuffer {
+    mutable memref::AllocOp alloc;
+    unsigned first, last;
+  };
+
+  /// Whether `value` can be computed at the function's entry: from its
+  /// arguments and constants through side-effect-free ops without regions.
+  static bool isEntryComputable(Value value, Block &body) {
+    SmallVector<Value> worklist{value};
+    llvm::DenseSet<Value> seen;
+    while (!worklist.empty()) {
+      Value v = worklist.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      if (auto arg = dyn_cast<BlockArgument>(v)) {
+        if (arg.getOwner() != &body)
+          return false;
+        continue;
+      }
+      Operation *def = v.getDefiningOp();
+      if (def->getBlock() != &body || def->getNumRegions() ||
+          !isMemoryEffectFree(def))
+        return false;
+      worklist.append(def->operand_begin(), def->operand_end());
+    }
+    return true;
+  }
+
+  /// The ops `values` are computed by (all entry-computable), in program
+  /// order.
+  static SmallVector<Operation *> getEntrySlice(ArrayRef<Value> values) {
+    llvm::SetVector<Operation *> slice;
+    SmallVector<Value> worklist(values);
+    while (!worklist.empty()) {
+      Operation *def = worklist.pop_back_val().getDefiningOp();
+      if (def && slice.insert(def))
+        worklist.append(def->operand_begin(), def->operand_end());
+    }
+    SmallVector<Operation *> ordered = slice.takeVector();
+    llvm::sort(ordered,
+               [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    return ordered;
+  }
+
+  /// Builds, at the insertion point, the bytes of the run-time workspace
+  /// and each buffer's offset in it (values of `mapping`'s copies of the
+  /// size computations): buffers whose live ranges are disjoint share a
+  /// slot, which is as large as its largest buffer (interval partitioning,
+  /// earliest first); slots follow each other, 64-byte aligned.
+  Value buildRunTimePlan(OpBuilder &b, Location loc,
+                         ArrayRef<DynamicBuffer> buffers,
+                         ArrayRef<unsigned> slotOf, unsigned numSlots,
+                         IRMapping &mapping, SmallVectorImpl<Value> &offsets) {
+    SmallVector<Value> sizes;
+    for (const DynamicBuffer &buffer : buffers)
+      llvm::append_range(sizes, buffer.alloc.getDynamicSizes());
+    for (Operation *op : getEntrySlice(sizes))
+      b.clone(*op, mapping);
+    auto constant = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    SmallVector<Value> slotBytes(numSlots);
+    for (auto [i, buffer] : llvm::enumerate(buffers)) {
+      MemRefType type = buffer.alloc.getType();
+      int64_t staticPart = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (!type.isDynamicDim(d))
+          staticPart *= type.getDimSize(d);
+      Value bytes = constant(staticPart);
+      for (Value size : buffer.alloc.getDynamicSizes())
+        bytes = arith::MulIOp::create(b, loc, bytes,
+                                      mapping.lookupOrDefault(size));
+      // Rounded up to the alignment, and at least one alignment unit.
+      Value units = arith::CeilDivUIOp::create(b, loc, bytes,
+                                               constant(alignment));
+      units = arith::MaxUIOp::create(b, loc, units, constant(1));
+      bytes = arith::MulIOp::create(b, loc, units, constant(alignment));
+      Value &slot = slotBytes[slotOf[i]];
+      slot = slot ? Value(arith::MaxUIOp::create(b, loc, slot, bytes)) : bytes;
+    }
+    SmallVector<Value> slotOffsets;
+    Value total = constant(0);
+    for (Value bytes : slotBytes) {
+      slotOffsets.push_back(total);
+      total = arith::AddIOp::create(b, loc, total, bytes);
+    }
+    for (unsigned i = 0; i < buffers.size(); ++i)
+      offsets.push_back(slotOffsets[slotOf[i]]);
+    return total;
+  }
+
+  /// Places the buffers sized from the input dims in one workspace whose
+  /// size is computed at the function's entry: allocated there (the
+  /// runtime's allocator; its session cache makes repeated runs
+  /// allocation-free), freed before the return, each buffer a view at its
+  /// run-time offset. A function `<graph>_workspace` taking the graph's
+  /// inputs computes the same size, so that callers can ask it for given
+  /// input shapes (`onnxc.shape_function`: its inputs become shape arrays
+  /// as the graph's do).
+  void planAtRunTime(func::FuncOp func, ArrayRef<DynamicBuffer> buffers) {
+    // Slots: a buffer goes into the first slot whose buffers all ended
+    // before it starts.
+    SmallVector<unsigned> order =
+        llvm::to_vector(llvm::seq<unsigned>(0, buffers.size()));
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      return buffers[a].first < buffers[b].first;
+    });
+    SmallVector<unsigned> slotOf(buffers.size()), slotEnd;
+    for (unsigned i : order) {
+      unsigned slot = 0;
+      while (slot < slotEnd.size() && slotEnd[slot] >= buffers[i].first)
+        ++slot;
+      if (slot == slotEnd.size())
+        slotEnd.push_back(0);
+      slotEnd[slot] = buffers[i].last;
+      slotOf[i] = slot;
+    }
+
+    Block &body = func.getBody().front();
+    Location loc = func.getLoc();
+    OpBuilder b(func.getContext());
+
+    // The size query first, while the allocations are there: the graph's
+    // inputs (its arguments before the outputs and the workspace), the
+    // same computation, the bytes.
+    SmallVector<Type> inputs;
+    for (BlockArgument arg : body.getArguments()) {
+      if (func.getArgAttr(arg.getArgNumber(), "onnxc.output") ||
+          func.getArgAttr(arg.getArgNumber(), "onnxc.output_record") ||
+          func.getArgAttr(arg.getArgNumber(), "onnxc.workspace"))
+        break;
+      inputs.push_back(arg.getType());
+    }
+    b.setInsertionPointAfter(func);
+    auto query = func::FuncOp::create(
+        b, loc, (func.getSymName() + "_workspace").str(),
+        b.getFunctionType(inputs, {b.getIndexType()}));
+    query->setAttr("onnxc.shape_function", b.getUnitAttr());
+    Block *entry = query.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    IRMapping queryMapping;
+    for (unsigned i = 0; i < inputs.size(); ++i)
+      queryMapping.map(body.getArgument(i), entry->getArgument(i));
+    SmallVector<Value> unused;
+    Value bytes = buildRunTimePlan(b, loc, buffers, slotOf, slotEnd.size(),
+                                   queryMapping, unused);
+    func::ReturnOp::create(b, loc, bytes);
+
+    // The graph: the same computation at its entry, one allocation.
+    b.setInsertionPointToStart(&body);
+    IRMapping entryMapping;
+    SmallVector<Value> offsets;
+    Value total = buildRunTimePlan(b, loc, buffers, slotOf, slotEnd.size(),
+                                   entryMapping, offsets);
+    auto workspaceType =
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+    auto workspace =
+        memref::AllocOp::create(b, loc, workspaceType, ValueRange{total});
+    workspace->setAttr("onnxc.dynamic_workspace", b.getUnitAttr());
+    for (auto [buffer, offset] : llvm::zip(buffers, offsets)) {
+      memref::AllocOp alloc = buffer.alloc;
+      b.setInsertionPoint(alloc);
+      auto view = memref::ViewOp::create(b, alloc.getLoc(), alloc.getType(),
+                                         workspace, offset,
+                                         alloc.getDynamicSizes());
+      alloc.replaceAllUsesWith(view.getResult());
+      alloc.erase();
+    }
+    b.setInsertionPoint(body.getTerminator());
+    memref::DeallocOp::create(b, loc, workspace);
   }
 
   /// Greedy placement, largest buffer first, each at the lowest offset free

@@ -739,6 +739,54 @@ ONNXC_API onnxc_status onnxc_run_shapes(const onnxc_model_desc *desc,
   return status == ONNXC_OK ? clear_error() : status;
 }
 
+ONNXC_API onnxc_status onnxc_workspace_bytes(const onnxc_model_desc *desc,
+                                             const int64_t *const *input_shapes,
+                                             uint64_t *bytes) {
+  onnxc_status status;
+  if (!bytes)
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "bytes pointer is NULL");
+  *bytes = 0;
+  if ((status = check_desc(desc)) != ONNXC_OK)
+    return status;
+  if (desc->num_inputs > 0 && !input_shapes)
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "input shape array is NULL");
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    const onnxc_tensor_desc *d = &desc->inputs[i];
+    if (d->rank > 0 && !input_shapes[i])
+      return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                       "input '%s': shape is NULL", d->name ? d->name : "?");
+    for (int32_t k = 0; k < d->rank; ++k) {
+      int64_t size = input_shapes[i][k];
+      if (size < 0 || (d->shape[k] >= 0 && size != d->shape[k]))
+        return set_error(ONNXC_ERROR_SHAPE_MISMATCH,
+                         "input '%s' dim %d: expected %lld, got %lld",
+                         d->name ? d->name : "?", (int)k,
+                         (long long)d->shape[k], (long long)size);
+      /* Dims of one name agree (as onnxc_run checks). */
+      const char *name = dim_param(d, k);
+      if (d->shape[k] >= 0 || !name || !*name)
+        continue;
+      for (int32_t j = 0; j <= i; ++j) {
+        const onnxc_tensor_desc *e = &desc->inputs[j];
+        for (int32_t l = 0; l < e->rank && (j < i || l < k); ++l) {
+          const char *other = dim_param(e, l);
+          if (e->shape[l] < 0 && other && strcmp(other, name) == 0 &&
+              input_shapes[j][l] != size)
+            return set_error(ONNXC_ERROR_SHAPE_MISMATCH,
+                             "input '%s' dim %d ('%s') is %lld but input '%s' "
+                             "dim %d ('%s') is %lld",
+                             d->name, (int)k, name, (long long)size, e->name,
+                             (int)l, other, (long long)input_shapes[j][l]);
+        }
+      }
+    }
+  }
+  *bytes = desc->workspace_bytes;
+  if (desc->dynamic_workspace_bytes)
+    *bytes += desc->dynamic_workspace_bytes(input_shapes);
+  return clear_error();
+}
+
 ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace) {

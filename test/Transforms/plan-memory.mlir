@@ -53,21 +53,44 @@ func.func @no_buffers(%x: memref<4xf32>, %y: memref<4xf32>) {
 
 // -----
 
-// A buffer sized at run time stays an allocation (without the alignment
-// the runtime's allocator gives anyway), freed after the last top-level op
-// that uses it or any of its views; an output's buffer is not freed. Static
-// buffers still go to the workspace.
-// CHECK-LABEL: func.func @dynamic
-// CHECK:         %[[A:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
-// CHECK:         %[[O:.*]] = memref.alloc(%{{.*}}) {onnxc.output} : memref<?xf32>
-// CHECK:         memref.view
+// Buffers sized from the function's arguments alone are planned at run
+// time: their sizes are computed at the entry (64-byte units), buffers
+// whose live ranges are disjoint share a slot, one allocation holds the
+// slots and each buffer is a view into it, freed before the return. A
+// function @<graph>_workspace of the graph's inputs computes the same size
+// for callers. A buffer sized by a value read from memory (a data-dependent
+// size) stays an allocation, without the alignment the runtime's
+// allocator gives anyway, freed after its last use; an output's buffer is
+// not freed. Static buffers still go to the workspace argument.
+// CHECK-LABEL: func.func @dynamic(
+// CHECK-SAME:    %[[N:.*]]: index, %[[M:.*]]: index, %[[P:.*]]: memref<1xindex>, %{{.*}}: memref<64xi8> {onnxc.workspace})
+// CHECK:         %[[A4:.*]] = arith.muli %c4{{.*}}, %[[N]]
+// CHECK:         %[[AU:.*]] = arith.ceildivui %[[A4]], %c64
+// CHECK:         %[[B4:.*]] = arith.muli %c4{{.*}}, %[[M]]
+// CHECK:         %[[BU:.*]] = arith.ceildivui %[[B4]], %c64
+// CHECK:         %[[SLOT:.*]] = arith.maxui %{{[0-9]+}}, %{{[0-9]+}} : index
+// CHECK:         %[[TOTAL:.*]] = arith.addi %c0{{.*}}, %[[SLOT]]
+// CHECK:         %[[WS:.*]] = memref.alloc(%[[TOTAL]]) {onnxc.dynamic_workspace} : memref<?xi8>
+// CHECK:         %[[A:.*]] = memref.view %[[WS]][%c0{{.*}}][%[[N]]] : memref<?xi8> to memref<?xf32>
+// CHECK:         %[[O:.*]] = memref.alloc(%[[M]]) {onnxc.output} : memref<?xf32>
+// CHECK:         memref.view %{{.*}}[%c0{{.*}}][] : memref<64xi8> to memref<16xf32>
 // CHECK:         linalg.fill {{.*}} outs(%[[A]]
 // CHECK:         %[[V:.*]] = memref.subview %[[A]]
 // CHECK:         memref.copy %[[V]], %[[O]]
-// CHECK-NEXT:    memref.dealloc %[[A]] : memref<?xf32>
-// CHECK-NOT:     memref.dealloc
-// CHECK:         return
-func.func @dynamic(%n: index, %m: index) {
+// CHECK:         %[[B:.*]] = memref.view %[[WS]][%c0{{.*}}][%[[M]]] : memref<?xi8> to memref<?xf32>
+// CHECK:         linalg.fill {{.*}} outs(%[[B]]
+// CHECK:         %[[K:.*]] = memref.load %[[P]]
+// CHECK:         %[[D:.*]] = memref.alloc(%[[K]]) : memref<?xf32>
+// CHECK:         linalg.fill {{.*}} outs(%[[D]]
+// CHECK-NEXT:    memref.dealloc %[[D]] : memref<?xf32>
+// CHECK:         memref.dealloc %[[WS]] : memref<?xi8>
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @dynamic_workspace(
+// CHECK-SAME:    %{{.*}}: index, %{{.*}}: index, %{{.*}}: memref<1xindex>) -> index attributes {onnxc.shape_function}
+// CHECK:         arith.maxui
+// CHECK:         %[[QT:.*]] = arith.addi
+// CHECK:         return %[[QT]] : index
+func.func @dynamic(%n: index, %m: index, %p: memref<1xindex>) {
   %a = memref.alloc(%n) {alignment = 64 : i64} : memref<?xf32>
   %o = memref.alloc(%m) {alignment = 64 : i64, onnxc.output} : memref<?xf32>
   %s = memref.alloc() {alignment = 64 : i64} : memref<16xf32>
@@ -76,6 +99,12 @@ func.func @dynamic(%n: index, %m: index) {
   %v = memref.subview %a[0] [%m] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
   memref.copy %v, %o : memref<?xf32, strided<[1]>> to memref<?xf32>
   linalg.fill ins(%cst : f32) outs(%s : memref<16xf32>)
+  %b = memref.alloc(%m) {alignment = 64 : i64} : memref<?xf32>
+  linalg.fill ins(%cst : f32) outs(%b : memref<?xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %p[%c0] : memref<1xindex>
+  %d = memref.alloc(%k) {alignment = 64 : i64} : memref<?xf32>
+  linalg.fill ins(%cst : f32) outs(%d : memref<?xf32>)
   return
 }
 

@@ -3,7 +3,9 @@
 # head-split reshapes from Shape -> Gather -> Concat, positions from Range,
 # an Unsqueezed attention mask), compiles once and matches onnxruntime at
 # batch 1, 3 and 8 and sequence 1, 7, 64 and 512 (a quarter of each
-# sequence masked out).
+# sequence masked out). onnxc_workspace_bytes() gives the bytes a run of
+# given input shapes plans for its intermediates, growing with the shapes,
+# and refuses inputs whose named dims disagree.
 #
 # RUN: %python %s %t %onnxc_src/utils
 import os
@@ -44,5 +46,32 @@ for batch in (1, 3, 8):
         else:
             err = float(np.abs(got - want).max() / np.abs(want).max())
             print(f"ok batch {batch} seq {seq}: {got.shape}, max rel err {err:.1e}")
+# The workspace query of the runtime ABI, through ctypes.
+import ctypes  # noqa: E402
+lib = ctypes.CDLL(library)
+lib.onnxc_get_model.restype = ctypes.c_void_p
+lib.onnxc_workspace_bytes.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                      ctypes.POINTER(ctypes.c_uint64)]
+lib.onnxc_last_error.restype = ctypes.c_char_p
+
+
+def workspace(ids_shape, mask_shape):
+    shapes = [(ctypes.c_int64 * 2)(*ids_shape), (ctypes.c_int64 * 2)(*mask_shape)]
+    array = (ctypes.c_void_p * 2)(*[ctypes.cast(x, ctypes.c_void_p) for x in shapes])
+    result = ctypes.c_uint64()
+    status = lib.onnxc_workspace_bytes(lib.onnxc_get_model(), array, ctypes.byref(result))
+    return status, result.value, lib.onnxc_last_error().decode()
+
+
+sizes = [workspace((b, s), (b, s))[1] for b, s in ((1, 1), (1, 64), (8, 512))]
+if not (0 < sizes[0] < sizes[1] < sizes[2]):
+    failures += 1
+    print(f"FAIL workspace bytes at 1x1, 1x64, 8x512: {sizes}")
+else:
+    print(f"ok workspace bytes at 1x1, 1x64, 8x512: {sizes}")
+status, _, message = workspace((2, 3), (2, 4))
+if status != 2 or "('sequence') is 4" not in message:
+    failures += 1
+    print(f"FAIL workspace query with disagreeing dims: status {status}, {message!r}")
 print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
 sys.exit(1 if failures else 0)

@@ -529,8 +529,20 @@ def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
     `memref.view` into it, and `onnxc.workspace_bytes` records N.
 
     A buffer allocated inside a loop body is live for the whole loop op; a
-    buffer that escapes its iteration through a yield is rejected, as is a
-    dynamically sized one, with an error at the allocation.
+    buffer that escapes its iteration through a yield is rejected with an
+    error at the allocation.
+
+    Buffers sized at run time from the function's arguments alone (the
+    input dims) are planned at run time: their sizes are computed at the
+    entry, buffers whose live ranges are disjoint share a slot as large as
+    its largest buffer, one `memref.alloc {onnxc.dynamic_workspace}` holds
+    the slots, each buffer is a `memref.view` into it, and it is freed
+    before the return. A function `<graph>_workspace {onnxc.shape_function}`
+    of the graph's inputs returns the same size (the runtime's workspace
+    query). A buffer sized by a value read from memory stays an allocation
+    (without its alignment: the runtime's allocator aligns), freed after
+    the last op of its block that uses it; an output's (`onnxc.output`) is
+    the caller's.
 
     Before:
 

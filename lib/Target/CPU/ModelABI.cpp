@@ -42,7 +42,7 @@ public:
     modelDescType = llvm::StructType::create(
         context,
         {i32Type, ptrType, i32Type, i32Type, ptrType, ptrType, i64Type,
-         ptrType, ptrType, i32Type},
+         ptrType, ptrType, i32Type, ptrType},
         "onnxc_model_desc");
     weightsDescType = llvm::StructType::create(
         context, {ptrType, i64Type, i64Type, ptrType}, "onnxc_weights_desc");
@@ -191,6 +191,31 @@ private:
     return entry;
   }
 
+  /// uint64_t NAME_dynamic_workspace_bytes(const int64_t *const *shapes):
+  /// calls the graph's workspace query (--onnxc-plan-memory's
+  /// `<graph>_workspace`, which takes the inputs' data pointers, unread,
+  /// and their shape arrays); null when the model plans nothing at run
+  /// time.
+  llvm::Constant *buildWorkspaceQuery() {
+    llvm::Function *query =
+        module.getFunction((kGraphFunction + "_workspace").str());
+    size_t numInputs = signature.inputs.size();
+    if (!query || query->arg_size() != 2 * numInputs)
+      return llvm::ConstantPointerNull::get(ptrType);
+    auto *type = llvm::FunctionType::get(i64Type, {ptrType}, false);
+    auto *wrapper = llvm::Function::Create(
+        type, llvm::GlobalValue::InternalLinkage,
+        signature.name + "_dynamic_workspace_bytes", module);
+    llvm::IRBuilder<> builder(llvm::BasicBlock::Create(context, "", wrapper));
+    std::vector<llvm::Value *> args(numInputs,
+                                    llvm::ConstantPointerNull::get(ptrType));
+    for (size_t i = 0; i < numInputs; ++i)
+      args.push_back(builder.CreateLoad(
+          ptrType, builder.CreateConstGEP1_64(ptrType, wrapper->getArg(0), i)));
+    builder.CreateRet(builder.CreateCall(query, args));
+    return wrapper;
+  }
+
   /// The onnxc_weights_desc of --weights=external (null when embedded):
   /// the file's name, size and checksum, and the base pointer that the
   /// code reads the constants through.
@@ -222,7 +247,8 @@ private:
          weightsDesc(),
          llvm::ConstantInt::get(i32Type, signature.isDynamic()
                                              ? ONNXC_MODEL_DYNAMIC
-                                             : 0)});
+                                             : 0),
+         buildWorkspaceQuery()});
     return new llvm::GlobalVariable(module, modelDescType, true,
                                     llvm::GlobalValue::InternalLinkage, init,
                                     signature.name + "_descriptor");

@@ -121,6 +121,11 @@ typedef struct onnxc_model_desc {
   /* NULL when the weights are embedded (the default). */
   const onnxc_weights_desc *weights;
   uint32_t flags; /* ONNXC_MODEL_DYNAMIC */
+  /* A model with dims known only at run time: the bytes its run-time
+   * workspace takes for these input shapes (input_shapes[i]: rank int64s
+   * each), beyond workspace_bytes; NULL when it has none. Use
+   * onnxc_workspace_bytes(). */
+  uint64_t (*dynamic_workspace_bytes)(const int64_t *const *input_shapes);
 } onnxc_model_desc;
 
 /* A tensor: dense, row-major, `rank` dims in `shape`. Caller-owned, but
@@ -223,6 +228,18 @@ onnxc_status onnxc_run_shapes(const onnxc_model_desc *desc,
                               const int64_t *const *input_shapes,
                               void *const *outputs,
                               int64_t *const *output_shapes, void *workspace);
+
+/* The bytes a run with inputs of these shapes (input_shapes[i]: the dims
+ * of input i) allocates for its intermediates: desc->workspace_bytes (the
+ * compile-time plan) plus, for a model with dims known only at run time,
+ * the workspace planned at run time for them (one block, sized before the
+ * run's first kernel; a session's cache keeps it for later runs). Buffers
+ * whose size depends on input values (NonZero's output, ...) are not
+ * included; nor are the outputs onnxc_run_alloc() allocates. Checks the
+ * shapes as onnxc_run() does (ONNXC_ERROR_SHAPE_MISMATCH). */
+onnxc_status onnxc_workspace_bytes(const onnxc_model_desc *desc,
+                                   const int64_t *const *input_shapes,
+                                   uint64_t *bytes);
 
 /* External weights (models compiled with --weights=external; a no-op
  * returning ONNXC_OK for embedded weights). Maps the weights file `path`
