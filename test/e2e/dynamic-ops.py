@@ -20,7 +20,7 @@
 #             keep_aspect_ratio_policy (align_corners).
 # The run-time checks these lowerings add are errors of the run naming the
 # node: a Reshape whose element count differs, split sizes that do not sum
-# to the axis.
+# to the axis, Concat inputs whose dims off the axis differ.
 #
 # RUN: %python %s %t %onnxc_src/utils
 import os
@@ -151,6 +151,12 @@ compiled = check_sizes("split", split, [
     {"x": x(2, 0), "sizes": ints(0, 0, 0)}])
 expect_error("split: sizes", compiled, {"x": x(2, 6), "sizes": ints(1, 2, 2)},
              "(Split)", "do not sum")
+
+concat = model("concat", [n("Concat", ["a", "b"], ["y"], axis=1)],
+               [("a", F, ["N", 2]), ("b", F, ["M", 3])], [("y", F)])
+compiled = check_sizes("concat", concat, [{"a": x(4, 2), "b": x(4, 3)}, {"a": x(0, 2), "b": x(0, 3)}])
+expect_error("concat: dims", compiled, {"a": x(4, 2), "b": x(3, 3)},
+             "(Concat)", "dim 0 of input 1 differs from input 0's")
 
 cumsum = model("cumsum", [
     n("CumSum", ["x", "axis"], ["c"]), n("CumSum", ["x", "axis"], ["cr"], exclusive=1, reverse=1),

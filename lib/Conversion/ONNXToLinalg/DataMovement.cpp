@@ -371,6 +371,17 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     for (Value v : adaptor.getInputs())
       if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
         inputs.push_back(v);
+    // Dims known only at run time off the axis must agree (tensor.concat
+    // assumes they do).
+    Value first = adaptor.getInputs().front();
+    for (auto [i, v] : llvm::enumerate(adaptor.getInputs()))
+      for (int64_t d = 0; i > 0 && d < resultType.getRank(); ++d)
+        if (d != axis)
+          emitDimCheck(rewriter, op.getLoc(), op,
+                       dimOf(rewriter, op.getLoc(), v, d),
+                       dimOf(rewriter, op.getLoc(), first, d),
+                       "dim " + Twine(d) + " of input " + Twine(i) +
+                           " differs from input 0's");
     if (inputs.size() == 1) {
       rewriter.replaceOp(op, inputs[0]);
       return success();

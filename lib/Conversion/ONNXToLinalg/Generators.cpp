@@ -309,10 +309,22 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
     Value mask;
     if (!isNone(op.getMask())) {
       auto maskType = dyn_cast<RankedTensorType>(op.getMask().getType());
-      if (!maskType || !maskType.hasStaticShape())
+      if (!maskType)
         return rewriter.notifyMatchFailure(op, "static shapes only");
-      mask = filledTensor(rewriter, op.getLoc(), maskType,
-                          rewriter.getIntegerAttr(rewriter.getI1Type(), 1));
+      if (maskType.hasStaticShape()) {
+        mask = filledTensor(rewriter, op.getLoc(), maskType,
+                            rewriter.getIntegerAttr(rewriter.getI1Type(), 1));
+      } else {
+        // Shaped like the data, dims known only at run time included.
+        Location loc = op.getLoc();
+        Value init = tensor::EmptyOp::create(
+            rewriter, loc, maskType.getShape(), maskType.getElementType(),
+            dynamicSizesOf(rewriter, loc, maskType,
+                           dimsOf(rewriter, loc, adaptor.getData())));
+        Value one = arith::ConstantOp::create(
+            rewriter, loc, rewriter.getIntegerAttr(rewriter.getI1Type(), 1));
+        mask = linalg::FillOp::create(rewriter, loc, one, init).getResult(0);
+      }
     }
     rewriter.replaceOp(op, {adaptor.getData(), mask});
     return success();

@@ -170,14 +170,15 @@ LogicalResult lowerDynamicSlice(SliceOp op, SliceOp::Adaptor adaptor,
     if (step > 0) {
       offsets[axis] = start;
     } else {
-      // The lowest element read; 0 for an empty slice, whose start may be
-      // -1.
+      // The lowest element read; for an empty slice (start - step, or -1)
+      // anything within [0, dim] does.
       OpFoldResult lowest = addIndex(
           rewriter, loc, start,
           mulIndex(rewriter, loc,
                    subIndex(rewriter, loc, count, rewriter.getIndexAttr(1)),
                    rewriter.getIndexAttr(step)));
-      offsets[axis] = maxIndex(rewriter, loc, lowest, zero);
+      offsets[axis] =
+          minIndex(rewriter, loc, maxIndex(rewriter, loc, lowest, zero), dim);
       reversed[axis] = true;
     }
   }

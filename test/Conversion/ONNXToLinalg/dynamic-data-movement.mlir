@@ -283,3 +283,14 @@ func.func @depth_to_space_dynamic(%x: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32
   %0 = "onnx.DepthToSpace"(%x) {blocksize = 2 : i64, mode = "CRD"} : (tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32>
   return %0 : tensor<?x?x?x?xf32>
 }
+
+// -----
+
+// Concat's dims off the axis known only at run time must agree.
+// CHECK-LABEL: func.func @concat_dynamic
+// CHECK: cf.assert %{{.*}}, "node '?' (Concat): dim 0 of input 1 differs from input 0's"
+// CHECK: tensor.concat dim(1)
+func.func @concat_dynamic(%a: tensor<?x2xf32>, %b: tensor<?x3xf32>) -> tensor<?x5xf32> {
+  %0 = "onnx.Concat"(%a, %b) {axis = 1 : i64} : (tensor<?x2xf32>, tensor<?x3xf32>) -> tensor<?x5xf32>
+  return %0 : tensor<?x5xf32>
+}
