@@ -3,13 +3,13 @@
 # (a) the sample CNN of utils/make_sample_model.py --batch dynamic at batch
 # 1, 3 and 8; (b) mobilenet_v3_small of ../shared/models with its batch dim
 # made symbolic, at batch 1 and 2 (when the shared models are there); (c)
-# one small model per op (Conv 1-D/2-D, grouped, depthwise, SAME padding,
-# MaxPool, AveragePool, the global pools, BatchNormalization,
-# InstanceNormalization, MeanVarianceNormalization, LpNormalization, LRN,
-# Gemm, LayerNormalization) with a symbolic N, and where the lowering takes
-# them symbolic H/W or normalized dims, at two sizes each. A Conv whose
-# input has other channels than its weight fails the run with an error
-# naming the node.
+# one small model per op (Conv 1-D/2-D, grouped, depthwise, SAME padding;
+# ConvTranspose; MaxPool, AveragePool, the global pools;
+# BatchNormalization, InstanceNormalization, MeanVarianceNormalization,
+# LpNormalization, LRN; Gemm; LayerNormalization) with a symbolic N, and
+# where the lowering takes them symbolic H/W, C or normalized dims, at two
+# or three sizes each. Sizes that disagree (a Conv's channels, Gemm's C)
+# fail the run with an error naming the node.
 #
 # RUN: %python %s %t %onnxc_src %shared_models %T/shared-models-cache
 import os
@@ -134,6 +134,19 @@ if channels:
         else:
             print(f"ok conv_channels: {e}")
 
+wt, bt = weight("w", 4, 3, 3, 3), weight("b", 3)
+check_sizes("convtranspose_n", one_op("ConvTranspose", ["N", 4, 5, 6], ["N", 3, 11, 13], [wt, bt],
+                                      [wt, bt], strides=[2, 2], pads=[1, 1, 0, 0],
+                                      output_padding=[1, 1]),
+            [{"x": data(n, 4, 5, 6)} for n in (1, 3)])
+# Pads beyond the kernel's extent crop the convolution's result.
+check_sizes("convtranspose_crop", one_op("ConvTranspose", ["N", 4, 6, 7], ["N", 3, 2, 5], [wt],
+                                         [wt], pads=[3, 2, 3, 2]),
+            [{"x": data(n, 4, 6, 7)} for n in (1, 2)])
+wt1 = weight("w", 4, 3, 3)
+check_sizes("convtranspose_1d_grouped", one_op("ConvTranspose", ["N", 4, 7], ["N", 6, 9], [wt1],
+                                               [wt1], group=2),
+            [{"x": data(n, 4, 7)} for n in (2, 5)])
 check_sizes("maxpool_n", one_op("MaxPool", ["N", "C", 9, 9], ["N", "C", 5, 5],
                                 kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
             [{"x": data(n, c, 9, 9)} for n, c in ((1, 2), (4, 5))])

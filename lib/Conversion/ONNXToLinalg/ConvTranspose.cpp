@@ -103,8 +103,7 @@ Value addChannelBias(OpBuilder &b, Location loc, Value acc, Value bias) {
       b.getMultiDimIdentityMap(rank),
       AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
       b.getMultiDimIdentityMap(rank)};
-  Value init =
-      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  Value init = emptyLike(b, loc, type, acc);
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{acc, bias}, init, maps,
              SmallVector<utils::IteratorType>(rank,
@@ -128,12 +127,19 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto wType = dyn_cast<RankedTensorType>(w.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
-    if (!xType || !wType || !resultType || !xType.hasStaticShape() ||
-        !wType.hasStaticShape() || !resultType.hasStaticShape() ||
+    // Static but for the batch N, which may be known only at run time.
+    auto staticButBatch = [](RankedTensorType type) {
+      return type && type.getRank() > 0 &&
+             llvm::none_of(type.getShape().drop_front(), ShapedType::isDynamic);
+    };
+    if (!staticButBatch(xType) || !wType || !wType.hasStaticShape() ||
+        !staticButBatch(resultType) ||
+        xType.isDynamicDim(0) != resultType.isDynamicDim(0) ||
         (xType.getRank() != 3 && xType.getRank() != 4) ||
         wType.getRank() != xType.getRank() ||
         !isa<FloatType>(resultType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "only static 1-D/2-D float");
+      return rewriter.notifyMatchFailure(
+          op, "only 1-D/2-D float with static dims but the batch");
     int64_t rank = xType.getRank();
     if (std::optional<ArrayRef<int64_t>> kernel = op.getKernelShape())
       if (*kernel != wType.getShape().drop_front(2))
@@ -171,17 +177,27 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     int64_t m = mPerGroup * group;
     Type element = resultType.getElementType();
     Type accType = getComputeType(element);
+    // The run-time batch, when N is dynamic: every buffer below is sized by
+    // it.
+    SmallVector<Value> batch;
+    OpFoldResult nSize = rewriter.getIndexAttr(n);
+    if (ShapedType::isDynamic(n)) {
+      batch.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
+      nSize = batch.front();
+    }
 
     // The input dilated by the strides and padded.
     SmallVector<int64_t> paddedShape = {
         n, c, h.padLow + h.dilatedSize() + h.padHigh,
         wd.padLow + wd.dilatedSize() + wd.padHigh};
     Value zeros = zeroAccumulator(rewriter, loc, paddedShape,
-                                  xType4.getElementType(), {});
+                                  xType4.getElementType(), batch);
+    SmallVector<OpFoldResult> xSizes =
+        getAsIndexOpFoldResult(ctx, xType4.getShape());
+    xSizes[0] = nSize;
     Value padded = tensor::InsertSliceOp::create(
         rewriter, loc, x, zeros,
-        getAsIndexOpFoldResult(ctx, {0, 0, h.padLow, wd.padLow}),
-        getAsIndexOpFoldResult(ctx, xType4.getShape()),
+        getAsIndexOpFoldResult(ctx, {0, 0, h.padLow, wd.padLow}), xSizes,
         getAsIndexOpFoldResult(ctx, {1, 1, h.stride, wd.stride}));
 
     // The kernel per group, flipped, output channels first:
@@ -220,7 +236,7 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
           RankedTensorType::get({m, c, kh, kw}, wType4.getElementType()),
           filter, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}});
       SmallVector<int64_t> convShape = {n, m, convH, convW};
-      Value acc = zeroAccumulator(rewriter, loc, convShape, accType, {});
+      Value acc = zeroAccumulator(rewriter, loc, convShape, accType, batch);
       conv = linalg::Conv2DNchwFchwOp::create(
                  rewriter, loc,
                  TypeRange{RankedTensorType::get(convShape, accType)},
@@ -235,7 +251,7 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
               xType4.getElementType()),
           padded, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
       SmallVector<int64_t> groupedShape = {n, group, mPerGroup, convH, convW};
-      Value acc = zeroAccumulator(rewriter, loc, groupedShape, accType, {});
+      Value acc = zeroAccumulator(rewriter, loc, groupedShape, accType, batch);
       Value grouped =
           linalg::Conv2DNgchwGfchwOp::create(
               rewriter, loc,
@@ -247,13 +263,16 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
           rewriter, loc, RankedTensorType::get({n, m, convH, convW}, accType),
           grouped, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     }
-    if (h.offset || wd.offset || convH != h.outSize || convW != wd.outSize)
+    if (h.offset || wd.offset || convH != h.outSize || convW != wd.outSize) {
+      SmallVector<OpFoldResult> sizes =
+          getAsIndexOpFoldResult(ctx, {n, m, h.outSize, wd.outSize});
+      sizes[0] = nSize;
       conv = tensor::ExtractSliceOp::create(
           rewriter, loc,
           RankedTensorType::get({n, m, h.outSize, wd.outSize}, accType), conv,
-          getAsIndexOpFoldResult(ctx, {0, 0, h.offset, wd.offset}),
-          getAsIndexOpFoldResult(ctx, {n, m, h.outSize, wd.outSize}),
+          getAsIndexOpFoldResult(ctx, {0, 0, h.offset, wd.offset}), sizes,
           getAsIndexOpFoldResult(ctx, {1, 1, 1, 1}));
+    }
     if (!isa<NoneType>(adaptor.getB().getType()))
       conv = addChannelBias(rewriter, loc, conv, adaptor.getB());
     if (rank == 3)

@@ -198,3 +198,20 @@ func.func @averagepool_dynamic_1d(%x: tensor<?x2x?xf32>) -> tensor<?x2x?xf32> {
   %0 = "onnx.AveragePool"(%x) {kernel_shape = array<i64: 4>, strides = array<i64: 3>, pads = array<i64: 1, 1>} : (tensor<?x2x?xf32>) -> tensor<?x2x?xf32>
   return %0 : tensor<?x2x?xf32>
 }
+
+// -----
+
+// ConvTranspose with a run-time batch: the dilated input and the
+// accumulator are sized by X's N.
+// CHECK-LABEL: func.func @conv_transpose_batch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x5x6xf32>
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x4x5x6xf32>
+// CHECK: %[[Z:.*]] = tensor.empty(%[[N]]) : tensor<?x4x{{[0-9]+}}x{{[0-9]+}}xf32>
+// CHECK: tensor.insert_slice %[[X]] into %{{.*}}[0, 0, {{.*}}] [%[[N]], 4, 5, 6] [1, 1, 2, 2]
+// CHECK: %[[ACC:.*]] = tensor.empty(%[[N]]) : tensor<?x3x10x12xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<?x3x10x12xf32>
+func.func @conv_transpose_batch(%x: tensor<?x4x5x6xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<?x3x10x12xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  %0 = "onnx.ConvTranspose"(%x, %w, %none) {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<?x4x5x6xf32>, tensor<4x3x3x3xf32>, none) -> tensor<?x3x10x12xf32>
+  return %0 : tensor<?x3x10x12xf32>
+}
