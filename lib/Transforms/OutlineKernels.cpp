@@ -50,12 +50,26 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
                     view.getSource().getDefiningOp<memref::AllocOp>());
   }
 
+  /// A value another computation produced that a kernel can take as an
+  /// argument: a scalar (a size read at run time), or a dense memref (a
+  /// `memref.reshape` by a shape computed at run time), which the bare
+  /// pointer convention can pass.
+  static bool isPassable(Value value) {
+    Type type = value.getType();
+    if (type.isIntOrIndexOrFloat())
+      return true;
+    auto memref = dyn_cast<MemRefType>(type);
+    return memref && memref.getLayout().isIdentity();
+  }
+
   /// Collects, in program order, the addressing ops `op` depends on and the
-  /// buffers they start from; fails if `op` reads a value another
-  /// computation produced.
+  /// buffers they start from, and the values computed elsewhere it takes as
+  /// arguments (`passed`, a subset of `buffers`); fails if `op` reads
+  /// another value another computation produced.
   static LogicalResult collectClosure(Operation *op,
                                       SetVector<Operation *> &addressing,
-                                      SetVector<Value> &buffers) {
+                                      SetVector<Value> &buffers,
+                                      llvm::DenseSet<Value> &passed) {
     SmallVector<Value> worklist(getCapturedValues(op).takeVector());
     while (!worklist.empty()) {
       Value value = worklist.pop_back_val();
@@ -64,6 +78,11 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
         continue;
       }
       Operation *def = value.getDefiningOp();
+      if (def && !isAddressing(def) && isPassable(value)) {
+        buffers.insert(value);
+        passed.insert(value);
+        continue;
+      }
       if (!def || !isAddressing(def))
         return failure();
       if (addressing.insert(def))
@@ -88,7 +107,8 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
         continue;
       SetVector<Operation *> addressing;
       SetVector<Value> buffers;
-      if (failed(collectClosure(&op, addressing, buffers)))
+      llvm::DenseSet<Value> passed;
+      if (failed(collectClosure(&op, addressing, buffers, passed)))
         continue;
       // Buffers in graph-argument then program order, clones in program
       // order.
@@ -124,8 +144,10 @@ struct OutlineKernelsPass : impl::OutlineKernelsBase<OutlineKernelsPass> {
       // Distinct buffers an op uses are live at once, so the memory plan
       // gave them disjoint bytes (and the runtime rejects overlapping
       // inputs and outputs): LLVM may assume they do not alias.
+      // Values passed through (a reshaped view of a buffer) may alias one.
       for (unsigned i = 0; i < params.size(); ++i)
-        kernel.setArgAttr(i, "llvm.noalias", builder.getUnitAttr());
+        if (isa<MemRefType>(params[i].getType()) && !passed.contains(params[i]))
+          kernel.setArgAttr(i, "llvm.noalias", builder.getUnitAttr());
       symbols.insert(kernel);
       Block *entry = kernel.addEntryBlock();
       builder.setInsertionPointToStart(entry);
