@@ -3,7 +3,9 @@
 // Chains of elementwise linalg.generic ops on tensors become one generic
 // (upstream linalg elementwise fusion), so that a bias add, its activation
 // and a residual add are one pass over memory, and one epilogue when they
-// follow a contraction.
+// follow a contraction. With dims known only at run time, the sizes a
+// consumer reads from its producer (tensor.dim) are first rewritten to the
+// producer's own sizes, so that they are not uses that block the fusion.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -45,8 +49,28 @@ static bool isOrderPreserving(AffineMap map) {
   return true;
 }
 
+/// Rewrites each tensor.dim of an op's result into the size the op was
+/// built with (a linalg op's init, a tensor.empty's operand), so that
+/// reading a size is not a use of the tensor. Only the dim ops and what they
+/// create are rewritten: a function with static shapes has none and is left
+/// as it is.
+static void resolveResultDims(func::FuncOp func) {
+  SmallVector<Operation *> dims;
+  func.walk([&](tensor::DimOp op) { dims.push_back(op); });
+  if (dims.empty())
+    return;
+  MLIRContext *ctx = func.getContext();
+  RewritePatternSet patterns(ctx);
+  memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+  tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+  (void)applyOpPatternsGreedily(dims, std::move(patterns), config);
+}
+
 struct FuseElementwisePass : impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
+    resolveResultDims(getOperation());
     RewritePatternSet patterns(&getContext());
     // A producer with other users would be computed twice: once fused, once
     // for them.
