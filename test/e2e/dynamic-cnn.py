@@ -4,7 +4,7 @@
 # 1, 3 and 8; (b) mobilenet_v3_small of ../shared/models with its batch dim
 # made symbolic, at batch 1 and 2 (when the shared models are there); (c)
 # one small model per op (Conv 1-D/2-D, grouped, depthwise, SAME padding;
-# ConvTranspose; MaxPool, AveragePool, the global pools;
+# ConvTranspose; MaxPool, AveragePool, LpPool, the global pools;
 # BatchNormalization, InstanceNormalization, MeanVarianceNormalization,
 # LpNormalization, LRN; Gemm; LayerNormalization) with a symbolic N, and
 # where the lowering takes them symbolic H/W, C or normalized dims, at two
@@ -177,6 +177,9 @@ check_sizes("averagepool_same", one_op("AveragePool", ["N", 3, "H", "W"], ["N", 
 check_sizes("averagepool_1d_l", one_op("AveragePool", ["N", 2, "L"], ["N", 2, "OL"],
                                        kernel_shape=[4], strides=[3], ceil_mode=1),
             [{"x": data(n, 2, l)} for n, l in ((1, 9), (2, 14))])
+check_sizes("lppool_hw", one_op("LpPool", ["N", 3, "H", "W"], ["N", 3, "OH", "OW"],
+                                kernel_shape=[3, 2], strides=[2, 1], pads=[1, 0, 1, 1], p=3),
+            [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 6, 5), (2, 9, 4))])
 check_sizes("globalaveragepool", one_op("GlobalAveragePool", ["N", "C", "H", "W"],
                                         ["N", "C", 1, 1]),
             [{"x": data(n, c, h, h + 1)} for n, c, h in ((1, 3, 4), (2, 5, 7))])

@@ -147,6 +147,20 @@ void populateONNXDataDependentToLinalgPatterns(
 
 namespace onnxc {
 
+namespace onnx_ir {
+class LpPoolOp;
+} // namespace onnx_ir
+
+/// (Conv.cpp) Sums `x` (float NCHW or NCL, spatial dims known only at run
+/// time) over `op`'s windows, padded with zeros (auto_pad, ceil_mode as
+/// ONNX's pools): LpPool's sums of |x|^p. `resultType` is the result's shape
+/// with `x`'s element type. On failure returns the reason.
+mlir::FailureOr<mlir::Value> buildDynamicSumPool(mlir::OpBuilder &b,
+                                                 onnx_ir::LpPoolOp op,
+                                                 mlir::Value x,
+                                                 mlir::RankedTensorType resultType,
+                                                 std::string &reason);
+
 /// Patterns lowering ArgMax/ArgMin, TopK (constant K) and Hardmax.
 void populateONNXSelectionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -610,17 +610,34 @@ bool hasStaticSpatialDims(Type type) {
          llvm::none_of(ranked.getShape().drop_front(2), ShapedType::isDynamic);
 }
 
-/// A float MaxPool (`isMax`) or AveragePool whose spatial dims are known
-/// only at run time: the window, ONNX's output size (ceil_mode drops a
-/// window that would start in the end padding) and the end pads that
-/// ceil_mode windows need are index values. AveragePool divides by a
+enum class PoolKind { Max, Average, Sum };
+
+/// A dynamic pool's result in `finalType`'s shape (its element type for a
+/// sum pool): a 1-D pool's unit height dropped.
+Value finishDynamicPool(OpBuilder &b, Location loc, Value pooled,
+                        RankedTensorType finalType, bool unitHeight) {
+  if (!unitHeight)
+    return pooled;
+  auto type = RankedTensorType::get(
+      finalType.getShape(),
+      cast<RankedTensorType>(pooled.getType()).getElementType());
+  return tensor::CollapseShapeOp::create(
+      b, loc, type, pooled,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+/// A float MaxPool, AveragePool or sum pool (LpPool's) whose spatial dims
+/// are known only at run time: the window, ONNX's output size (ceil_mode
+/// drops a window that would start in the end padding) and the end pads
+/// that ceil_mode windows need are index values. AveragePool divides by a
 /// second pooling, of ones over the input (and with `countIncludePad` its
 /// explicit pads), so that each window counts what it covers. On failure
 /// returns the reason.
 template <typename PoolOp>
 FailureOr<Value> buildDynamicPool(OpBuilder &b, PoolOp op, Value x,
-                                  RankedTensorType finalType, bool isMax,
+                                  RankedTensorType finalType, PoolKind kind,
                                   bool countIncludePad, std::string &reason) {
+  bool isMax = kind == PoolKind::Max;
   Location loc = op.getLoc();
   auto xType = dyn_cast<RankedTensorType>(x.getType());
   if (!xType || (xType.getRank() != 3 && xType.getRank() != 4) ||
@@ -741,6 +758,8 @@ FailureOr<Value> buildDynamicPool(OpBuilder &b, PoolOp op, Value x,
                     ValueRange{padded, kernelTensor}, ValueRange{acc}, strides,
                     dilations)
                     .getResult(0);
+    if (kind == PoolKind::Sum)
+      return finishDynamicPool(b, loc, sum, finalType, unitHeight);
     // Counts [1, 1, OH, OW]: ones over the input, padded with ones over the
     // explicit pads when they count, else with zeros.
     SmallVector<Value> planeSizes;
@@ -805,12 +824,7 @@ FailureOr<Value> buildDynamicPool(OpBuilder &b, PoolOp op, Value x,
                  })
                  .getResult(0);
   }
-  if (!unitHeight)
-    return pooled;
-  return tensor::CollapseShapeOp::create(
-             b, loc, finalType, pooled,
-             SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}})
-      .getResult();
+  return finishDynamicPool(b, loc, pooled, finalType, unitHeight);
 }
 
 struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
@@ -831,7 +845,7 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
         !hasStaticSpatialDims(op.getY().getType())) {
       FailureOr<Value> pooled = buildDynamicPool(
           rewriter, op, adaptor.getX(),
-          cast<RankedTensorType>(op.getY().getType()), /*isMax=*/true,
+          cast<RankedTensorType>(op.getY().getType()), PoolKind::Max,
           /*countIncludePad=*/false, reason);
       if (failed(pooled))
         return rewriter.notifyMatchFailure(op, reason);
@@ -884,7 +898,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
         !hasStaticSpatialDims(op.getType())) {
       FailureOr<Value> pooled = buildDynamicPool(
           rewriter, op, adaptor.getX(), cast<RankedTensorType>(op.getType()),
-          /*isMax=*/false, op.getCountIncludePad() != 0, reason);
+          PoolKind::Average, op.getCountIncludePad() != 0, reason);
       if (failed(pooled))
         return rewriter.notifyMatchFailure(op, reason);
       rewriter.replaceOp(op, *pooled);
@@ -1054,6 +1068,13 @@ struct GlobalPoolLowering : OpConversionPattern<GlobalOp> {
 };
 
 } // namespace
+
+FailureOr<Value> buildDynamicSumPool(OpBuilder &b, LpPoolOp op, Value x,
+                                     RankedTensorType resultType,
+                                     std::string &reason) {
+  return buildDynamicPool(b, op, x, resultType, PoolKind::Sum,
+                          /*countIncludePad=*/false, reason);
+}
 
 void populateONNXConvToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,

@@ -437,9 +437,42 @@ struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
     RankedTensorType type = getStaticFloatType(x);
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     int64_t p = op.getP();
+    // Sizes known only at run time: |x|^p summed by the pools' run-time
+    // windows (Conv.cpp).
+    RankedTensorType anyType = getFloatType(x);
+    if (anyType && resultType && p >= 1 &&
+        (!anyType.hasStaticShape() || !resultType.hasStaticShape()) &&
+        anyType.getRank() == resultType.getRank()) {
+      Location loc = op.getLoc();
+      Type element = anyType.getElementType();
+      Type accType = getComputeType(element);
+      int64_t rank = anyType.getRank();
+      auto accFull = RankedTensorType::get(anyType.getShape(), accType);
+      Value powers = elementwise(
+          rewriter, loc, accFull, x, {rewriter.getMultiDimIdentityMap(rank)},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return absPow(b, l, toComputeType(b, l, args[0], accType), p);
+          },
+          x);
+      std::string reason;
+      FailureOr<Value> sums = buildDynamicSumPool(
+          rewriter, op, powers,
+          RankedTensorType::get(resultType.getShape(), accType), reason);
+      if (failed(sums))
+        return rewriter.notifyMatchFailure(op, reason);
+      Value result = elementwise(rewriter, loc, resultType, *sums,
+                                 {rewriter.getMultiDimIdentityMap(rank)},
+                                 [&](OpBuilder &b, Location l, ValueRange args) {
+                                   return fromComputeType(
+                                       b, l, rootP(b, l, args[0], p), element);
+                                 },
+                                 *sums);
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     if (!type || !resultType || !resultType.hasStaticShape() || p < 1 ||
         (type.getRank() != 3 && type.getRank() != 4))
-      return rewriter.notifyMatchFailure(op, "static float 1-D/2-D pools");
+      return rewriter.notifyMatchFailure(op, "float 1-D/2-D pools");
     int64_t n = type.getRank() - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape();
     auto orDefault = [&](std::optional<ArrayRef<int64_t>> attr, int64_t size,
