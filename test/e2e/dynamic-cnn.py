@@ -100,9 +100,30 @@ b = weight("b", 8)
 check_sizes("conv_n", one_op("Conv", ["N", 3, 9, 9], ["N", 8, 5, 5], [w, b], [w, b],
                              pads=[1, 1, 1, 1], strides=[2, 2]),
             [{"x": data(n, 3, 9, 9)} for n in (1, 4)])
-check_sizes("conv_nhw", one_op("Conv", ["N", 3, "H", "W"], ["N", 8, "OH", "OW"], [w, b], [w, b],
-                               pads=[0, 1, 2, 1], strides=[2, 1], dilations=[1, 2]),
-            [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 7, 9), (3, 12, 5))])
+conv_nhw = check_sizes("conv_nhw", one_op("Conv", ["N", 3, "H", "W"], ["N", 8, "OH", "OW"], [w, b],
+                                          [w, b], pads=[0, 1, 2, 1], strides=[2, 1],
+                                          dilations=[1, 2]),
+                       [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 7, 9), (3, 12, 5))])
+
+
+def expect_error(name, compiled, feeds, *fragments):
+    if not compiled:
+        return
+    try:
+        compiled.run(feeds)
+    except RuntimeError as e:
+        missing = [f for f in fragments if f not in str(e)]
+        if missing:
+            fail(f"{name}: error {str(e)!r} lacks {missing}")
+        else:
+            print(f"ok {name}: {e}")
+        return
+    fail(f"{name}: ran without an error")
+
+
+# A width of 2 padded to 4 holds no dilated window of 5.
+expect_error("conv_nhw: too narrow", conv_nhw, {"x": data(1, 3, 7, 2)}, "(Conv)",
+             "smaller than the window along dim 3")
 check_sizes("conv_same", one_op("Conv", ["N", 3, "H", "W"], ["N", 8, "OH", "OW"], [w], [w],
                                 auto_pad="SAME_UPPER", strides=[2, 2]),
             [{"x": data(n, 3, h, wd)} for n, h, wd in ((2, 7, 8), (1, 16, 5))])
@@ -124,15 +145,8 @@ depthwise = check_sizes("conv_depthwise",
                         [{"x": data(n, 4, h, h + 3)} for n, h in ((2, 8), (3, 13))])
 channels = check_sizes("conv_channels", one_op("Conv", ["N", "C", 6, 6], ["N", 8, 4, 4], [w], [w]),
                        [{"x": data(2, 3, 6, 6)}])
-if channels:
-    try:
-        channels.run({"x": data(2, 4, 6, 6)})
-        fail("conv_channels: 4 channels for a 3-channel weight ran without an error")
-    except RuntimeError as e:
-        if "(Conv)" not in str(e) or "channels" not in str(e):
-            fail(f"conv_channels: error {e} names neither the Conv nor the channels")
-        else:
-            print(f"ok conv_channels: {e}")
+expect_error("conv_channels: 4 for 3", channels, {"x": data(2, 4, 6, 6)}, "(Conv)",
+             "the input's channels differ")
 
 wt, bt = weight("w", 4, 3, 3, 3), weight("b", 3)
 check_sizes("convtranspose_n", one_op("ConvTranspose", ["N", 4, 5, 6], ["N", 3, 11, 13], [wt, bt],
@@ -211,15 +225,8 @@ gemm_c = one_op("Gemm", ["M", "K"], ["M", 16], [gw], [gw, "c"], transB=1)
 gemm_c.graph.input.append(helper.make_tensor_value_info("c", TensorProto.FLOAT, ["CM", "CN"]))
 compiled = check_sizes("gemm_c", gemm_c, [{"x": data(m, 12), "c": data(cm, cn)}
                                           for m, cm, cn in ((3, 1, 16), (5, 5, 1), (2, 2, 16))])
-if compiled:
-    try:
-        compiled.run({"x": data(4, 12), "c": data(3, 16)})
-        fail("gemm_c: C of 3 rows for 4 ran without an error")
-    except RuntimeError as e:
-        if "(Gemm)" not in str(e) or "dim 0 of C" not in str(e):
-            fail(f"gemm_c: error {e} names neither the Gemm nor C's dim")
-        else:
-            print(f"ok gemm_c: {e}")
+expect_error("gemm_c: 3 rows for 4", compiled, {"x": data(4, 12), "c": data(3, 16)}, "(Gemm)",
+             "dim 0 of C is neither 1 nor the result's dim 0")
 gamma, beta = weight("gamma", 8), weight("beta", 8)
 check_sizes("layernorm", one_op("LayerNormalization", ["B", "S", 8], ["B", "S", 8],
                                 [gamma, beta], [gamma, beta], axis=-1),

@@ -18,8 +18,11 @@
 #include "ComputeTypes.h"
 
 #include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Dialect/ONNX/ShapeUtils.h"
+
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 
 #include <limits>
 
@@ -166,6 +169,28 @@ OpFoldResult windowCount(SizeMath &m, const MixedWindow &w, int64_t i,
   OpFoldResult span = m.sub(m.add(m.add(in, w.pads[i]), w.pads[i + n]),
                             windowExtent(m, w, i));
   return m.add(m.div(span, w.strides[i], ceil), 1);
+}
+
+/// Checks at run time that the padded input along spatial dim `i` (ONNX's
+/// dim `onnxDim`) holds one window: a smaller one has no valid output size
+/// (shape inference rejects it when the sizes are static).
+void checkWindowFits(SizeMath &m, Operation *op, const MixedWindow &w,
+                     int64_t i, OpFoldResult in, int64_t onnxDim) {
+  int64_t n = w.strides.size();
+  OpFoldResult span = m.sub(m.add(m.add(in, w.pads[i]), w.pads[i + n]),
+                            windowExtent(m, w, i));
+  if (getConstantIntValue(span))
+    return;
+  std::string node = describeLocation(op->getLoc());
+  Value fits = arith::CmpIOp::create(
+      m.b, m.loc, arith::CmpIPredicate::sge, m.value(span),
+      arith::ConstantIndexOp::create(m.b, m.loc, 0));
+  cf::AssertOp::create(
+      m.b, m.loc, fits,
+      (node.empty() ? std::string("node '?'") : node) + " (" +
+          op->getName().stripDialect().str() +
+          "): the padded input is smaller than the window along dim " +
+          std::to_string(onnxDim) + " at run time");
 }
 
 /// Pads the spatial dims (2..) of an NC... tensor with `value`; `pads` is
@@ -352,9 +377,12 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     SmallVector<OpFoldResult> outSizes = {
         tensor::getMixedSize(rewriter, loc, x, 0),
         tensor::getMixedSize(rewriter, loc, w, 0)};
-    for (int64_t i = 0; i < 2; ++i)
+    for (int64_t i = 0; i < 2; ++i) {
+      checkWindowFits(m, op, *window, i, inputSpatial[i],
+                      finalType != resultType ? 2 : i + 2);
       outSizes.push_back(windowCount(m, *window, i, inputSpatial[i],
                                      /*ceil=*/false));
+    }
     for (int64_t d = 0; d < 4; ++d) {
       if (resultType.isDynamicDim(d)) {
         sizes.push_back(m.value(outSizes[d]));
@@ -695,6 +723,7 @@ FailureOr<Value> buildDynamicPool(OpBuilder &b, PoolOp op, Value x,
   for (int64_t i = 0; i < 2; ++i) {
     OpFoldResult in = inputSpatial[i];
     int64_t stride = window->strides[i];
+    checkWindowFits(m, op, *window, i, in, unitHeight ? 2 : i + 2);
     OpFoldResult out =
         same ? m.div(in, stride, /*ceil=*/true)
              : windowCount(m, *window, i, in, ceilMode && !same);
