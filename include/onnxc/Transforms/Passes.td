@@ -395,7 +395,11 @@ def ConvToIm2Col : Pass<"onnxc-conv-to-im2col", "::mlir::func::FuncOp"> {
     the input as `[N, C, H*W]`. The contraction's N dimension is the whole
     output plane, which `--onnxc-vectorize-contractions` tiles by vectors.
     Other element types of the ungrouped form use upstream
-    `linalg::rewriteInIm2Col`.
+    `linalg::rewriteInIm2Col`. A convolution whose batch is known only at
+    run time (the other dims static) becomes an `scf.for` over the images
+    of this rewrite at batch 1; a depthwise one becomes such a loop of
+    static batch-1 depthwise convolutions, which
+    `--onnxc-vectorize-depthwise` then takes.
 
     ```mlir
     %y = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x16x7x7xf32>, tensor<32x16x1x1xf32>) ...
