@@ -139,6 +139,8 @@ slicing = model("slice", [n("Slice", ["x", "starts", "ends", "axes", "steps"], [
                 [const("axes", [0, 1]), const("steps", [1, -2])])
 check_sizes("slice", slicing, [
     {"x": x(5, 7), "starts": ints(1, -1), "ends": ints(100, 0)},
+    # A negative step's start below -dim clamps to 0 (its end to -1).
+    {"x": x(4, 3), "starts": ints(2, -9), "ends": ints(4, -6)},
     {"x": x(1, 1), "starts": ints(0, 5), "ends": ints(1, -10)},
     {"x": x(0, 4), "starts": ints(0, 2), "ends": ints(3, 2)}])
 

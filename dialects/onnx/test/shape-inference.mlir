@@ -75,3 +75,18 @@ func.func @fold_negative_axes(%x: tensor<2x3x4xf32>) -> tensor<*xi64> {
   %c = "onnx.Concat"(%g, %seven) {axis = -1 : i64} : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
   return %c : tensor<*xi64>
 }
+
+// -----
+
+// A negative step's start clamps into [0, dim - 1], its end into
+// [-1, dim - 1] (the ONNX spec): starts -9 on a dim of 3 is 0, one element.
+// CHECK-LABEL: func.func @slice_negative_step_start_clamp
+// CHECK: "onnx.Slice"{{.*}} -> tensor<4x1xf32>
+func.func @slice_negative_step_start_clamp(%x: tensor<4x3xf32>) -> tensor<*xf32> {
+  %s = "onnx.Constant"() {value = dense<[-9]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %e = "onnx.Constant"() {value = dense<[-6]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %a = "onnx.Constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %st = "onnx.Constant"() {value = dense<[-2]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %0 = "onnx.Slice"(%x, %s, %e, %a, %st) : (tensor<4x3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}

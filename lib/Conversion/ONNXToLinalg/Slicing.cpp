@@ -41,13 +41,16 @@ namespace onnxc::linalg_lowering {
 namespace {
 
 /// Slice's start or end clamped as the ONNX spec defines it: negative values
-/// count from the end, then [0, dim] for positive steps and [-1, dim - 1]
-/// for negative ones.
-int64_t clampSliceIndex(int64_t index, int64_t dim, bool negativeStep) {
+/// count from the end, then [0, dim] for positive steps; for negative ones
+/// a start into [0, dim - 1] and an end into [-1, dim - 1]. (An empty dim
+/// gives -1 for both; the caller's count is 0 then.)
+int64_t clampSliceIndex(int64_t index, int64_t dim, bool negativeStep,
+                        bool isStart) {
   if (index < 0)
     index += dim;
   if (negativeStep)
-    return std::clamp<int64_t>(index, -1, dim - 1);
+    return std::max<int64_t>(std::min<int64_t>(index, dim - 1),
+                             isStart && dim > 0 ? 0 : -1);
   return std::clamp<int64_t>(index, 0, dim);
 }
 
@@ -62,19 +65,21 @@ OpFoldResult selectIndex(OpBuilder &b, Location loc, Value condition,
 
 /// clampSliceIndex() of a start or end known only at run time.
 OpFoldResult clampSliceIndex(OpBuilder &b, Location loc, OpFoldResult index,
-                             OpFoldResult dim, bool negativeStep) {
+                             OpFoldResult dim, bool negativeStep,
+                             bool isStart) {
   if (std::optional<int64_t> c = getConstantIntValue(index))
     if (std::optional<int64_t> d = getConstantIntValue(dim))
-      return b.getIndexAttr(clampSliceIndex(*c, *d, negativeStep));
+      return b.getIndexAttr(clampSliceIndex(*c, *d, negativeStep, isStart));
   Value value = getValueOrCreateConstantIndexOp(b, loc, index);
   Value negative = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::slt, value,
       arith::ConstantIndexOp::create(b, loc, 0));
   OpFoldResult wrapped =
       selectIndex(b, loc, negative, addIndex(b, loc, value, dim), value);
-  OpFoldResult low = b.getIndexAttr(negativeStep ? -1 : 0);
+  OpFoldResult low = b.getIndexAttr(negativeStep && !isStart ? -1 : 0);
   OpFoldResult high =
       negativeStep ? subIndex(b, loc, dim, b.getIndexAttr(1)) : dim;
+  // min last: an empty dim gives -1 for a negative step's start too.
   return minIndex(b, loc, maxIndex(b, loc, wrapped, low), high);
 }
 
@@ -149,11 +154,11 @@ LogicalResult lowerDynamicSlice(SliceOp op, SliceOp::Adaptor adaptor,
     OpFoldResult start = clampSliceIndex(
         rewriter, loc,
         extractIndex(rewriter, loc, op.getStarts(), adaptor.getStarts(), i),
-        dim, step < 0);
+        dim, step < 0, /*isStart=*/true);
     OpFoldResult end = clampSliceIndex(
         rewriter, loc,
         extractIndex(rewriter, loc, op.getEnds(), adaptor.getEnds(), i), dim,
-        step < 0);
+        step < 0, /*isStart=*/false);
     OpFoldResult zero = rewriter.getIndexAttr(0);
     OpFoldResult count =
         step > 0
@@ -262,8 +267,8 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
         return rewriter.notifyMatchFailure(op,
                                            "axis out of range or zero step");
       int64_t step = steps[i], dim = dataType.getDimSize(axis);
-      int64_t start = clampSliceIndex((*starts)[i], dim, step < 0);
-      int64_t end = clampSliceIndex((*ends)[i], dim, step < 0);
+      int64_t start = clampSliceIndex((*starts)[i], dim, step < 0, true);
+      int64_t end = clampSliceIndex((*ends)[i], dim, step < 0, false);
       int64_t count =
           step > 0 ? llvm::divideCeil(std::max<int64_t>(end - start, 0), step)
                    : llvm::divideCeil(std::max<int64_t>(start - end, 0), -step);
@@ -282,6 +287,12 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
 
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
+    // Nothing to read (and an offset into an empty dim would not verify).
+    if (resultType.getNumElements() == 0) {
+      rewriter.replaceOpWithNewOp<tensor::EmptyOp>(
+          op, resultType.getShape(), resultType.getElementType());
+      return success();
+    }
     Value result = tensor::ExtractSliceOp::create(
         rewriter, loc, resultType, data, getAsIndexOpFoldResult(ctx, offsets),
         getAsIndexOpFoldResult(ctx, sizes),

@@ -294,3 +294,18 @@ func.func @concat_dynamic(%a: tensor<?x2xf32>, %b: tensor<?x3xf32>) -> tensor<?x
   %0 = "onnx.Concat"(%a, %b) {axis = 1 : i64} : (tensor<?x2xf32>, tensor<?x3xf32>) -> tensor<?x5xf32>
   return %0 : tensor<?x5xf32>
 }
+
+// -----
+
+// A negative step's start clamps into [0, dim - 1] (its end into
+// [-1, dim - 1]): starts -9 on a dim of 3 reads from 0, one element.
+// CHECK-LABEL: func.func @slice_negative_step_start_clamp
+// CHECK: tensor.extract_slice %{{.*}}[0, 0] [4, 1] [1, 2] : tensor<4x3xf32> to tensor<4x1xf32>
+func.func @slice_negative_step_start_clamp(%x: tensor<4x3xf32>) -> tensor<4x1xf32> {
+  %s = "onnx.Constant"() {value = dense<[-9]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %e = "onnx.Constant"() {value = dense<[-6]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %a = "onnx.Constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %st = "onnx.Constant"() {value = dense<[-2]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %0 = "onnx.Slice"(%x, %s, %e, %a, %st) : (tensor<4x3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}

@@ -25,13 +25,16 @@ int64_t getVectorLength(Value v) {
   return type.getDimSize(0);
 }
 
-/// Clamps a Slice start/end into [0, dim] (or [-1, dim-1] for negative
-/// steps), as the ONNX spec defines it.
-int64_t clampSliceIndex(int64_t index, int64_t dim, bool negativeStep) {
+/// Clamps a Slice start/end as the ONNX spec defines it: into [0, dim] for
+/// positive steps; for negative ones a start into [0, dim - 1] and an end
+/// into [-1, dim - 1] (an empty dim gives -1 for both).
+int64_t clampSliceIndex(int64_t index, int64_t dim, bool negativeStep,
+                        bool isStart) {
   if (index < 0)
     index += dim;
   if (negativeStep)
-    return std::clamp<int64_t>(index, -1, dim - 1);
+    return std::max<int64_t>(std::min<int64_t>(index, dim - 1),
+                             isStart && dim > 0 ? 0 : -1);
   return std::clamp<int64_t>(index, 0, dim);
 }
 
@@ -330,8 +333,8 @@ LogicalResult SliceOp::inferShapes() {
       shape[*axis] = kDynamic;
       continue;
     }
-    int64_t start = clampSliceIndex((*starts)[i], dim, step < 0);
-    int64_t end = clampSliceIndex((*ends)[i], dim, step < 0);
+    int64_t start = clampSliceIndex((*starts)[i], dim, step < 0, true);
+    int64_t end = clampSliceIndex((*ends)[i], dim, step < 0, false);
     int64_t size = step > 0 ? (end - start + step - 1) / step
                             : (start - end + (-step) - 1) / (-step);
     shape[*axis] = std::max<int64_t>(0, size);
