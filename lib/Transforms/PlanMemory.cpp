@@ -33,6 +33,14 @@ struct Buffer {
   uint64_t offset = 0;
 };
 
+/// Bytes of one element: `index` is 64-bit on every target we emit for.
+static int64_t getElementBytes(MemRefType type) {
+  Type element = type.getElementType();
+  if (element.isIndex())
+    return 8;
+  return llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+}
+
 static bool overlaps(unsigned a0, unsigned a1, unsigned b0, unsigned b1) {
   return a0 <= b1 && b0 <= a1;
 }
@@ -167,8 +175,7 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
         return WalkResult::interrupt();
       Buffer buffer;
       buffer.alloc = alloc;
-      uint64_t elementBytes =
-          llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+      uint64_t elementBytes = getElementBytes(type);
       buffer.bytes = llvm::alignTo(
           std::max<uint64_t>(1, type.getNumElements() * elementBytes),
           alignment);
@@ -279,7 +286,7 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
     SmallVector<Value> slotBytes(numSlots);
     for (auto [i, buffer] : llvm::enumerate(buffers)) {
       MemRefType type = buffer.alloc.getType();
-      int64_t staticPart = llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+      int64_t staticPart = getElementBytes(type);
       for (int64_t d = 0; d < type.getRank(); ++d)
         if (!type.isDynamicDim(d))
           staticPart *= type.getDimSize(d);

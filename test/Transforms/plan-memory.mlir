@@ -115,3 +115,17 @@ func.func @dynamic_strided(%n: index) {
   %a = memref.alloc(%n) : memref<?xf32, strided<[2]>>
   return
 }
+
+// -----
+
+// index elements take 8 bytes (every target is 64-bit): 5 of them, 40
+// bytes, rounded to the 64-byte alignment.
+// CHECK-LABEL: func.func @index_elements
+// CHECK-SAME: memref<64xi8> {onnxc.workspace}
+// CHECK: memref.view %{{.*}}[%c0][] : memref<64xi8> to memref<5xindex>
+func.func @index_elements(%x: memref<5xindex>) {
+  %a = memref.alloc() : memref<5xindex>
+  memref.copy %x, %a : memref<5xindex> to memref<5xindex>
+  memref.copy %a, %x : memref<5xindex> to memref<5xindex>
+  return
+}

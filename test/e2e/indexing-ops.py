@@ -4,8 +4,9 @@
 # compiled by onnx-compile into a shared library, run through the runtime's
 # C API and compared with onnxruntime (utils/e2e.py), or with numpy where
 # onnxruntime has no kernel for the element type. bfloat16 tensors are
-# uint16 bit patterns (e2e.bfloat16). NonZero and a Compress with a run-time
-# condition must fail to compile, naming the node.
+# uint16 bit patterns (e2e.bfloat16). NonZero and Compress with a run-time
+# condition or without an axis have outputs sized at run time (more of them
+# in data-dependent.py).
 #
 # Gathers and scatters with indices out of range even after the negative
 # wrap (invalid input, which onnxruntime rejects) must not crash: the kernels
@@ -237,6 +238,16 @@ case("CumSum-1d-axis-int32", [node("CumSum", ["x", "a"], ["y"], exclusive=1)],
 case("CumSum-float64", [node("CumSum", ["x", "a"], ["y"])], {"x": rand(7, dtype=np.float64)}, ["y"],
      [const("a", 0, np.int64)])
 
+# Outputs sized at run time: NonZero, Compress with a run-time condition or
+# without an axis (their shapes also feed a Shape).
+case("NonZero", [node("NonZero", ["x"], ["n"]), helper.make_node("Shape", ["n"], ["y"])],
+     {"x": np.where(rand(3, 4) > 0, 1.0, 0.0).astype(np.float32)}, ["n", "y"])
+case("Compress-runtime-condition", [node("Compress", ["x", "c"], ["p"], axis=0),
+                                    helper.make_node("Shape", ["p"], ["y"])],
+     {"x": rand(3, 4), "c": np.array([True, False, True])}, ["p", "y"])
+case("Compress-constant-condition-no-axis", [node("Compress", ["x", "c"], ["p"])],
+     {"x": rand(3, 4)}, ["p"], [const("c", [True, False, True], np.bool_)])
+
 # Compress with a constant condition along an axis: a static gather.
 case("Compress-constant-condition", [node("Compress", ["x", "c"], ["y"], axis=1)], {"x": rand(3, 5)}, ["y"],
      [const("c", [True, False, True, True], np.bool_)])
@@ -380,20 +391,7 @@ def check_out_of_range(workdir, name, model, inputs, expected):
     return None
 
 
-# Data-dependent output shapes: compilation fails and names the node. A
-# graph output of unknown size is rejected before the conversion (by the
-# output's name), so these feed a Shape, whose result has a static size.
-DATA_DEPENDENT = "depends on the values of"
 FAILURES = [
-    ("NonZero", [node("NonZero", ["x"], ["n"]), helper.make_node("Shape", ["n"], ["y"])],
-     {"x": rand(3, 4)}, ["y"], [], "node 'nonzero_node'", DATA_DEPENDENT),
-    ("Compress-runtime-condition", [node("Compress", ["x", "c"], ["p"], axis=0),
-                                    helper.make_node("Shape", ["p"], ["y"])],
-     {"x": rand(3, 4), "c": np.array([True, False, True])}, ["y"], [], "node 'compress_node'", DATA_DEPENDENT),
-    ("Compress-constant-condition-no-axis", [node("Compress", ["x", "c"], ["p"]),
-                                             helper.make_node("Shape", ["p"], ["y"])],
-     {"x": rand(3, 4)}, ["y"], [const("c", [True, False, True], np.bool_)], "node 'compress_node'",
-     DATA_DEPENDENT),
     # Indices wider than the data: out of bounds whatever their values.
     ("GatherElements-indices-wider-than-data", [node("GatherElements", ["x", "i"], ["y"], axis=0)],
      {"x": rand(4, 3), "i": np.zeros((2, 5), np.int64)}, ["y"], [], "node 'gatherelements_node'",

@@ -151,16 +151,16 @@ struct NonZeroLowering : OpConversionPattern<NonZeroOp> {
   }
 };
 
-/// Compress with a condition known only at run time.
+/// Compress with a condition known only at run time, or without an axis.
 struct RunTimeCompressLowering : OpConversionPattern<CompressOp> {
   RunTimeCompressLowering(MLIRContext *ctx)
       : OpConversionPattern(ctx, /*benefit=*/2) {}
   LogicalResult
   matchAndRewrite(CompressOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    // A constant condition has its own lowering (sizes known at compile
-    // time).
-    if (getConstantInts(op.getCondition()))
+    // A constant condition along an axis has its own lowering (sizes known
+    // at compile time).
+    if (op.getAxis() && getConstantInts(op.getCondition()))
       return rewriter.notifyMatchFailure(op, "constant condition");
     Value input = adaptor.getInput();
     Value condition = adaptor.getCondition();

@@ -884,29 +884,9 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
   }
 };
 
-/// Reports an op whose output size depends on run-time values, which a
-/// static-shape compilation cannot allocate. Emits an error naming the node
-/// (the conversion then lists it among the ops without a lowering).
-LogicalResult failDataDependentShape(Operation *op, StringRef what,
-                                     ConversionPatternRewriter &rewriter) {
-  op->emitOpError() << "output shape depends on the values of " << what
-                    << "; data-dependent shapes cannot be compiled ahead of "
-                       "time";
-  return rewriter.notifyMatchFailure(op, "data-dependent output shape");
-}
-
-struct NonZeroIsDataDependent : OpConversionPattern<NonZeroOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(NonZeroOp op, OpAdaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    return failDataDependentShape(op, "its input (the count of non-zeros)",
-                                  rewriter);
-  }
-};
-
 /// Compress along an axis with a constant condition: a gather of the
-/// selected positions. Any other Compress has a data-dependent shape.
+/// selected positions, sized at compile time. The others (a run-time
+/// condition, no axis) are DataDependent.cpp's.
 struct CompressLowering : OpConversionPattern<CompressOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -918,10 +898,8 @@ struct CompressLowering : OpConversionPattern<CompressOp> {
     std::optional<SmallVector<int64_t>> condition =
         getConstantInts(op.getCondition());
     if (!condition || !op.getAxis())
-      return failDataDependentShape(
-          op,
-          "'condition' (only a constant condition with an axis is supported)",
-          rewriter);
+      return rewriter.notifyMatchFailure(
+          op, "a run-time condition or no axis (sized at run time)");
     if (!inputType || !resultType || !inputType.hasStaticShape() ||
         !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "static shapes only");
@@ -963,7 +941,7 @@ struct CompressLowering : OpConversionPattern<CompressOp> {
 void populateONNXIndexingToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<GatherElementsLowering, GatherNDLowering,
                ScatterElementsLowering, ScatterNDLowering, OneHotLowering,
-               NonZeroIsDataDependent, CompressLowering>(patterns.getContext());
+               CompressLowering>(patterns.getContext());
   populateONNXSlicingToLinalgPatterns(patterns);
   populateONNXGeneratorsToLinalgPatterns(patterns);
 }
