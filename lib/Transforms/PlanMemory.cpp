@@ -56,9 +56,11 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
   /// Follows `alloc` through every value that may alias it and returns the
   /// last top-level op index that uses one; fails for a buffer that leaves
   /// its loop iteration or the function.
+  /// With `escapes`, a buffer that leaves `body` (yielded out of its block
+  /// or to a next loop iteration) sets it and fails without an error.
   FailureOr<unsigned> lastUse(Block &body,
                               const llvm::DenseMap<Operation *, unsigned> &index,
-                              memref::AllocOp alloc) {
+                              memref::AllocOp alloc, bool *escapes = nullptr) {
     Operation *allocLoop = alloc->getParentOfType<LoopLikeOpInterface>();
     unsigned last = index.lookup(topLevelAncestor(body, alloc));
     SmallVector<Value> worklist{alloc.getResult()};
@@ -77,10 +79,15 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
         if (user->hasTrait<OpTrait::IsTerminator>()) {
           // Yielded out of a region: the parent's results alias it.
           Operation *parent = user->getParentOp();
-          if (allocLoop && (parent == allocLoop || allocLoop->isAncestor(parent)))
+          if (allocLoop && (parent == allocLoop || allocLoop->isAncestor(parent))) {
+            if (escapes) {
+              *escapes = true;
+              return failure();
+            }
             return alloc.emitOpError(
                 "buffer allocated in a loop body is yielded to the next "
                 "iteration; it cannot be placed at one workspace offset");
+          }
           for (Value result : parent->getResults())
             addAlias(result);
         } else {
@@ -94,6 +101,10 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
                 addAlias(arg);
         }
         Operation *ancestor = topLevelAncestor(body, user);
+        if (!ancestor && escapes) {
+          *escapes = true;
+          return failure();
+        }
         if (!ancestor)
           return alloc.emitOpError("buffer is used outside the block that "
                                    "allocates it");
@@ -107,7 +118,8 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
   /// serves (`onnxc_memref_alloc`, 64-byte aligned, so the op's
   /// own alignment is dropped: the lowering would otherwise offset the
   /// pointer it returns from the one to free), freed after the last op of
-  /// its block that uses it. An output's buffer (`onnxc.output`) goes to
+  /// its block that uses it, or, when it leaves its block, by the runtime
+  /// when the run ends. An output's buffer (`onnxc.output`) goes to
   /// the caller.
   LogicalResult freeAfterLastUse(memref::AllocOp alloc) {
     alloc.setAlignment(std::nullopt);
@@ -117,9 +129,13 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
     llvm::DenseMap<Operation *, unsigned> index;
     for (auto [i, op] : llvm::enumerate(scope))
       index[&op] = i;
-    FailureOr<unsigned> last = lastUse(scope, index, alloc);
+    // A buffer that leaves its block (yielded out of an scf.if or a loop)
+    // is not freed here: the runtime reclaims what a run still holds when
+    // the run ends.
+    bool escapes = false;
+    FailureOr<unsigned> last = lastUse(scope, index, alloc, &escapes);
     if (failed(last))
-      return failure();
+      return success(escapes);
     Operation *lastOp = &*std::next(scope.begin(), *last);
     if (lastOp->hasTrait<OpTrait::IsTerminator>())
       return alloc.emitOpError("buffer sized at run time is used by its "

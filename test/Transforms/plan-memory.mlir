@@ -129,3 +129,27 @@ func.func @index_elements(%x: memref<5xindex>) {
   memref.copy %a, %x : memref<5xindex> to memref<5xindex>
   return
 }
+
+// -----
+
+// A buffer sized at run time that leaves its block (yielded out of an
+// scf.if) is not freed in the function: the runtime reclaims what a run
+// still holds when the run ends.
+// CHECK-LABEL: func.func @escaping
+// CHECK: scf.if
+// CHECK:   %[[B:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:   scf.yield %[[B]]
+// CHECK-NOT: memref.dealloc
+// CHECK: return
+func.func @escaping(%c: i1, %n: memref<1xindex>, %x: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %k = memref.load %n[%c0] : memref<1xindex>
+  %r = scf.if %c -> memref<?xf32> {
+    %b = memref.alloc(%k) {alignment = 64 : i64} : memref<?xf32>
+    scf.yield %b : memref<?xf32>
+  } else {
+    scf.yield %x : memref<?xf32>
+  }
+  %d = memref.dim %r, %c0 : memref<?xf32>
+  return
+}
