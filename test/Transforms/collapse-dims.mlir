@@ -38,3 +38,27 @@ func.func @after_matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x
   } -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// Dims known only at run time: a group takes at most one of them (upstream
+// cannot expand a group of two run-time dims back through
+// --expand-strided-metadata), so ?x?x4x8 iterates as ? x ?*32.
+// CHECK-LABEL: func.func @dynamic_dims
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<?x?x4x8xf32> into tensor<?x?xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+func.func @dynamic_dims(%x: tensor<?x?x4x8xf32>) -> tensor<?x?x4x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c0 : tensor<?x?x4x8xf32>
+  %m = tensor.dim %x, %c1 : tensor<?x?x4x8xf32>
+  %e = tensor.empty(%n, %m) : tensor<?x?x4x8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x?x4x8xf32>) outs(%e : tensor<?x?x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x4x8xf32>
+  return %y : tensor<?x?x4x8xf32>
+}

@@ -29,14 +29,20 @@ using namespace mlir;
 namespace onnxc {
 namespace {
 
-/// Runs of consecutive loops that all indexing maps keep contiguous.
+/// Runs of consecutive loops that all indexing maps keep contiguous, with
+/// at most one loop of a size known only at run time each: upstream's
+/// --expand-strided-metadata cannot expand a group of two or more such
+/// dims back.
 static SmallVector<ReassociationIndices> getCollapsibleGroups(linalg::GenericOp op) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<ReassociationIndices> groups = {{0}};
   for (int64_t d = 1, e = op.getNumLoops(); d < e; ++d) {
     ReassociationIndices extended = groups.back();
     extended.push_back(d);
-    if (linalg::areDimSequencesPreserved(maps, {extended}))
+    int64_t dynamic = llvm::count_if(
+        extended, [&](int64_t l) { return ShapedType::isDynamic(ranges[l]); });
+    if (dynamic <= 1 && linalg::areDimSequencesPreserved(maps, {extended}))
       groups.back() = extended;
     else
       groups.push_back({d});
@@ -66,7 +72,6 @@ struct CollapseDimensionsPass
       if (!generic || !generic.hasPureTensorSemantics() ||
           generic.getNumLoops() < 2 ||
           generic.getNumParallelLoops() != generic.getNumLoops() ||
-          llvm::any_of(generic.getStaticLoopRanges(), ShapedType::isDynamic) ||
           consumesReduction(generic) ||
           !llvm::all_of(generic.getIndexingMapsArray(),
                         [](AffineMap map) {
