@@ -327,9 +327,11 @@ def ByteGlobals : Pass<"onnxc-byte-globals", "::mlir::ModuleOp"> {
 def CollapseDimensions : Pass<"onnxc-collapse-dims", "::mlir::func::FuncOp"> {
   let summary = "Iterate the contiguous dims of elementwise generics as one loop";
   let description = [{
-    Runs on linalg on tensors. An all-parallel `linalg.generic` with static
-    shapes has its consecutive loops grouped wherever every indexing map
-    keeps the group contiguous and in order, and is rewritten over the
+    Runs on linalg on tensors. An all-parallel `linalg.generic` has its
+    consecutive loops grouped wherever every indexing map keeps the group
+    contiguous and in order (a group holds at most one loop of a size known
+    only at run time: upstream's `--expand-strided-metadata` cannot expand
+    two back), and is rewritten over the
     grouped space with reshapes around it (upstream
     `linalg::collapseOpIterationDims`). Inner loops get long enough to
     vectorize: a 14x14 plane is one 196-iteration loop. Generics that
