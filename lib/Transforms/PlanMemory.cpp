@@ -8,6 +8,8 @@
 #include "onnxc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
@@ -177,6 +179,7 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
               {alloc, index.lookup(alloc.getOperation()), *last});
           return WalkResult::advance();
         }
+        emitSizeChecks(alloc);
         return succeeded(freeAfterLastUse(alloc)) ? WalkResult::advance()
                                                   : WalkResult::interrupt();
       }
@@ -235,6 +238,59 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
                   builder.getI64IntegerAttr(static_cast<int64_t>(total)));
     if (!dynamicBuffers.empty())
       planAtRunTime(func, dynamicBuffers);
+  }
+
+  /// Bytes above which a buffer sized at run time is refused: no machine
+  /// has them, and sums of a few hundred such sizes cannot wrap 64 bits.
+  static constexpr int64_t kMaxRunTimeBytes = int64_t(1) << 56;
+
+  /// Checks, before `alloc`, that its run-time sizes are not negative and
+  /// that its bytes do not pass kMaxRunTimeBytes (a size computed from
+  /// input values: a ConstantOfShape of [-3, 2] or [2^62, 2^62]), which
+  /// would otherwise wrap to a small allocation that the kernels overrun.
+  /// The run fails naming the node the buffer is for.
+  static void emitSizeChecks(memref::AllocOp alloc) {
+    OpBuilder b(alloc);
+    emitSizeChecks(b, alloc, alloc.getDynamicSizes());
+  }
+
+  /// emitSizeChecks at the builder's point, for `alloc` with its run-time
+  /// sizes `sizes` (as computed there).
+  static void emitSizeChecks(OpBuilder &b, memref::AllocOp alloc,
+                             ValueRange sizes) {
+    MemRefType type = alloc.getType();
+    Location loc = alloc.getLoc();
+    auto constant = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v).getResult();
+    };
+    int64_t staticBytes = getElementBytes(type);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (!type.isDynamicDim(d))
+        staticBytes *= type.getDimSize(d);
+    if (staticBytes == 0)
+      return;
+    // Elements allowed per the remaining budget, dim by dim:
+    // limit_{i+1} = limit_i / max(size_i, 1), size_i <= limit_i.
+    Value limit = constant(kMaxRunTimeBytes / staticBytes);
+    Value ok;
+    for (Value size : sizes) {
+      Value nonNegative = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sge, size, constant(0));
+      Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                         size, limit);
+      Value both = arith::AndIOp::create(b, loc, nonNegative, fits);
+      ok = ok ? Value(arith::AndIOp::create(b, loc, ok, both)) : both;
+      limit = arith::DivUIOp::create(
+          b, loc, limit, arith::MaxUIOp::create(b, loc, size, constant(1)));
+    }
+    if (!ok)
+      return;
+    std::string node = onnx_ir::describeLocation(loc);
+    cf::AssertOp::create(
+        b, loc, ok,
+        (node.empty() ? std::string("a buffer") : node) +
+            ": a size computed at run time is negative, or the buffer would "
+            "take more than 2^56 bytes");
   }
 
   /// A buffer whose size depends on the input dims only.
@@ -392,6 +448,13 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
     SmallVector<Value> offsets;
     Value total = buildRunTimePlan(b, loc, buffers, slotOf, slotEnd.size(),
                                    entryMapping, offsets);
+    for (const DynamicBuffer &buffer : buffers)
+      emitSizeChecks(b, buffer.alloc,
+                     llvm::map_to_vector(buffer.alloc.getDynamicSizes(),
+                                         [&](Value size) {
+                                           return entryMapping.lookupOrDefault(
+                                               size);
+                                         }));
     auto workspaceType =
         MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
     auto workspace =

@@ -5,7 +5,9 @@
 # usual "gather the selected elements" pattern), Compress with a run-time
 # condition (with an axis, flattened, a condition shorter than the axis),
 # Reduce* with run-time axes (keepdims 1 and 0, negative axes, no axes,
-# noop_with_empty_axes), and Range / ConstantOfShape sized by inputs.
+# noop_with_empty_axes), and Range / ConstantOfShape sized by inputs. Sizes
+# no buffer can have (negative, past 2^56 bytes, wrapping 64 bits) and an
+# axis out of range are errors of the run naming the node.
 #
 # RUN: %python %s %t %onnxc_src/utils
 import os
@@ -115,6 +117,43 @@ check("constant_of_shape_sized", model("constant_of_shape_sized", [
     n("ConstantOfShape", ["shape"], ["y"], value=helper.make_tensor("v", F, [1], [1.5]))],
     [("shape", I64, [2])], [("y", F)]),
     [{"shape": np.array(s, np.int64)} for s in ((2, 3), (1, 0), (4, 1))])
+
+
+
+def expect_error(name, m, feeds, *fragments):
+    global failures
+    path = os.path.join(workdir, name + ".onnx")
+    library = os.path.join(workdir, name + ".so")
+    onnx.save(m, path)
+    e2e.compile_model(path, library)
+    try:
+        CompiledModel(library).run(feeds)
+    except RuntimeError as e:
+        missing = [f for f in fragments if f not in str(e)]
+        if missing:
+            failures += 1
+            print(f"FAIL {name}: error {str(e)!r} lacks {missing}")
+        else:
+            print(f"ok {name}: {e}")
+        return
+    failures += 1
+    print(f"FAIL {name}: ran without an error")
+
+
+# Sizes from values that no buffer can have: an error of the run naming the
+# node (a wrapped 64-bit size would otherwise allocate little and overrun).
+cos = model("constant_of_shape_checked", [n("ConstantOfShape", ["shape"], ["y"], name="cos",
+                                            value=helper.make_tensor("v", F, [1], [1.0]))],
+            [("shape", I64, [2])], [("y", F)])
+for values in ([2 ** 62, 2 ** 62], [2 ** 32, 2 ** 30], [-3, 2]):
+    expect_error(f"constant_of_shape_{values[0]}_{values[1]}", cos, {"shape": np.array(values, np.int64)},
+                 "node 'cos'", "negative, or the buffer would take more than 2^56 bytes")
+# An axis out of range fails the run, as in onnxruntime.
+expect_error("reducemean_axis_out_of_range", model("reducemean_axis_out_of_range", [
+    n("ReduceMean", ["x", "axes"], ["y"], keepdims=1, name="red")],
+    [("x", F, [2, 3, 4]), ("axes", I64, ["L"])], [("y", F)]),
+    {"x": RNG.standard_normal((2, 3, 4)).astype(np.float32), "axes": np.array([0, 3], np.int64)},
+    "node 'red' (ReduceMean): an axis is out of range [-3, 2]")
 
 print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
 sys.exit(1 if failures else 0)

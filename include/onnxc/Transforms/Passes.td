@@ -545,7 +545,10 @@ def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
     the slots, each buffer is a `memref.view` into it, and it is freed
     before the return. A function `<graph>_workspace {onnxc.shape_function}`
     of the graph's inputs returns the same size (the runtime's workspace
-    query). A buffer sized by a value read from memory stays an allocation
+    query). Before a run-time buffer is allocated, its sizes are checked:
+    a negative one, or bytes past 2^56 (a shape taken from input values that
+    would wrap 64 bits), fails the run naming the node. A buffer sized by a
+    value read from memory stays an allocation
     (without its alignment: the runtime's allocator aligns), freed after
     the last op of its block that uses it; an output's (`onnxc.output`) is
     the caller's.
@@ -576,6 +579,7 @@ def PlanMemory : Pass<"onnxc-plan-memory", "::mlir::func::FuncOp"> {
            "Byte alignment of every buffer in the workspace">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
                            "::mlir::memref::MemRefDialect"];
 }
 

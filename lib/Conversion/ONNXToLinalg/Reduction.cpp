@@ -357,12 +357,16 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, axis, zero);
           axis = arith::SelectOp::create(
               b, l, negative, arith::AddIOp::create(b, l, axis, rankValue), axis);
-          // An axis out of range (invalid ONNX) reduces nothing.
+          // An axis out of range is invalid ONNX: an error of the run, as
+          // onnxruntime's (and, after it, it reduces nothing).
           Value inRange = arith::AndIOp::create(
               b, l,
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, axis, zero),
               arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, axis,
                                     rankValue));
+          emitCheck(b, l, op, inRange,
+                    "an axis is out of range [-" + Twine(rank) + ", " +
+                        Twine(rank - 1) + "]");
           Value bit = arith::SelectOp::create(
               b, l, inRange,
               arith::ShLIOp::create(

@@ -1,13 +1,14 @@
 // RUN: onnx-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
 
 // Axes known only at run time: a bit mask of the reduced dims, built over
-// the axes (negative ones counted from the end, out-of-range ones reducing
-// nothing; no axes: every dim), selects one of the 2^rank reductions
+// the axes (negative ones counted from the end, an out-of-range one an error
+// of the run; no axes: every dim), selects one of the 2^rank reductions
 // compiled for each subset; each is cast to the dynamic result type.
 // CHECK-LABEL: func.func @run_time_axes_keepdims
 // CHECK:         %[[LEN:.*]] = tensor.dim %{{.*}}, %c0
 // CHECK:         %[[MASK:.*]] = scf.for %{{.*}} = %c0{{.*}} to %[[LEN]] {{.*}} iter_args
 // CHECK:           tensor.extract
+// CHECK:           cf.assert %{{.*}}, "node '?' (ReduceSum): an axis is out of range [-2, 1]"
 // CHECK:           arith.shli
 // CHECK:           arith.ori
 // CHECK:         %[[EMPTY:.*]] = arith.cmpi eq, %[[LEN]], %c0
