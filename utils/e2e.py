@@ -208,3 +208,72 @@ def check_numpy(workdir, name, model, inputs, expected):
         if problem:
             return problem
     return None
+
+
+class RunTimeShapeChecks:
+    """The checks of the e2e tests of dims known only at run time: a model
+    compiled once into `workdir`, then run on several inputs (each of its
+    own sizes) against onnxruntime, or expected to fail with a message. One
+    line per check ("ok ..." or "FAIL ..."); `failures` counts the failed
+    ones and exit_code() prints the summary."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.failures = 0
+        os.makedirs(workdir, exist_ok=True)
+
+    def fail(self, message):
+        self.failures += 1
+        print("FAIL " + message)
+
+    def compile(self, name, model):
+        """Saves `model` as NAME.onnx, compiles NAME.so and loads it;
+        raises RuntimeError with the compiler's message."""
+        path = os.path.join(self.workdir, name + ".onnx")
+        library = os.path.join(self.workdir, name + ".so")
+        onnx.save(model, path)
+        compile_model(path, library)
+        return CompiledModel(library)
+
+    def check_sizes(self, name, model, feeds_list, tolerance=None):
+        """Compiles `model` once and compares every run of `feeds_list` with
+        onnxruntime (outputs' shapes and values); returns the loaded model,
+        or None when it does not compile."""
+        try:
+            compiled = self.compile(name, model)
+        except (RuntimeError, OSError) as e:
+            self.fail(f"{name}: does not compile: {str(e).splitlines()[0]}")
+            return None
+        for feeds in feeds_list:
+            sizes = ", ".join("x".join(map(str, np.shape(v))) or "scalar" for v in feeds.values())
+            want = run_onnxruntime(model, feeds)
+            try:
+                got = compiled.run(feeds)
+            except RuntimeError as e:
+                self.fail(f"{name} at {sizes}: {e}")
+                continue
+            problems = [f"output {i}: {p}" for i, (g, w) in enumerate(zip(got, want))
+                        if (p := compare(g, w, tolerance=tolerance))]
+            if problems:
+                self.fail(f"{name} at {sizes}: {problems[0]}")
+            else:
+                print(f"ok {name} at {sizes}: outputs {[g.shape for g in got]}")
+        return compiled
+
+    def expect_error(self, name, compiled, feeds, *fragments):
+        """Running `compiled` on `feeds` must fail with a message holding
+        every fragment."""
+        try:
+            compiled.run(feeds)
+        except RuntimeError as e:
+            missing = [f for f in fragments if f not in str(e)]
+            if missing:
+                self.fail(f"{name}: error {str(e)!r} lacks {missing}")
+            else:
+                print(f"ok {name}: {e}")
+            return
+        self.fail(f"{name}: ran without an error")
+
+    def exit_code(self):
+        print(f"{'FAILED' if self.failures else 'passed'}: {self.failures} failures")
+        return 1 if self.failures else 0

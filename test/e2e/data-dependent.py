@@ -10,21 +10,17 @@
 # axis out of range are errors of the run naming the node.
 #
 # RUN: %python %s %t %onnxc_src/utils
-import os
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper
 
 sys.path.insert(0, sys.argv[2])
 import e2e  # noqa: E402
-from compiled_model import CompiledModel  # noqa: E402
 
 RNG = np.random.default_rng(0)
 workdir = sys.argv[1]
-os.makedirs(workdir, exist_ok=True)
-failures = 0
+checks = e2e.RunTimeShapeChecks(workdir)
 
 
 def model(name, nodes, inputs, outputs, opset=18):
@@ -37,35 +33,7 @@ def model(name, nodes, inputs, outputs, opset=18):
     return m
 
 
-def check(name, m, feeds_list):
-    global failures
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(m, path)
-    try:
-        e2e.compile_model(path, library)
-        compiled = CompiledModel(library)
-    except (RuntimeError, OSError) as e:
-        failures += 1
-        print(f"FAIL {name}: {str(e).splitlines()[0]}")
-        return
-    for feeds in feeds_list:
-        want = e2e.run_onnxruntime(m, feeds)
-        try:
-            got = compiled.run(feeds)
-        except RuntimeError as e:
-            failures += 1
-            print(f"FAIL {name}: {e}")
-            continue
-        shapes = [g.shape for g in got]
-        for g, w in zip(got, want):
-            problem = e2e.compare(g, w)
-            if problem:
-                failures += 1
-                print(f"FAIL {name} -> {shapes}: {problem}")
-                break
-        else:
-            print(f"ok {name}: outputs {shapes}")
+check = checks.check_sizes
 
 
 F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
@@ -119,25 +87,8 @@ check("constant_of_shape_sized", model("constant_of_shape_sized", [
     [{"shape": np.array(s, np.int64)} for s in ((2, 3), (1, 0), (4, 1))])
 
 
-
 def expect_error(name, m, feeds, *fragments):
-    global failures
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(m, path)
-    e2e.compile_model(path, library)
-    try:
-        CompiledModel(library).run(feeds)
-    except RuntimeError as e:
-        missing = [f for f in fragments if f not in str(e)]
-        if missing:
-            failures += 1
-            print(f"FAIL {name}: error {str(e)!r} lacks {missing}")
-        else:
-            print(f"ok {name}: {e}")
-        return
-    failures += 1
-    print(f"FAIL {name}: ran without an error")
+    checks.expect_error(name, checks.compile(name, m), feeds, *fragments)
 
 
 # Sizes from values that no buffer can have: an error of the run naming the
@@ -155,5 +106,4 @@ expect_error("reducemean_axis_out_of_range", model("reducemean_axis_out_of_range
     {"x": RNG.standard_normal((2, 3, 4)).astype(np.float32), "axes": np.array([0, 3], np.int64)},
     "node 'red' (ReduceMean): an axis is out of range [-3, 2]")
 
-print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
-sys.exit(1 if failures else 0)
+sys.exit(checks.exit_code())

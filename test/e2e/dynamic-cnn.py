@@ -22,48 +22,12 @@ from onnx import TensorProto, helper, numpy_helper
 src = sys.argv[2]
 sys.path[:0] = [os.path.join(src, "utils")]
 import e2e  # noqa: E402
-from compiled_model import CompiledModel  # noqa: E402
 
 RNG = np.random.default_rng(0)
 workdir = sys.argv[1]
-os.makedirs(workdir, exist_ok=True)
-failures = 0
-
-
-def fail(message):
-    global failures
-    failures += 1
-    print("FAIL " + message)
-
-
-def compile_once(name, model):
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(model, path)
-    e2e.compile_model(path, library)
-    return CompiledModel(library)
-
-
-def check_sizes(name, model, feeds_list, tolerance=None):
-    try:
-        compiled = compile_once(name, model)
-    except RuntimeError as e:
-        fail(f"{name}: does not compile: {e}")
-        return None
-    for feeds in feeds_list:
-        sizes = ", ".join("x".join(map(str, v.shape)) for v in feeds.values())
-        want = e2e.run_onnxruntime(model, feeds)
-        try:
-            got = compiled.run(feeds)
-        except RuntimeError as e:
-            fail(f"{name} at {sizes}: {e}")
-            continue
-        for g, w in zip(got, want):
-            problem = e2e.compare(g, w, tolerance=tolerance)
-            if problem:
-                fail(f"{name} at {sizes}: {problem}")
-        print(f"ok {name} at {sizes}: output {got[0].shape}")
-    return compiled
+checks = e2e.RunTimeShapeChecks(workdir)
+check_sizes = checks.check_sizes
+expect_error = checks.expect_error
 
 
 def weight(name, *shape, scale=0.3):
@@ -104,21 +68,6 @@ conv_nhw = check_sizes("conv_nhw", one_op("Conv", ["N", 3, "H", "W"], ["N", 8, "
                                           [w, b], pads=[0, 1, 2, 1], strides=[2, 1],
                                           dilations=[1, 2]),
                        [{"x": data(n, 3, h, wd)} for n, h, wd in ((1, 7, 9), (3, 12, 5))])
-
-
-def expect_error(name, compiled, feeds, *fragments):
-    if not compiled:
-        return
-    try:
-        compiled.run(feeds)
-    except RuntimeError as e:
-        missing = [f for f in fragments if f not in str(e)]
-        if missing:
-            fail(f"{name}: error {str(e)!r} lacks {missing}")
-        else:
-            print(f"ok {name}: {e}")
-        return
-    fail(f"{name}: ran without an error")
 
 
 # A width of 2 padded to 4 holds no dilated window of 5.
@@ -255,5 +204,4 @@ if os.path.isdir(shared):
 else:
     print("mobilenet_v3_small: skipped (no shared models at " + shared + ")")
 
-print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
-sys.exit(1 if failures else 0)
+sys.exit(checks.exit_code())

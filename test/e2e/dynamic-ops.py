@@ -23,29 +23,21 @@
 # to the axis, Concat inputs whose dims off the axis differ.
 #
 # RUN: %python %s %t %onnxc_src/utils
-import os
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, sys.argv[2])
 import e2e  # noqa: E402
-from compiled_model import CompiledModel  # noqa: E402
 
 RNG = np.random.default_rng(0)
 workdir = sys.argv[1]
-os.makedirs(workdir, exist_ok=True)
 F, I64 = TensorProto.FLOAT, TensorProto.INT64
 n = helper.make_node
-failures = 0
-
-
-def fail(message):
-    global failures
-    failures += 1
-    print("FAIL " + message)
+checks = e2e.RunTimeShapeChecks(workdir)
+check_sizes = checks.check_sizes
+expect_error = checks.expect_error
 
 
 def model(name, nodes, inputs, outputs, inits=(), opset=18):
@@ -57,41 +49,6 @@ def model(name, nodes, inputs, outputs, inits=(), opset=18):
 
 def const(name, values):
     return numpy_helper.from_array(np.array(values, np.int64), name)
-
-
-def check_sizes(name, m, feeds_list):
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(m, path)
-    e2e.compile_model(path, library)
-    compiled = CompiledModel(library)
-    for feeds in feeds_list:
-        sizes = " ".join("x".join(map(str, v.shape)) or "scalar" for v in feeds.values())
-        want = e2e.run_onnxruntime(m, feeds)
-        try:
-            got = compiled.run(feeds)
-        except RuntimeError as e:
-            fail(f"{name} at {sizes}: {e}")
-            continue
-        for i, (g, w) in enumerate(zip(got, want)):
-            problem = e2e.compare(g, w) if g.shape == w.shape else f"shape {g.shape} != {w.shape}"
-            if problem:
-                fail(f"{name} at {sizes}, output {i}: {problem}")
-        print(f"ok {name} at {sizes}: outputs {[g.shape for g in got]}")
-    return compiled
-
-
-def expect_error(name, compiled, feeds, *fragments):
-    try:
-        compiled.run(feeds)
-    except RuntimeError as e:
-        missing = [f for f in fragments if f not in str(e)]
-        if missing:
-            fail(f"{name}: error {str(e)!r} lacks {missing}")
-        else:
-            print(f"ok {name}: {e}")
-        return
-    fail(f"{name}: ran without an error")
 
 
 x = lambda *shape: RNG.standard_normal(shape).astype(np.float32)
@@ -219,5 +176,4 @@ check_sizes("resize", resize, [
     {"x": x(1, 1, 1, 1), "scales": np.array([1, 2, 3, 1], np.float32), "sizes": ints(2, 3)},
     {"x": x(0, 2, 3, 4), "scales": np.array([1, 1, 2, 2], np.float32), "sizes": ints(6, 1)}])
 
-print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
-sys.exit(1 if failures else 0)
+sys.exit(checks.exit_code())

@@ -10,21 +10,17 @@
 # (a run-time check in the compiled code).
 #
 # RUN: %python %s %t %onnxc_src/utils
-import os
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, sys.argv[2])
 import e2e  # noqa: E402
-from compiled_model import CompiledModel  # noqa: E402
 
 RNG = np.random.default_rng(0)
 D = 32
 workdir = sys.argv[1]
-os.makedirs(workdir, exist_ok=True)
 
 
 def weight(name, *shape, scale=0.2):
@@ -70,65 +66,19 @@ def mlp(second_dim):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
-failures = 0
-
-
-def fail(message):
-    global failures
-    failures += 1
-    print("FAIL " + message)
-
-
-def compile_once(name, model):
-    path = os.path.join(workdir, name + ".onnx")
-    library = os.path.join(workdir, name + ".so")
-    onnx.save(model, path)
-    e2e.compile_model(path, library)
-    return CompiledModel(library)
-
-
-def check_sizes(name, model, feeds_list):
-    compiled = compile_once(name, model)
-    for feeds in feeds_list:
-        sizes = "x".join("/".join(map(str, v.shape)) for v in feeds.values())
-        want = e2e.run_onnxruntime(model, feeds)
-        try:
-            got = compiled.run(feeds)
-        except RuntimeError as e:
-            fail(f"{name} at {sizes}: {e}")
-            continue
-        for g, w in zip(got, want):
-            problem = e2e.compare(g, w)
-            if problem:
-                fail(f"{name} at {sizes}: {problem}")
-        print(f"ok {name} at {sizes}: output {got[0].shape}")
-    return compiled
-
-
-def expect_error(name, compiled, feeds, *fragments):
-    try:
-        compiled.run(feeds)
-    except RuntimeError as e:
-        missing = [f for f in fragments if f not in str(e)]
-        if missing:
-            fail(f"{name}: error {str(e)!r} lacks {missing}")
-        else:
-            print(f"ok {name}: {e}")
-        return
-    fail(f"{name}: ran without an error")
+checks = e2e.RunTimeShapeChecks(workdir)
 
 
 x = lambda *shape: RNG.standard_normal(shape).astype(np.float32)
-check_sizes("encoder", encoder_block(),
+checks.check_sizes("encoder", encoder_block(),
             [{"x": x(b, s, D)} for b, s in ((1, 1), (3, 7), (8, 64), (1, 512), (2, 0))])
-named = check_sizes("mlp_named", mlp("N"), [{"x": x(n, 8), "bias": x(n, 16)} for n in (1, 5, 33)])
-expect_error("mlp_named: N 3 vs 4", named, {"x": x(3, 8), "bias": x(4, 16)},
+named = checks.check_sizes("mlp_named", mlp("N"), [{"x": x(n, 8), "bias": x(n, 16)} for n in (1, 5, 33)])
+checks.expect_error("mlp_named: N 3 vs 4", named, {"x": x(3, 8), "bias": x(4, 16)},
              "input 'bias' dim 0 ('N') is 4", "input 'x' dim 0 ('N') is 3")
-unnamed = check_sizes("mlp_unnamed", mlp("M"), [{"x": x(4, 8), "bias": x(4, 16)}])
-expect_error("mlp_unnamed: 4 vs 1", unnamed, {"x": x(4, 8), "bias": x(1, 16)},
+unnamed = checks.check_sizes("mlp_unnamed", mlp("M"), [{"x": x(4, 8), "bias": x(4, 16)}])
+checks.expect_error("mlp_unnamed: 4 vs 1", unnamed, {"x": x(4, 8), "bias": x(1, 16)},
              "(Add)", "dim 0 of operand 1 differs from the result's dim 0 at run time")
-expect_error("mlp_unnamed: static dim", unnamed, {"x": x(4, 9), "bias": x(4, 16)},
+checks.expect_error("mlp_unnamed: static dim", unnamed, {"x": x(4, 9), "bias": x(4, 16)},
              "input 'x'", "expected shape [N,8]", "got [4,9]")
 
-print(f"{'FAILED' if failures else 'passed'}: {failures} failures")
-sys.exit(1 if failures else 0)
+sys.exit(checks.exit_code())
