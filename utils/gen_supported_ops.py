@@ -25,7 +25,7 @@ NOTES = {
     "MaxPool": "1-D and 2-D; not the Indices output",
     "Conv": "1-D and 2-D",
     "Resize": "nearest and linear; not cubic or tf_crop_and_resize; antialias with static sizes",
-    "TopK": "K must be a constant",
+    "TopK": "a run-time K needs a static input shape",
     "CumSum": "a run-time axis too",
     "Slice": "axes and steps must be constants; starts and ends may be inputs",
     "ReduceSum": "run-time axes: rank <= 4",

@@ -91,6 +91,14 @@ def expect_error(name, m, feeds, *fragments):
     checks.expect_error(name, checks.compile(name, m), feeds, *fragments)
 
 
+# TopK with K as an input: the results are K long; K past the axis fails.
+topk = model("topk_run_time_k", [n("TopK", ["x", "k"], ["v", "i"], axis=1, name="topk")],
+             [("x", F, [3, 5]), ("k", I64, [1])], [("v", F), ("i", I64)])
+x35 = RNG.standard_normal((3, 5)).astype(np.float32)
+check("topk_run_time_k", topk, [{"x": x35, "k": np.array([k], np.int64)} for k in (0, 2, 5)])
+expect_error("topk_k_too_large", topk, {"x": x35, "k": np.array([6], np.int64)},
+             "node 'topk' (TopK): K is out of range [0, 5]")
+
 # Sizes from values that no buffer can have: an error of the run naming the
 # node (a wrapped 64-bit size would otherwise allocate little and overrun).
 cos = model("constant_of_shape_checked", [n("ConstantOfShape", ["shape"], ["y"], name="cos",

@@ -249,7 +249,7 @@ private:
   bool largest, isUnsigned;
 };
 
-/// TopK with a constant K over a static input.
+/// TopK over a static input, K a constant or a run-time value.
 struct TopKLowering : OpConversionPattern<TopKOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -265,10 +265,33 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     std::optional<int64_t> axis = normalizedAxis(op.getAxis(), type.getRank());
     if (!axis)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    // K: a constant, or a run-time value (checked into [0, dim] by the
+    // run, as onnxruntime checks it), which then sizes the axis of the
+    // results.
     std::optional<SmallVector<int64_t>> k = getConstantInts(op.getK());
-    if (!k || k->size() != 1 || (*k)[0] < 0 || (*k)[0] > type.getDimSize(*axis))
+    auto kType = dyn_cast<RankedTensorType>(adaptor.getK().getType());
+    if (k ? k->size() != 1 || (*k)[0] < 0 || (*k)[0] > type.getDimSize(*axis)
+          : !kType || kType.getNumElements() != 1)
       return rewriter.notifyMatchFailure(op, "K is not a constant in range");
     Location loc = op.getLoc();
+    Value kValue;
+    if (!k) {
+      Value zeroIndex = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      SmallVector<Value> at(kType.getRank(), zeroIndex);
+      kValue = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getIndexType(),
+          tensor::ExtractOp::create(rewriter, loc, adaptor.getK(), at));
+      Value dim = arith::ConstantIndexOp::create(rewriter, loc,
+                                                 type.getDimSize(*axis));
+      Value inRange = arith::AndIOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge,
+                                kValue, zeroIndex),
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sle,
+                                kValue, dim));
+      emitCheck(rewriter, loc, op, inRange,
+                "K is out of range [0, " + Twine(type.getDimSize(*axis)) + "]");
+    }
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = type.getRank();
     Type element = type.getElementType();
@@ -280,7 +303,10 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     SmallVector<int64_t> stepShape(type.getShape());
     stepShape[*axis] = 1;
     SmallVector<int64_t> resultShape(type.getShape());
-    resultShape[*axis] = (*k)[0];
+    resultShape[*axis] = k ? (*k)[0] : ShapedType::kDynamic;
+    SmallVector<Value> resultSizes;
+    if (!k)
+      resultSizes.push_back(kValue);
     if (resultShape[*axis] == 0) {
       rewriter.replaceOp(
           op, {tensor::EmptyOp::create(rewriter, loc, resultShape, element),
@@ -290,14 +316,17 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     // Step j reads the choice of step j - 1 back from the results, so the
     // loop carries nothing but them (step 0 ignores what it reads).
     Value valuesInit =
-        zeroAccumulator(rewriter, loc, resultShape, computeType, {});
-    Value indicesInit = zeroAccumulator(rewriter, loc, resultShape, i64, {});
+        zeroAccumulator(rewriter, loc, resultShape, computeType, resultSizes);
+    Value indicesInit =
+        zeroAccumulator(rewriter, loc, resultShape, i64, resultSizes);
 
     AffineMap stepMap = keptAxisMap(rank, *axis, ctx);
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
                                    stepMap, stepMap, stepMap, stepMap};
     Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value ub = arith::ConstantIndexOp::create(rewriter, loc, (*k)[0]);
+    Value ub = k ? arith::ConstantIndexOp::create(rewriter, loc, (*k)[0])
+                       .getResult()
+                 : kValue;
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     SmallVector<OpFoldResult> sizes;
     for (int64_t size : stepShape)

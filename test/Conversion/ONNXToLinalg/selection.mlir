@@ -132,3 +132,18 @@ func.func @topk_zero(%x: tensor<2x8xf32>) -> (tensor<2x0xf32>, tensor<2x0xi64>) 
   %v, %i = "onnx.TopK"(%x, %k) : (tensor<2x8xf32>, tensor<1xi64>) -> (tensor<2x0xf32>, tensor<2x0xi64>)
   return %v, %i : tensor<2x0xf32>, tensor<2x0xi64>
 }
+
+// -----
+
+// TopK with K known only at run time: K is read from its tensor, checked
+// into [0, dim] by the run, and sizes the results' axis and the step loop.
+// CHECK-LABEL: func.func @top_k_run_time
+// CHECK:         %[[K64:.*]] = tensor.extract %{{.*}}[%c0{{.*}}] : tensor<1xi64>
+// CHECK:         %[[K:.*]] = arith.index_cast %[[K64]] : i64 to index
+// CHECK:         cf.assert %{{.*}}, "node '?' (TopK): K is out of range [0, 5]"
+// CHECK:         tensor.empty(%[[K]]) : tensor<3x?xf32>
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %[[K]]
+func.func @top_k_run_time(%x: tensor<3x5xf32>, %k: tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>) {
+  %v, %i = "onnx.TopK"(%x, %k) {axis = -1 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<3x5xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
+  return %v, %i : tensor<3x?xf32>, tensor<3x?xi64>
+}
