@@ -291,6 +291,11 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
                                 kValue, dim));
       emitCheck(rewriter, loc, op, inRange,
                 "K is out of range [0, " + Twine(type.getDimSize(*axis)) + "]");
+      // A result type that fixes the axis fixes K.
+      if (!valuesType.isDynamicDim(*axis))
+        emitDimCheck(rewriter, loc, op, kValue,
+                     rewriter.getIndexAttr(valuesType.getDimSize(*axis)),
+                     "K differs from the results' size on the axis");
     }
     MLIRContext *ctx = rewriter.getContext();
     int64_t rank = type.getRank();
@@ -395,6 +400,8 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
         });
     Value values =
         fromComputeTensor(rewriter, loc, loop.getResult(0), valuesType);
+    if (values.getType() != valuesType)
+      values = tensor::CastOp::create(rewriter, loc, valuesType, values);
     Value indices = loop.getResult(1);
     if (indices.getType() != indicesType)
       indices = tensor::CastOp::create(rewriter, loc, indicesType, indices);
