@@ -91,6 +91,33 @@ Value reshapeByGroups(OpBuilder &b, Location loc, Value source,
   return result;
 }
 
+/// Squeeze and Unsqueeze: `unit` marks the dims of size 1 that the larger
+/// side (the source for Squeeze, the result for Unsqueeze) has and the
+/// other lacks; each joins the reassociation group of the kept dim before
+/// it (the first kept dim's when it leads). `sizes` are the result's dims.
+/// Without a kept dim, a reshape to `sizes`.
+static Value reshapeUnitDims(OpBuilder &b, Location loc, Operation *op,
+                             Value source, RankedTensorType resultType,
+                             ArrayRef<bool> unit,
+                             ArrayRef<OpFoldResult> sizes, bool expand) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0, e = unit.size(); d < e; ++d)
+    if (!unit[d])
+      groups.push_back({d});
+  if (groups.empty())
+    return reshapeToSizes(b, loc, op, source, resultType, sizes);
+  for (int64_t d = 0, g = -1, e = unit.size(); d < e; ++d) {
+    if (!unit[d]) {
+      ++g;
+      continue;
+    }
+    ReassociationIndices &group = groups[std::max<int64_t>(g, 0)];
+    group.push_back(d);
+    llvm::sort(group);
+  }
+  return reshapeByGroups(b, loc, source, resultType, groups, sizes, expand);
+}
+
 /// Reshape's output dims for a `shape` operand known only at run time (or
 /// holding a 0 or -1 for a run-time dim): 0 copies the input's dim unless
 /// `allowzero`, -1 is the input's element count over the product of the
@@ -224,33 +251,13 @@ LogicalResult lowerDynamicReshape(Operation *op, Value source,
                    "a squeezed dim is not 1 (dim " + Twine(axis) + ")");
     }
     SmallVector<OpFoldResult> sizes;
-    SmallVector<ReassociationIndices> groups;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (removed[d])
-        continue;
-      sizes.push_back(sourceDims[d]);
-      groups.push_back({d});
-    }
-    if (static_cast<int64_t>(groups.size()) != resultRank)
+    for (int64_t d = 0; d < rank; ++d)
+      if (!removed[d])
+        sizes.push_back(sourceDims[d]);
+    if (static_cast<int64_t>(sizes.size()) != resultRank)
       return rewriter.notifyMatchFailure(op, "result rank disagrees with axes");
-    if (groups.empty()) {
-      rewriter.replaceOp(op, reshapeToSizes(rewriter, loc, op, source,
-                                            resultType, sizes));
-      return success();
-    }
-    // Each removed dim joins the group of the kept dim before it (the
-    // first kept dim's when it leads).
-    for (int64_t d = 0, g = -1; d < rank; ++d) {
-      if (!removed[d]) {
-        ++g;
-        continue;
-      }
-      ReassociationIndices &group = groups[std::max<int64_t>(g, 0)];
-      group.push_back(d);
-      llvm::sort(group);
-    }
-    rewriter.replaceOp(op, reshapeByGroups(rewriter, loc, source, resultType,
-                                           groups, sizes, false));
+    rewriter.replaceOp(op, reshapeUnitDims(rewriter, loc, op, source, resultType,
+                                           removed, sizes, /*expand=*/false));
     return success();
   }
   if (auto unsqueeze = dyn_cast<UnsqueezeOp>(op)) {
@@ -267,33 +274,14 @@ LogicalResult lowerDynamicReshape(Operation *op, Value source,
       inserted[axis] = true;
     }
     SmallVector<OpFoldResult> sizes;
-    SmallVector<ReassociationIndices> groups;
-    for (int64_t d = 0, next = 0; d < resultRank; ++d) {
-      if (inserted[d]) {
-        sizes.push_back(rewriter.getIndexAttr(1));
-        continue;
-      }
-      sizes.push_back(sourceDims[next++]);
-      groups.push_back({d});
-    }
-    if (static_cast<int64_t>(groups.size()) != rank)
+    int64_t next = 0;
+    for (int64_t d = 0; d < resultRank; ++d)
+      sizes.push_back(inserted[d] ? OpFoldResult(rewriter.getIndexAttr(1))
+                                  : sourceDims[next++]);
+    if (next != rank)
       return rewriter.notifyMatchFailure(op, "result rank disagrees with axes");
-    if (groups.empty()) {
-      rewriter.replaceOp(op, reshapeToSizes(rewriter, loc, op, source,
-                                            resultType, sizes));
-      return success();
-    }
-    for (int64_t d = 0, g = -1; d < resultRank; ++d) {
-      if (!inserted[d]) {
-        ++g;
-        continue;
-      }
-      ReassociationIndices &group = groups[std::max<int64_t>(g, 0)];
-      group.push_back(d);
-      llvm::sort(group);
-    }
-    rewriter.replaceOp(op, reshapeByGroups(rewriter, loc, source, resultType,
-                                           groups, sizes, true));
+    rewriter.replaceOp(op, reshapeUnitDims(rewriter, loc, op, source, resultType,
+                                           inserted, sizes, /*expand=*/true));
     return success();
   }
   auto reshape = cast<ReshapeOp>(op);
