@@ -75,3 +75,18 @@ if not _aarch64_missing:
 else:
     lit_config.note("the aarch64 cross tests are UNSUPPORTED, missing: "
                     + "; ".join(_aarch64_missing) + " (utils/setup.sh installs the packages)")
+
+# --target=cuda: the toolkit folder with libdevice for onnx-compile
+# (utils/cuda_tools.py: a CUDA toolkit, or NVIDIA's wheel from
+# utils/requirements.txt), and whether a CUDA driver is installed (the
+# no-driver test needs none; the others bring a stand-in).
+import sys  # noqa: E402
+sys.path.insert(0, utils)
+import cuda_tools  # noqa: E402
+_cuda_path = cuda_tools.cuda_path()
+config.substitutions.append(("%cuda_flags", f"--cuda-path={_cuda_path}" if _cuda_path else ""))
+try:
+    import ctypes
+    ctypes.CDLL("libcuda.so.1")
+except OSError:
+    config.available_features.add("no-cuda-driver")

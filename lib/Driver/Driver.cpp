@@ -6,11 +6,19 @@
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Frontend/ONNXImporter.h"
 #include "onnxc/Target/CPU/CPUTarget.h"
+#include "onnxc/Target/CUDA/CUDATarget.h"
 #include "onnxc/Transforms/Passes.h"
+#include "onnxc/runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
@@ -124,6 +132,7 @@ std::optional<EmitKind> getEmitKindForPath(StringRef path) {
       .Case(".o", EmitKind::Object)
       .Case(".h", EmitKind::Header)
       .Case(".ll", EmitKind::LLVMIR)
+      .Case(".ptx", EmitKind::PTX)
       .Case(".mlir", EmitKind::ONNX)
       .Default(std::nullopt);
 }
@@ -228,6 +237,68 @@ static LogicalResult writeFile(MLIRContext &context, StringRef path,
   return success();
 }
 
+static LogicalResult runPipeline(PassManager &pm, ModuleOp module) {
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  applyDefaultTimingPassManagerCLOptions(pm);
+  return pm.run(module);
+}
+
+/// --target=cuda: the kernels to PTX and the host code to the LLVM dialect;
+/// the constants the kernels read into `signature.deviceWeights`.
+static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
+                                  const CompileOptions &options,
+                                  const llvm::StringSet<> &disabled,
+                                  ModelSignature &signature) {
+  // The NVVM target's serializer and the interfaces the GPU passes
+  // convert through.
+  DialectRegistry registry;
+  registerAllExtensions(registry);
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  context.appendDialectRegistry(registry);
+
+  CUDATargetOptions cuda;
+  cuda.chip = options.gpuArch;
+  cuda.libdevice = findLibdevice(options.cudaPath);
+  if (!options.cudaPath.empty() && cuda.libdevice.empty())
+    return emitError(UnknownLoc::get(&context))
+           << "--cuda-path=" << options.cudaPath
+           << ": no nvvm/libdevice/libdevice.10.bc there";
+  PassManager kernels(&context), host(&context);
+  buildCUDAKernelPipeline(kernels, cuda, disabled);
+  buildCUDAHostPipeline(host);
+  if (failed(runPipeline(kernels, module)) ||
+      failed(checkLibdeviceCalls(module, cuda)) ||
+      failed(runPipeline(host, module)) ||
+      failed(collectDeviceWeights(module, signature)))
+    return failure();
+  signature.device = ONNXC_DEVICE_CUDA;
+  return success();
+}
+
+/// -o model.ptx: the PTX of the module's gpu.binary (one, with every
+/// kernel: --onnxc-merge-gpu-modules).
+static LogicalResult writePTX(ModuleOp module, StringRef path) {
+  SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
+  if (binaries.size() > 1)
+    return emitError(module.getLoc())
+           << "internal error: the kernels are in " << binaries.size()
+           << " PTX modules, not one";
+  std::string ptx;
+  if (!binaries.empty())
+    for (Attribute object : binaries.front().getObjects())
+      if (auto each = dyn_cast<gpu::ObjectAttr>(object))
+        ptx = each.getObject().getValue().str();
+  // PTX strings carry a terminating NUL for the driver.
+  while (!ptx.empty() && ptx.back() == '\0')
+    ptx.pop_back();
+  return writeFile(*module.getContext(), path,
+                   [&](llvm::raw_ostream &os) { os << ptx; });
+}
+
 /// Lowers the linalg module to native code and writes the artifact.
 static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
                                 const CompileOptions &options,
@@ -252,14 +323,18 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   if (failed(machine))
     return failure();
 
-  PassManager pm(&context);
-  buildCPULoweringPipeline(pm, getVectorUnit(**machine), disabled,
-                           options.externalWeights);
-  if (failed(applyPassManagerCLOptions(pm)))
-    return failure();
-  applyDefaultTimingPassManagerCLOptions(pm);
-  if (failed(pm.run(module)))
-    return failure();
+  if (options.target == TargetKind::CUDA) {
+    if (failed(lowerForCUDA(context, module, options, disabled, *signature)))
+      return failure();
+  } else {
+    PassManager pm(&context);
+    buildCPULoweringPipeline(pm, getVectorUnit(**machine), disabled,
+                             options.externalWeights);
+    if (failed(runPipeline(pm, module)))
+      return failure();
+  }
+  if (emit == EmitKind::PTX)
+    return writePTX(module, options.outputPath);
   auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>("main_graph");
   auto workspace =
       lowered ? lowered->getAttrOfType<IntegerAttr>("onnxc.workspace_bytes")
@@ -336,6 +411,23 @@ getDisabledPasses(MLIRContext &context, const CompileOptions &options) {
   return disabled;
 }
 
+/// The CUDA target takes static shapes for now: names the first input or
+/// output with a dim known only at run time.
+static LogicalResult checkCUDASignature(ModuleOp module,
+                                        const ModelSignature &signature) {
+  for (auto [kind, tensors] :
+       {std::make_pair("input", &signature.inputs),
+        std::make_pair("output", &signature.outputs)})
+    for (const TensorSignature &tensor : *tensors)
+      if (tensor.isDynamic())
+        return emitError(module.getLoc())
+               << "--target=cuda: " << kind << " '" << tensor.name
+               << "' has a dim known only at run time; the CUDA target "
+                  "compiles static shapes for now (fix the input's dims with "
+                  "--input-shape=NAME=DxD...)";
+  return success();
+}
+
 LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   EmitKind emit = options.emit;
   if (emit == EmitKind::Auto) {
@@ -364,6 +456,18 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   FailureOr<llvm::StringSet<>> disabled = getDisabledPasses(context, options);
   if (failed(disabled))
     return failure();
+  if (emit == EmitKind::PTX && options.target != TargetKind::CUDA)
+    return emitError(UnknownLoc::get(&context))
+           << "-o " << options.outputPath
+           << ": PTX is the output of --target=cuda";
+  if (options.target == TargetKind::CUDA) {
+    if (failed(checkGPUArch(&context, options.gpuArch)))
+      return failure();
+    if (options.externalWeights)
+      return emitError(UnknownLoc::get(&context))
+             << "--weights=external is not supported with --target=cuda: "
+                "the weights are copied to the device from the library";
+  }
   if (options.printPipeline) {
     PassManager pm(&context);
     buildPassPipeline(pm, emit, *disabled);
@@ -425,7 +529,9 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
       return failure();
     signature = getModelSignature(
         module->lookupSymbol<func::FuncOp>("main_graph"), *name);
-    if (failed(signature))
+    if (failed(signature) ||
+        (options.target == TargetKind::CUDA &&
+         failed(checkCUDASignature(*module, *signature))))
       return failure();
   }
   if (failed(conversionPm.run(*module)))

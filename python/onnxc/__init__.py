@@ -14,7 +14,7 @@ docs/python.md.
 from .compiler import compile, find_compiler
 from .errors import (ABIMismatchError, CompileError, CompilerNotFoundError, Error,
                      InvalidArgumentError, LoadError, OutOfMemoryError, ShapeMismatchError,
-                     StatusError, TypeMismatchError, WeightsError)
+                     StatusError, TypeMismatchError, WeightsError, DeviceError)
 from .model import Model, TensorInfo, load, set_num_threads
 
 __version__ = "0.1.0"
@@ -22,4 +22,4 @@ __version__ = "0.1.0"
 __all__ = ["compile", "find_compiler", "load", "set_num_threads", "Model", "TensorInfo",
            "Error", "CompileError", "CompilerNotFoundError", "LoadError", "StatusError",
            "InvalidArgumentError", "ShapeMismatchError", "TypeMismatchError",
-           "OutOfMemoryError", "ABIMismatchError", "WeightsError"]
+           "OutOfMemoryError", "ABIMismatchError", "WeightsError", "DeviceError"]

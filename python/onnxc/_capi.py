@@ -9,7 +9,13 @@ import numpy as np
 # after `entry`; the prefix declared in ModelDesc is the same in both.
 # Version 3 appends dim_params to each tensor descriptor (so its arrays have
 # another stride) and flags to the model's.
-SUPPORTED_ABI_VERSIONS = (1, 2, 3)
+# Version 4 appends the workspace query, the device (CPU or CUDA) and the
+# device weights.
+SUPPORTED_ABI_VERSIONS = (1, 2, 3, 4)
+
+# onnxc_model_desc.device (ABI 4).
+DEVICE_CPU = 0
+DEVICE_CUDA = 1
 
 # onnxc_model_desc.flags (ABI 3): some input or output has a -1 dim.
 MODEL_DYNAMIC = 1
@@ -88,8 +94,17 @@ class ModelDescV3(ctypes.Structure):
                 for name, kind in ModelDescV2._fields_] + [("flags", ctypes.c_uint32)]
 
 
+class ModelDescV4(ctypes.Structure):
+    """ABI 4: version 3's fields, the dynamic workspace query, then where
+    the kernels run and the weights a CUDA session copies to its device."""
+    _fields_ = ModelDescV3._fields_ + [("dynamic_workspace_bytes", ctypes.c_void_p),
+                                       ("device", ctypes.c_uint32),
+                                       ("device_weights", ctypes.c_void_p),
+                                       ("device_weights_bytes", ctypes.c_uint64)]
+
+
 # The descriptor layout of each ABI version.
-MODEL_DESCS = {1: ModelDesc, 2: ModelDescV2, 3: ModelDescV3}
+MODEL_DESCS = {1: ModelDesc, 2: ModelDescV2, 3: ModelDescV3, 4: ModelDescV4}
 
 
 class Tensor(ctypes.Structure):

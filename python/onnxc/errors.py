@@ -51,7 +51,8 @@ class StatusError(Error):
 
     STATUS_NAMES = {1: "ONNXC_ERROR_INVALID_ARGUMENT", 2: "ONNXC_ERROR_SHAPE_MISMATCH",
                     3: "ONNXC_ERROR_TYPE_MISMATCH", 4: "ONNXC_ERROR_OUT_OF_MEMORY",
-                    5: "ONNXC_ERROR_ABI_MISMATCH", 6: "ONNXC_ERROR_WEIGHTS"}
+                    5: "ONNXC_ERROR_ABI_MISMATCH", 6: "ONNXC_ERROR_WEIGHTS",
+                    7: "ONNXC_ERROR_DEVICE"}
 
     def __init__(self, status, message):
         super().__init__(message)
@@ -86,8 +87,15 @@ class WeightsError(StatusError):
     the model was compiled with (raised when the session is created)."""
 
 
+class DeviceError(StatusError):
+    """ONNXC_ERROR_DEVICE: a model compiled with --target=cuda found no
+    usable CUDA driver or device (raised when the session is created: no
+    libcuda.so.1, a driver too old for its PTX, a GPU older than its
+    --gpu-arch), ran out of device memory, or the driver failed a run."""
+
+
 _BY_STATUS = {1: InvalidArgumentError, 2: ShapeMismatchError, 3: TypeMismatchError,
-              4: OutOfMemoryError, 5: ABIMismatchError, 6: WeightsError}
+              4: OutOfMemoryError, 5: ABIMismatchError, 6: WeightsError, 7: DeviceError}
 
 
 def status_error(status, message):

@@ -120,7 +120,7 @@ class Model:
     concurrently. close(), `with` or garbage collection destroys the
     session.
 
-    Attributes: path, name (the model's --name), abi_version, inputs and
+    Attributes: path, name (the model's --name), abi_version, device, inputs and
     outputs (lists of TensorInfo in the model's order), dynamic (whether a
     dim of an input or output is known only at run time), workspace_bytes,
     external_weights (the weights file name compiled into a
@@ -178,6 +178,11 @@ class Model:
         self.inputs = _tensor_infos(self.path, lib, self._desc.inputs, self._desc.num_inputs)
         self.outputs = _tensor_infos(self.path, lib, self._desc.outputs, self._desc.num_outputs)
         self.workspace_bytes = self._desc.workspace_bytes
+        # "cpu", or "cuda" for a model compiled with --target=cuda (its
+        # session runs on CUDA device 0; arrays stay numpy arrays, copied
+        # to the device and back by each run).
+        self.device = ("cuda" if getattr(self._desc, "device", _capi.DEVICE_CPU)
+                       == _capi.DEVICE_CUDA else "cpu")
         # As the runtime decides it: the flag, or the shapes.
         self.dynamic = bool(getattr(self._desc, "flags", 0) & _capi.MODEL_DYNAMIC) or any(
             t.dynamic for t in self.inputs + self.outputs)

@@ -132,6 +132,38 @@ ONNXC_INTERNAL int64_t onnxc_block_allocations_(void);
  * one: untracked, NULL on failure. 64-byte aligned; `bytes` may be 0 (a
  * unique pointer). Hidden, unlike the API: a model's code calls its own
  * runtime's copy, whatever else the process defines under this name. */
+/* Ends the run on this thread with `status` (its message already set),
+ * as onnxc_fail() does for a failed check. */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+ONNXC_INTERNAL void onnxc_fail_status_(onnxc_status status);
+
+/* A session's CUDA side (cuda.c): its device, context, stream and device
+ * buffers (workspace, weights, the inputs and outputs of host-pointer
+ * runs). */
+typedef struct onnxc_cuda_session onnxc_cuda_session;
+/* Not weak references (the definitions are weak, as every internal
+ * function): a weak undefined reference would not pull cuda.o out of the
+ * runtime archive into a program that only runs CPU models. */
+#if defined(__GNUC__)
+#define ONNXC_INTERNAL_REF __attribute__((visibility("hidden")))
+#else
+#define ONNXC_INTERNAL_REF
+#endif
+ONNXC_INTERNAL_REF onnxc_status onnxc_cuda_session_create_(
+    const onnxc_model_desc *desc, int ordinal, void *stream,
+    onnxc_cuda_session **session);
+ONNXC_INTERNAL_REF void onnxc_cuda_session_destroy_(onnxc_cuda_session *session);
+/* Runs a checked, static-shape model: `inputs` (their data) and `outputs`
+ * are device pointers when `on_device`, else host pointers copied through
+ * the session's device buffers (and the call waits for the outputs). */
+ONNXC_INTERNAL_REF onnxc_status onnxc_cuda_run_(onnxc_cuda_session *session,
+                                            const onnxc_model_desc *desc,
+                                            const onnxc_tensor *inputs,
+                                            void *const *outputs,
+                                            int on_device);
+
 ONNXC_INTERNAL void *onnxc_memref_alloc(uint64_t bytes);
 ONNXC_INTERNAL void onnxc_memref_free(void *data);
 

@@ -359,6 +359,16 @@ ONNXC_API void onnxc_fail(const char *message) {
   abort();
 }
 
+ONNXC_INTERNAL void onnxc_fail_status_(onnxc_status status) {
+  onnxc_run_context *run = current_run;
+  if (run && !run->no_jump) {
+    run->status = status;
+    longjmp(run->jump, 1);
+  }
+  fprintf(stderr, "onnxc: %s (outside a run)\n", onnxc_last_error());
+  abort();
+}
+
 ONNXC_INTERNAL onnxc_status onnxc_run_entry_(onnxc_run_context *context,
                                              onnxc_block_cache *cache,
                                              void (*entry)(void **),

@@ -168,7 +168,9 @@ static onnxc_status check_desc(const onnxc_model_desc *desc) {
   if (!desc->entry || !valid_tensor_descs(desc->inputs, desc->num_inputs) ||
       !valid_tensor_descs(desc->outputs, desc->num_outputs) ||
       desc->workspace_bytes > (uint64_t)(SIZE_MAX - ONNXC_ALIGNMENT) ||
-      (desc->weights && (!desc->weights->file_name || !desc->weights->base)))
+      (desc->weights && (!desc->weights->file_name || !desc->weights->base)) ||
+      (desc->device != ONNXC_DEVICE_CPU && desc->device != ONNXC_DEVICE_CUDA) ||
+      (desc->device_weights_bytes && !desc->device_weights))
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
                      "model descriptor '%s' is malformed",
                      desc->name ? desc->name : "?");
@@ -353,9 +355,12 @@ struct onnxc_session {
   span *spans;
   /* The blocks its runs freed, for the next runs (memory.c). */
   onnxc_block_cache cache;
+  /* A --target=cuda model's device side (cuda.c); NULL for a CPU model. */
+  onnxc_cuda_session *cuda;
 };
 
 static void free_session(onnxc_session *s) {
+  onnxc_cuda_session_destroy_(s->cuda);
   onnxc_cache_trim_(&s->cache);
   if (s->owns_workspace)
     free(s->workspace);
@@ -392,8 +397,10 @@ static int32_t link_dims(const onnxc_model_desc *desc, dim_link *links) {
   return n;
 }
 
-ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
-                                  void *workspace, onnxc_session **session) {
+/* onnxc_session_create() and, for `cuda`, onnxc_session_create_cuda(). */
+static onnxc_status create_session(const onnxc_model_desc *desc,
+                                   void *workspace, int cuda, int ordinal,
+                                   void *stream, onnxc_session **session) {
   onnxc_status status;
   if (!session)
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "session pointer is NULL");
@@ -401,6 +408,23 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
   if ((status = check_desc(desc)) != ONNXC_OK ||
       (status = check_workspace(workspace)) != ONNXC_OK)
     return status;
+  if (cuda != (desc->device == ONNXC_DEVICE_CUDA))
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "model '%s' was compiled for the %s; create its session "
+                     "with %s",
+                     desc->name ? desc->name : "?",
+                     cuda ? "CPU" : "GPU (--target=cuda)",
+                     cuda ? "onnxc_session_create" : "onnxc_session_create_cuda");
+  if (cuda && workspace)
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "model '%s' runs on the GPU: its workspace is device "
+                     "memory that the session allocates; pass NULL",
+                     desc->name ? desc->name : "?");
+  if (cuda && is_dynamic(desc))
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "model descriptor '%s' is malformed: a GPU model with "
+                     "dims known only at run time",
+                     desc->name ? desc->name : "?");
   size_t ni = (size_t)desc->num_inputs, no = (size_t)desc->num_outputs;
   size_t input_dims = 0, record_words = 0;
   for (size_t i = 0; i < ni; ++i)
@@ -433,6 +457,15 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
     }
   }
   s->num_links = link_dims(desc, s->links);
+  if (cuda) {
+    if ((status = onnxc_cuda_session_create_(desc, ordinal, stream,
+                                             &s->cuda)) != ONNXC_OK) {
+      free_session(s);
+      return status;
+    }
+    *session = s;
+    return clear_error();
+  }
   if (!workspace && desc->workspace_bytes > 0) {
     if (!(s->workspace = aligned_alloc64(desc->workspace_bytes))) {
       free_session(s);
@@ -448,6 +481,20 @@ ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
   }
   *session = s;
   return clear_error();
+}
+
+ONNXC_API onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
+                                            void *workspace,
+                                            onnxc_session **session) {
+  int cuda = desc && desc->abi_version == ONNXC_ABI_VERSION &&
+             desc->device == ONNXC_DEVICE_CUDA;
+  return create_session(desc, workspace, cuda, 0, NULL, session);
+}
+
+ONNXC_API onnxc_status onnxc_session_create_cuda(const onnxc_model_desc *desc,
+                                                 int ordinal, void *stream,
+                                                 onnxc_session **session) {
+  return create_session(desc, NULL, 1, ordinal, stream, session);
 }
 
 ONNXC_API void onnxc_session_destroy(onnxc_session *session) {
@@ -550,8 +597,9 @@ static onnxc_status run_session(onnxc_session *session,
     spans[num_spans++] =
         (span){given[i].data, out_bytes[i], SPAN_OUTPUT, (int32_t)i};
   }
-  spans[num_spans++] = (span){session->workspace, desc->workspace_bytes,
-                              SPAN_WORKSPACE, 0};
+  if (!session->cuda)
+    spans[num_spans++] = (span){session->workspace, desc->workspace_bytes,
+                                SPAN_WORKSPACE, 0};
   if ((status = check_no_overlap(desc, spans, num_spans)))
     return status;
 
@@ -590,6 +638,20 @@ static onnxc_status run_session(onnxc_session *session,
     args[num_inputs + num_outputs + 1 + i] =
         (void *)(uintptr_t)(inputs[i].rank > 0 ? inputs[i].shape : no_dims);
 
+  if (session->cuda) {
+    /* Static shapes: no records; through the device and back. */
+    status = onnxc_cuda_run_(session->cuda, desc, inputs, args + num_inputs,
+                             /*on_device=*/0);
+    for (size_t i = 0; i < num_outputs && allocated; ++i) {
+      if (status != ONNXC_OK) {
+        onnxc_free(allocated[i].data);
+        allocated[i].data = NULL;
+      } else {
+        allocated[i].shape = desc->outputs[i].shape;
+      }
+    }
+    return status == ONNXC_OK ? clear_error() : status;
+  }
   onnxc_run_context run;
   status = onnxc_run_entry_(&run, &session->cache, desc->entry, args);
 
@@ -674,6 +736,44 @@ ONNXC_API onnxc_status onnxc_run_alloc(onnxc_session *session,
                                        size_t num_inputs, onnxc_tensor *outputs,
                                        size_t num_outputs) {
   return run_session(session, inputs, num_inputs, NULL, outputs, num_outputs);
+}
+
+ONNXC_API onnxc_status onnxc_run_device(onnxc_session *session,
+                                        const onnxc_tensor *inputs,
+                                        size_t num_inputs,
+                                        const onnxc_tensor *outputs,
+                                        size_t num_outputs) {
+  onnxc_status status;
+  if (!session)
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "session is NULL");
+  const onnxc_model_desc *desc = session->desc;
+  if (!session->cuda)
+    return set_error(ONNXC_ERROR_DEVICE,
+                     "model '%s' runs on the CPU: run it with onnxc_run",
+                     desc->name ? desc->name : "?");
+  if (num_inputs != (size_t)desc->num_inputs ||
+      num_outputs != (size_t)desc->num_outputs)
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "expected %d inputs and %d outputs, got %zu and %zu",
+                     (int)desc->num_inputs, (int)desc->num_outputs,
+                     num_inputs, num_outputs);
+  if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "%s array is NULL",
+                     num_inputs > 0 && !inputs ? "input" : "output");
+  uint64_t *bytes = session->bytes;
+  for (size_t i = 0; i < num_inputs; ++i)
+    if ((status = check_tensor("input", &desc->inputs[i], &inputs[i],
+                               &bytes[i])))
+      return status;
+  for (size_t i = 0; i < num_outputs; ++i) {
+    if ((status = check_tensor("output", &desc->outputs[i], &outputs[i],
+                               &bytes[num_inputs + i])))
+      return status;
+    session->args[i] = outputs[i].data;
+  }
+  status = onnxc_cuda_run_(session->cuda, desc, inputs, session->args,
+                           /*on_device=*/1);
+  return status == ONNXC_OK ? clear_error() : status;
 }
 
 ONNXC_API onnxc_status onnxc_run_shapes(const onnxc_model_desc *desc,
@@ -787,6 +887,40 @@ ONNXC_API onnxc_status onnxc_workspace_bytes(const onnxc_model_desc *desc,
   return clear_error();
 }
 
+/* The typed NAME_run() of a --target=cuda model: a session on device 0 for
+ * the call, host pointers copied in and out. */
+static onnxc_status run_pointers_cuda(const onnxc_model_desc *desc,
+                                      void *const *inputs,
+                                      void *const *outputs, void *workspace) {
+  onnxc_status status;
+  if (workspace)
+    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                     "model '%s' runs on the GPU: its workspace is device "
+                     "memory; pass NULL",
+                     desc->name ? desc->name : "?");
+  if ((status = check_pointers("input", desc->inputs, desc->num_inputs,
+                               inputs)) != ONNXC_OK ||
+      (status = check_pointers("output", desc->outputs, desc->num_outputs,
+                               outputs)) != ONNXC_OK)
+    return status;
+  size_t ni = (size_t)desc->num_inputs, no = (size_t)desc->num_outputs;
+  onnxc_tensor *tensors = calloc(ni + no + 1, sizeof(onnxc_tensor));
+  if (!tensors)
+    return set_error(ONNXC_ERROR_OUT_OF_MEMORY, "cannot allocate %zu tensors",
+                     ni + no);
+  for (size_t i = 0; i < ni + no; ++i) {
+    const onnxc_tensor_desc *d = i < ni ? &desc->inputs[i] : &desc->outputs[i - ni];
+    tensors[i] = (onnxc_tensor){i < ni ? inputs[i] : outputs[i - ni], d->dtype,
+                                d->rank, d->shape};
+  }
+  onnxc_session *session = NULL;
+  if ((status = onnxc_session_create_cuda(desc, 0, NULL, &session)) == ONNXC_OK)
+    status = onnxc_run(session, tensors, ni, tensors + ni, no);
+  onnxc_session_destroy(session);
+  free(tensors);
+  return status;
+}
+
 ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                                 void *const *inputs, void *const *outputs,
                                 void *workspace) {
@@ -798,6 +932,8 @@ ONNXC_API onnxc_status onnxc_run_pointers(const onnxc_model_desc *desc,
                      "model '%s' has dimensions known only at run time; run "
                      "it with onnxc_run or onnxc_run_alloc",
                      desc->name ? desc->name : "?");
+  if (desc->device == ONNXC_DEVICE_CUDA)
+    return run_pointers_cuda(desc, inputs, outputs, workspace);
   if ((status = check_workspace(workspace)) != ONNXC_OK ||
       (status = check_pointers("input", desc->inputs, desc->num_inputs,
                                inputs)) != ONNXC_OK ||

@@ -374,6 +374,8 @@ def check_out_of_range(workdir, name, model, inputs, expected):
     onnx.save(model, path)
     try:
         e2e.compile_model(path, library)
+    except e2e.CompiledOnly:
+        return None
     except RuntimeError as e:
         return str(e).splitlines()[0]
     np.savez(feeds, **inputs)
@@ -406,6 +408,8 @@ def check_failure(workdir, name, model, expected_node, expected_message):
     onnx.save(model, path)
     try:
         e2e.compile_model(path, os.path.join(workdir, name + ".so"))
+    except e2e.CompiledOnly:
+        pass
     except RuntimeError as e:
         message = str(e)
         if expected_node in message and expected_message in message:

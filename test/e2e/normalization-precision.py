@@ -76,6 +76,9 @@ def main():
         try:
             e2e.compile_model(path, library)
             got = e2e.CompiledModel(library).run(inputs)[0]
+        except e2e.CompiledOnly:
+            print(f"ok {name}: compiled for the GPU, PTX assembled")
+            continue
         except (RuntimeError, OSError) as e:
             failures += 1
             print(f"FAIL {name}: {str(e).splitlines()[0]}")

@@ -115,7 +115,7 @@ os.environ["PATH"] = saved_path
 os.environ["ONNXC_COMPILE"] = compiler
 library = onnxc.compile(pair, os.path.join(workdir, "pair.so"), name="net", cpu="x86-64-v2")
 with onnxc.load(library) as m:
-    print("model:", m.name, m.abi_version == 3, m.dynamic, [info(t) for t in m.inputs],
+    print("model:", m.name, m.abi_version == 4, m.dynamic, [info(t) for t in m.inputs],
           [info(t) for t in m.outputs])
     # CHECK: model: net True False ['a float32 float32 (2, 3)', 'b float32 float32 (2, 3)'] ['sum float32 float32 (2, 3)', 'product float32 float32 (2, 3)']
     print(repr(m))
@@ -364,7 +364,7 @@ static const struct { uint32_t abi_version; const char *name; } desc = {99, "fut
 const void *onnxc_get_model(void) { return &desc; }
 """)
 expect(onnxc.LoadError, onnxc.load, future)
-# CHECK: LoadError: '{{.*}}future.so' was built by an incompatible onnx-compile: its model descriptor has ABI version 99, this onnxc package reads versions 1, 2, 3; use the onnxc package of the onnx-compile that built it, or recompile the model
+# CHECK: LoadError: '{{.*}}future.so' was built by an incompatible onnx-compile: its model descriptor has ABI version 99, this onnxc package reads versions 1, 2, 3, 4; use the onnxc package of the onnx-compile that built it, or recompile the model
 partial = shared_library("partial", """#include <stdint.h>
 static const struct { uint32_t abi_version; const char *name; } desc = {1, "partial"};
 const void *onnxc_get_model(void) { return &desc; }

@@ -31,7 +31,7 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdou
 static cl::opt<onnxc::EmitKind> emitKind(
     "emit",
     cl::desc("What to produce (default: from the -o extension: .so, .a, .o, "
-             ".h, .ll, .mlir; stdout: mlir)"),
+             ".h, .ll, .ptx, .mlir; stdout: mlir)"),
     cl::init(onnxc::EmitKind::Auto),
     cl::values(clEnumValN(onnxc::EmitKind::ONNX, "mlir",
                           "the imported onnx dialect, shapes inferred and "
@@ -40,6 +40,9 @@ static cl::opt<onnxc::EmitKind> emitKind(
                           "linalg/tensor/arith/math on tensors"),
                clEnumValN(onnxc::EmitKind::LLVMIR, "llvm",
                           "LLVM IR of the compiled model (.ll)"),
+               clEnumValN(onnxc::EmitKind::PTX, "ptx",
+                          "--target=cuda: the kernels' PTX (.ptx), for "
+                          "ptxas or inspection"),
                clEnumValN(onnxc::EmitKind::Object, "obj",
                           "relocatable object with the runtime, and a C "
                           "header (.o)"),
@@ -67,6 +70,25 @@ static cl::opt<std::string> tripleName(
     "triple", cl::desc("Target triple for cross compiles, e.g. "
                        "aarch64-linux-gnu (default: the host's)"),
     cl::cat(category));
+static cl::opt<onnxc::TargetKind> targetKind(
+    "target",
+    cl::desc("Where the model runs: cpu (default) or cuda (NVIDIA GPUs: "
+             "PTX kernels launched through the CUDA driver by the host code)"),
+    cl::init(onnxc::TargetKind::CPU),
+    cl::values(clEnumValN(onnxc::TargetKind::CPU, "cpu", "the CPU (--triple)"),
+               clEnumValN(onnxc::TargetKind::CUDA, "cuda",
+                          "NVIDIA GPUs (--gpu-arch)")),
+    cl::cat(category));
+static cl::opt<std::string> gpuArch(
+    "gpu-arch",
+    cl::desc("--target=cuda: the GPU architecture of the PTX, sm_NN "
+             "(default sm_80; the driver compiles it for newer GPUs)"),
+    cl::init("sm_80"), cl::cat(category));
+static cl::opt<std::string> cudaPath(
+    "cuda-path",
+    cl::desc("--target=cuda: the CUDA toolkit's folder, for libdevice "
+             "(default: $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, ...)"),
+    cl::value_desc("dir"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3 "
                                                 "(default 3)"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
@@ -198,6 +220,9 @@ int main(int argc, char **argv) {
   options.name = modelName;
   options.cpu = cpuName;
   options.triple = tripleName;
+  options.target = targetKind;
+  options.gpuArch = gpuArch;
+  options.cudaPath = cudaPath;
   options.optLevel = std::min(3u, optLevel.getValue());
   options.disabledPasses.assign(disabledPasses.begin(), disabledPasses.end());
   options.runtimeLibrary = runtimeLibrary;

@@ -92,6 +92,11 @@ OPTIONS:
   --weights FILE      For a model compiled with --weights=external: map its
                       weights from FILE instead of the .weights file beside
                       the library.
+  --device D          Where to run: cpu, or cuda / cuda:N (CUDA device N,
+                      default 0) for a model compiled with --target=cuda.
+                      Default: the device the model was compiled for. Inputs
+                      and outputs stay host arrays: a CUDA run copies them
+                      to the device and back (--bench times the copies too).
   --info              Print the model's inputs and outputs (name, element
                       type, shape; a dim known only at run time by its name
                       in the ONNX model, or '?'), workspace size and
@@ -127,6 +132,7 @@ struct Options {
   bool info = false;
   int threads = 0; // 0: the runtime's default.
   std::string weightsPath; // Empty: beside the library.
+  std::string device;      // Empty: the model's own.
 };
 
 uint64_t parseUnsigned(const std::string &flag, const std::string &text,
@@ -224,6 +230,10 @@ Options parseArgs(int argc, char **argv) {
       opts.weightsPath = takeValue();
       if (opts.weightsPath.empty())
         die("--weights expects a file");
+    } else if (flag == "--device") {
+      opts.device = takeValue();
+      if (opts.device != "cpu" && opts.device.rfind("cuda", 0) != 0)
+        die("--device expects cpu, cuda or cuda:N, got '" + opts.device + "'");
     } else if (flag == "--info") {
       noValue();
       opts.info = true;
@@ -260,6 +270,8 @@ struct ModelLibrary {
   void (*setNumThreads)(int) = nullptr;
   int (*getNumThreads)(void) = nullptr;
   onnxc_status (*weightsLoad)(const onnxc_model_desc *, const char *) = nullptr;
+  onnxc_status (*sessionCreateCUDA)(const onnxc_model_desc *, int, void *,
+                                    onnxc_session **) = nullptr;
 
   std::string lastErrorOr(onnxc_status status) const;
 };
@@ -280,6 +292,8 @@ const char *statusName(onnxc_status status) {
     return "ABI mismatch";
   case ONNXC_ERROR_WEIGHTS:
     return "weights file error";
+  case ONNXC_ERROR_DEVICE:
+    return "device error";
   }
   return "unknown status";
 }
@@ -381,6 +395,7 @@ ModelLibrary loadModel(const std::string &modelPath) {
   // ABI 3's; an older library is refused for its ABI version instead.
   lookUp(handle, "onnxc_run_alloc", lib.runAlloc, optional);
   lookUp(handle, "onnxc_free", lib.free, optional);
+  lookUp(handle, "onnxc_session_create_cuda", lib.sessionCreateCUDA, optional);
   if (!missing.empty()) {
     std::string list;
     for (const std::string &name : missing)
@@ -466,6 +481,9 @@ void printInfo(const onnxc_model_desc *desc) {
     std::printf("output %s: %s\n", descName(desc->outputs[i]).c_str(),
                 descType(desc->outputs[i]).c_str());
   std::printf("workspace: %" PRIu64 " bytes\n", desc->workspace_bytes);
+  if (desc->device == ONNXC_DEVICE_CUDA)
+    std::printf("device: cuda (device weights: %" PRIu64 " bytes)\n",
+                desc->device_weights_bytes);
   if (desc->weights && desc->weights->file_name)
     std::printf("weights: external, %s (%" PRIu64 " bytes)\n",
                 desc->weights->file_name, desc->weights->bytes);
@@ -714,7 +732,25 @@ int main(int argc, char **argv) {
       die("--weights: " + lib.lastErrorOr(loaded));
   }
   onnxc_session *session = nullptr;
-  onnxc_status status = lib.sessionCreate(desc, nullptr, &session);
+  onnxc_status status;
+  bool cudaModel = desc->device == ONNXC_DEVICE_CUDA;
+  if (!opts.device.empty() && (opts.device == "cpu") == cudaModel)
+    die("--device " + opts.device + ": '" + opts.modelPath +
+        "' was compiled for the " + (cudaModel ? "GPU (--target=cuda)" : "CPU") +
+        "; compile it with --target=" + (cudaModel ? "cpu" : "cuda") +
+        " to run it there");
+  if (cudaModel) {
+    int ordinal = 0;
+    if (opts.device.size() > 4) {
+      if (opts.device[4] != ':')
+        die("--device expects cpu, cuda or cuda:N, got '" + opts.device + "'");
+      ordinal = static_cast<int>(
+          parseUnsigned("--device cuda:N", opts.device.substr(5), 1023));
+    }
+    status = lib.sessionCreateCUDA(desc, ordinal, nullptr, &session);
+  } else {
+    status = lib.sessionCreate(desc, nullptr, &session);
+  }
   if (status != ONNXC_OK || !session)
     die("cannot create a session: " + lib.lastErrorOr(status) +
         (status == ONNXC_ERROR_WEIGHTS && opts.weightsPath.empty()

@@ -19,6 +19,14 @@
 
 namespace onnxc {
 
+/// Where the compiled model's kernels run.
+enum class TargetKind {
+  /// The CPU of --triple (the host's by default).
+  CPU,
+  /// NVIDIA GPUs: PTX kernels in a host library for --triple.
+  CUDA,
+};
+
 /// What the compiler produces, in pipeline order.
 enum class EmitKind {
   /// The imported onnx dialect, shapes inferred and shape subgraphs folded.
@@ -27,6 +35,8 @@ enum class EmitKind {
   Linalg,
   /// LLVM IR of the compiled model, C ABI included (.ll).
   LLVMIR,
+  /// --target=cuda: the PTX of the model's kernels, one module (.ptx).
+  PTX,
   /// A relocatable object with the runtime, plus the C header (.o).
   Object,
   /// A static library with the runtime, plus the C header (.a).
@@ -63,6 +73,12 @@ struct CompileOptions {
   std::string cpu;
   /// LLVM optimization level, 0 to 3.
   unsigned optLevel = 3;
+  /// --target: where the kernels run.
+  TargetKind target = TargetKind::CPU;
+  /// --target=cuda: the PTX's GPU architecture (sm_80) and the CUDA
+  /// toolkit's folder for libdevice (empty: looked for).
+  std::string gpuArch = "sm_80";
+  std::string cudaPath;
   /// Write the constants to a .weights file beside the output (mapped by
   /// the runtime) instead of embedding them.
   bool externalWeights = false;

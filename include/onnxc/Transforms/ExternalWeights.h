@@ -12,6 +12,8 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <vector>
+
 namespace onnxc {
 
 /// On an llvm.mlir.global: its byte offset in the weights data (i64).
@@ -28,6 +30,11 @@ constexpr int64_t kWeightsAlignment = 64;
 /// initializer of byte-sized elements (resource blobs included). Empty
 /// otherwise.
 llvm::ArrayRef<char> getExternalizableData(mlir::LLVM::GlobalOp global);
+
+/// The bytes of a constant global with a dense initializer of byte-sized
+/// elements, splats expanded (the CUDA target copies every constant the
+/// device reads to the device): false when `global` has no such data.
+bool getWeightsData(mlir::LLVM::GlobalOp global, std::vector<char> &data);
 
 } // namespace onnxc
 

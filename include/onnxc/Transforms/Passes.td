@@ -231,6 +231,85 @@ def LowerRunTimeChecks : Pass<"onnxc-lower-run-time-checks", "::mlir::ModuleOp">
                            "::mlir::cf::ControlFlowDialect"];
 }
 
+def MapParallelLoopsToGPU
+    : Pass<"onnxc-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Map the graph's loops on device buffers to GPU blocks and threads";
+  let description = [{
+    For the CUDA target, after `--convert-linalg-to-parallel-loops` on the
+    bufferized, memory-planned graph function: every computation must run
+    on the device, since every buffer (inputs, outputs, workspace, weights)
+    is device memory.
+
+    - Each top-level `scf.parallel` has its dims collapsed into one
+      (upstream `collapseParallelLoops`), is tiled by `block-size` threads
+      (upstream `tileParallelLoop`, the last tile guarded by an `scf.if`),
+      and is mapped: tiles to `blockIdx.x`, the threads of a tile to
+      `threadIdx.x`. Consecutive threads take consecutive iterations of
+      the innermost dim, so that their loads and stores coalesce; the
+      reduction loops of a linalg op stay sequential in each thread.
+    - Any other top-level op that reads or writes memory (a loop without
+      parallel dims, such as a reduction to a scalar, or a lone store)
+      is wrapped in a one-iteration `scf.parallel` and runs on one thread.
+    - `memref.copy` becomes `linalg.copy` first (run this before the
+      linalg conversion): its upstream lowering is a host `memcpy`.
+
+    `--convert-parallel-loops-to-gpu` then turns the mapped loops into
+    `gpu.launch`. Pure ops (index arithmetic, constants) and view-like ops
+    stay on the host and are passed to the kernels by outlining.
+
+    Before:
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c32) step (%c1, %c1) {
+      memref.store %cst, %arg2[%i, %j] : memref<64x32xf32>
+    }
+    ```
+
+    After (`block-size=256`): one loop over 8 tiles of 256 threads
+    (2048 iterations), mapped with `#gpu.loop_dim_map<processor =
+    block_x, ...>` and `thread_x`, whose body delinearizes the index.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def MergeGPUModules : Pass<"onnxc-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Put every outlined kernel into one gpu.module";
+  let description = [{
+    `--gpu-kernel-outlining` makes a `gpu.module` per kernel, each of which
+    becomes its own PTX image that the driver loads separately. The kernels
+    of one model move into the first module instead, each renamed after the
+    module it came from (names stay unique), and the launches follow: one
+    PTX image per model, loaded once per device, which ptxas can check as
+    one file. Symbols a kernel module holds besides its kernel (constants
+    copied in by outlining) move along, renamed when they clash.
+
+    Before:
+
+    ```mlir
+    gpu.module @main_graph_kernel { gpu.func @main_graph_kernel(...) kernel {...} }
+    gpu.module @main_graph_kernel_0 { gpu.func @main_graph_kernel(...) kernel {...} }
+    gpu.launch_func @main_graph_kernel_0::@main_graph_kernel ...
+    ```
+
+    After:
+
+    ```mlir
+    gpu.module @main_graph_kernel {
+      gpu.func @main_graph_kernel(...) kernel {...}
+      gpu.func @main_graph_kernel_0(...) kernel {...}
+    }
+    gpu.launch_func @main_graph_kernel::@main_graph_kernel_0 ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def FlattenGlobals : Pass<"onnxc-flatten-globals", "::mlir::ModuleOp"> {
   let summary = "Store multi-dimensional constant globals as 1-D arrays";
   let description = [{
@@ -294,6 +373,11 @@ def ExternalizeWeights : Pass<"onnxc-externalize-weights", "::mlir::ModuleOp"> {
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", /*default=*/"64",
            "Constants smaller than this stay embedded in the code">,
+    Option<"baseArgument", "base-argument", "std::string", /*default=*/"\"\"",
+           "Read the constants through a new last argument of this function "
+           "(the CUDA target's device copy of the weights) instead of "
+           "@onnxc_weights_base; splats move too, and any other function "
+           "that reads a constant is an error">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

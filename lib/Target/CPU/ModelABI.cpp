@@ -12,6 +12,7 @@
 #include "onnxc/runtime.h"
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/Constants.h"
@@ -42,7 +43,7 @@ public:
     modelDescType = llvm::StructType::create(
         context,
         {i32Type, ptrType, i32Type, i32Type, ptrType, ptrType, i64Type,
-         ptrType, ptrType, i32Type, ptrType},
+         ptrType, ptrType, i32Type, ptrType, i32Type, ptrType, i64Type},
         "onnxc_model_desc");
     weightsDescType = llvm::StructType::create(
         context, {ptrType, i64Type, i64Type, ptrType}, "onnxc_weights_desc");
@@ -234,6 +235,22 @@ private:
                                     signature.name + "_weights");
   }
 
+  /// --target=cuda: the constants the runtime copies to the device (null
+  /// when the kernels read none).
+  llvm::Constant *deviceWeights() {
+    if (signature.deviceWeights.empty())
+      return llvm::ConstantPointerNull::get(ptrType);
+    auto *init = llvm::ConstantDataArray::getRaw(
+        llvm::StringRef(signature.deviceWeights.data(),
+                        signature.deviceWeights.size()),
+        signature.deviceWeights.size(), llvm::Type::getInt8Ty(context));
+    auto *global = new llvm::GlobalVariable(
+        module, init->getType(), true, llvm::GlobalValue::PrivateLinkage,
+        init, signature.name + "_device_weights");
+    global->setAlignment(llvm::Align(64));
+    return global;
+  }
+
   llvm::GlobalVariable *buildModelDesc(llvm::Function *entry) {
     llvm::Constant *init = llvm::ConstantStruct::get(
         modelDescType,
@@ -248,7 +265,10 @@ private:
          llvm::ConstantInt::get(i32Type, signature.isDynamic()
                                              ? ONNXC_MODEL_DYNAMIC
                                              : 0),
-         buildWorkspaceQuery()});
+         buildWorkspaceQuery(),
+         llvm::ConstantInt::get(i32Type, signature.device),
+         deviceWeights(),
+         llvm::ConstantInt::get(i64Type, signature.deviceWeights.size())});
     return new llvm::GlobalVariable(module, modelDescType, true,
                                     llvm::GlobalValue::InternalLinkage, init,
                                     signature.name + "_descriptor");
@@ -371,19 +391,23 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
   DialectRegistry registry;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   module->getContext()->appendDialectRegistry(registry);
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, signature.name);
   if (!llvmModule)
     return nullptr;
   llvm::Function *kernel = llvmModule->getFunction(kGraphFunction);
-  size_t expectedArgs =
-      2 * signature.inputs.size() + signature.outputs.size() + 1;
+  size_t expectedArgs = 2 * signature.inputs.size() +
+                        signature.outputs.size() + 1 +
+                        !signature.deviceWeights.empty();
   if (!kernel || kernel->arg_size() != expectedArgs) {
     emitError(module.getLoc())
         << "internal error: the lowered graph function '" << kGraphFunction
         << "' should take " << expectedArgs
-        << " pointers (inputs, outputs, workspace, input shapes)";
+        << " pointers (inputs, outputs, workspace, input shapes, device "
+           "weights)";
     return nullptr;
   }
   kernel->setName(signature.name + "_graph");
@@ -396,6 +420,13 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
         {"_mlir_memref_to_llvm_free", "onnxc_memref_free"}})
     if (llvm::Function *function = llvmModule->getFunction(from))
       function->setName(to);
+  // The GPU dialect's launches call MLIR's CUDA wrappers (mgpu*); the
+  // runtime serves them as onnxc_cuda_* (runtime/src/cuda.c) on the
+  // session's context and stream.
+  for (llvm::Function &function : *llvmModule)
+    if (function.isDeclaration() && function.getName().starts_with("mgpu"))
+      function.setName("onnxc_cuda_" +
+                       function.getName().drop_front(4).str());
   for (llvm::Function &function : *llvmModule) {
     if (function.isDeclaration())
       continue;

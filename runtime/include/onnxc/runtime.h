@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Version of the descriptor layout below; bumped on any change to it. */
-#define ONNXC_ABI_VERSION 3
+#define ONNXC_ABI_VERSION 4
 
 /* Element types, numbered as ONNX's TensorProto.DataType. */
 typedef enum onnxc_dtype {
@@ -64,8 +64,23 @@ typedef enum onnxc_status {
   ONNXC_ERROR_ABI_MISMATCH = 5,
   /* The external weights file of a --weights=external model is missing,
    * unreadable, truncated, or not the one the model was compiled with. */
-  ONNXC_ERROR_WEIGHTS = 6
+  ONNXC_ERROR_WEIGHTS = 6,
+  /* A model compiled with --target=cuda: the CUDA driver (libcuda.so.1) is
+   * missing or too old for the model's PTX, there is no such device or it
+   * is older than the model's --gpu-arch, device memory ran out, or the
+   * driver reported an error in a run (a kernel that faulted, ...); the
+   * message names the driver call and its error. Also a device call on a
+   * session of a CPU model. */
+  ONNXC_ERROR_DEVICE = 7
 } onnxc_status;
+
+/* Where a model's kernels run (onnxc_model_desc.device). */
+typedef enum onnxc_device_kind {
+  ONNXC_DEVICE_CPU = 0,
+  /* NVIDIA GPUs through the CUDA driver (onnx-compile --target=cuda): the
+   * model's library holds PTX that the driver compiles for the GPU. */
+  ONNXC_DEVICE_CUDA = 1
+} onnxc_device_kind;
 
 /* One input or output of a compiled model (compiled in, read-only). */
 typedef struct onnxc_tensor_desc {
@@ -126,6 +141,13 @@ typedef struct onnxc_model_desc {
    * each), beyond workspace_bytes; NULL when it has none. Use
    * onnxc_workspace_bytes(). */
   uint64_t (*dynamic_workspace_bytes)(const int64_t *const *input_shapes);
+  uint32_t device; /* onnxc_device_kind */
+  /* ONNXC_DEVICE_CUDA: the constants the kernels read, which each session
+   * copies to its device (device_weights_bytes bytes; NULL when none). The
+   * entry point then takes one more argument after the input shapes: the
+   * device copy. Its inputs, outputs and workspace are device pointers. */
+  const void *device_weights;
+  uint64_t device_weights_bytes;
 } onnxc_model_desc;
 
 /* A tensor: dense, row-major, `rank` dims in `shape`. Caller-owned, but
@@ -146,11 +168,27 @@ const onnxc_model_desc *onnxc_get_model(void);
 
 /* Creates a session. `workspace` (NULL: allocated here, 64-byte aligned)
  * must hold desc->workspace_bytes bytes, 64-byte aligned, for the
- * session's lifetime. A model with external weights maps its weights file
+ * session's lifetime. A model compiled with --target=cuda runs on CUDA
+ * device 0, as onnxc_session_create_cuda(desc, 0, NULL, session) does;
+ * its workspace is device memory: pass NULL. A model with external weights maps its weights file
  * here if no session or onnxc_weights_load() has yet (ONNXC_ERROR_WEIGHTS
  * with the path and the reason when it is missing or wrong). */
 onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
                                   void *workspace, onnxc_session **session);
+/* Creates a session of a model compiled with --target=cuda on the CUDA
+ * device `ordinal` (0 for the first), whose runs are queued on `stream` (a
+ * CUstream of the device's primary context; NULL: a stream the session
+ * creates and owns). Loads the driver (dlopen("libcuda.so.1")) on first
+ * use, retains the device's primary context, loads the model's kernels and
+ * allocates its workspace, its input and output buffers for host-pointer
+ * runs, and a copy of its weights on the device. ONNXC_ERROR_DEVICE, with
+ * the reason, when the driver is missing or too old, the device does not
+ * exist or is older than the model's --gpu-arch, or device memory runs
+ * out; ONNXC_ERROR_INVALID_ARGUMENT for a CPU model. Thread-safe. */
+onnxc_status onnxc_session_create_cuda(const onnxc_model_desc *desc,
+                                       int ordinal, void *stream,
+                                       onnxc_session **session);
+
 /* Frees the session, the workspace it allocated and the blocks it keeps
  * for its runs (see onnxc_session_trim()); NULL is a no-op. */
 void onnxc_session_destroy(onnxc_session *session);
@@ -197,6 +235,24 @@ onnxc_status onnxc_run(onnxc_session *session, const onnxc_tensor *inputs,
 onnxc_status onnxc_run_alloc(onnxc_session *session, const onnxc_tensor *inputs,
                              size_t num_inputs, onnxc_tensor *outputs,
                              size_t num_outputs);
+
+/* Runs a session of a --target=cuda model on tensors in device memory
+ * (data: CUdeviceptr values of the session's device, as onnxc_run()
+ * takes host pointers): no copies; the kernels are queued on the
+ * session's stream and the call returns before they finish (synchronize
+ * the stream before reading the outputs; the next run of the session may
+ * start before). Checks counts, element types and shapes as onnxc_run()
+ * does; ONNXC_ERROR_DEVICE for a CPU session or when the driver refuses a
+ * launch. onnxc_run() and onnxc_run_alloc() take host pointers on a CUDA
+ * session: they copy the inputs in and the outputs out, and wait. */
+onnxc_status onnxc_run_device(onnxc_session *session,
+                              const onnxc_tensor *inputs, size_t num_inputs,
+                              const onnxc_tensor *outputs, size_t num_outputs);
+
+/* The number of CUDA devices the driver sees, in *count; ONNXC_ERROR_DEVICE
+ * with the reason (and *count 0) when the driver cannot be loaded or
+ * initialized. */
+onnxc_status onnxc_cuda_device_count(int *count);
 
 /* Frees an output's data allocated by onnxc_run_alloc(); NULL is a no-op.
  * Thread-safe. */

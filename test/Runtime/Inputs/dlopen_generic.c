@@ -51,6 +51,7 @@ static const char *status_name(onnxc_status s) {
   case ONNXC_ERROR_OUT_OF_MEMORY: return "OUT_OF_MEMORY";
   case ONNXC_ERROR_ABI_MISMATCH: return "ABI_MISMATCH";
   case ONNXC_ERROR_WEIGHTS: return "WEIGHTS";
+  case ONNXC_ERROR_DEVICE: return "DEVICE";
   }
   return "?";
 }

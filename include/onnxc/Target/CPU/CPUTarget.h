@@ -50,6 +50,14 @@ struct ModelSignature {
   std::string weightsFile;
   uint64_t weightsBytes = 0;
   uint64_t weightsChecksum = 0;
+  /// Where the kernels run (onnxc_device_kind): ONNXC_DEVICE_CPU, or
+  /// ONNXC_DEVICE_CUDA for --target=cuda, whose host code launches them.
+  uint32_t device = 0;
+  /// --target=cuda: the constants the kernels read, laid out by
+  /// --onnxc-externalize-weights (base-argument); the runtime copies them
+  /// to the device once per session, and the graph function takes the
+  /// device copy as its last argument. Empty: no such argument.
+  std::vector<char> deviceWeights;
 
   /// The dims known only at run time that the typed NAME_run() of a
   /// dynamic model takes as parameters, in input order: one per dim_param
