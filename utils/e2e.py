@@ -32,9 +32,13 @@ TOLERANCES = {np.float32: (1e-4, 1e-5), np.float16: (1e-2, 1e-3), np.float64: (1
 # orders and its math functions are libdevice's); without one, a case
 # passes when its library builds and ptxas assembles its kernels' PTX for
 # every arch of cuda_tools.PTXAS_ARCHS.
+#
+# ONNXC_E2E_TARGET=gpu-mapping-on-cpu: compiled with onnx-compile's
+# --gpu-mapping-on-cpu, the loops mapped to blocks and threads as for the
+# GPU and run serially on the CPU: the mapping's numerics without a GPU.
 TARGET = os.environ.get("ONNXC_E2E_TARGET", "cpu")
-if TARGET not in ("cpu", "cuda"):
-    raise SystemExit(f"ONNXC_E2E_TARGET={TARGET}: expected cpu or cuda")
+if TARGET not in ("cpu", "cuda", "gpu-mapping-on-cpu"):
+    raise SystemExit(f"ONNXC_E2E_TARGET={TARGET}: expected cpu, cuda or gpu-mapping-on-cpu")
 ON_GPU = TARGET == "cuda" and cuda_tools.gpu_count() > 0
 if TARGET == "cuda":
     TOLERANCES[np.float32] = (1e-3, 1e-5)
@@ -55,7 +59,7 @@ SKIPPED = []
 def _skipped(name, error):
     """Whether `error` of case `name` is the CUDA target's refusal of run-
     time shapes (recorded in SKIPPED)."""
-    if TARGET == "cuda" and CUDA_STATIC_ONLY in str(error):
+    if TARGET != "cpu" and CUDA_STATIC_ONLY in str(error):
         SKIPPED.append(name)
         return True
     return False
@@ -105,6 +109,8 @@ def compile_model(path, output, extra=()):
         extra = ["--target=cuda", *extra]
         if cuda_tools.cuda_path():
             extra.append("--cuda-path=" + cuda_tools.cuda_path())
+    elif TARGET == "gpu-mapping-on-cpu":
+        extra = ["--gpu-mapping-on-cpu", *extra]
     out = subprocess.run(["onnx-compile", path, "-o", output, *extra], capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(out.stderr.strip())

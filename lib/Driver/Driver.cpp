@@ -326,6 +326,11 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
   if (options.target == TargetKind::CUDA) {
     if (failed(lowerForCUDA(context, module, options, disabled, *signature)))
       return failure();
+  } else if (options.gpuMappingOnCPU) {
+    PassManager pm(&context);
+    buildGPUMappingOnCPUPipeline(pm, CUDATargetOptions(), disabled);
+    if (failed(runPipeline(pm, module)))
+      return failure();
   } else {
     PassManager pm(&context);
     buildCPULoweringPipeline(pm, getVectorUnit(**machine), disabled,
@@ -460,6 +465,10 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     return emitError(UnknownLoc::get(&context))
            << "-o " << options.outputPath
            << ": PTX is the output of --target=cuda";
+  if (options.gpuMappingOnCPU &&
+      (options.target != TargetKind::CPU || options.externalWeights))
+    return emitError(UnknownLoc::get(&context))
+           << "--gpu-mapping-on-cpu compiles for the CPU with embedded weights";
   if (options.target == TargetKind::CUDA) {
     if (failed(checkGPUArch(&context, options.gpuArch)))
       return failure();
@@ -530,7 +539,7 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     signature = getModelSignature(
         module->lookupSymbol<func::FuncOp>("main_graph"), *name);
     if (failed(signature) ||
-        (options.target == TargetKind::CUDA &&
+        ((options.target == TargetKind::CUDA || options.gpuMappingOnCPU) &&
          failed(checkCUDASignature(*module, *signature))))
       return failure();
   }

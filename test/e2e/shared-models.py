@@ -49,7 +49,11 @@ def main():
         library = os.path.join(workdir, name + ".so")
         start = time.perf_counter()
         try:
-            onnxc.compile(path, library, compiler=compiler)
+            # ONNXC_E2E_TARGET=gpu-mapping-on-cpu (test/e2e/gpu-mapping-on-cpu.py):
+            # the loops mapped as for the GPU, run on the CPU.
+            extra = (["--gpu-mapping-on-cpu"]
+                     if os.environ.get("ONNXC_E2E_TARGET") == "gpu-mapping-on-cpu" else [])
+            onnxc.compile(path, library, compiler=compiler, extra_args=extra)
         except onnxc.CompileError as e:
             failures += 1
             print(f"FAIL {name}: {e}")

@@ -89,6 +89,12 @@ static cl::opt<std::string> cudaPath(
     cl::desc("--target=cuda: the CUDA toolkit's folder, for libdevice "
              "(default: $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, ...)"),
     cl::value_desc("dir"), cl::cat(category));
+static cl::opt<bool> gpuMappingOnCPU(
+    "gpu-mapping-on-cpu",
+    cl::desc("Testing: a CPU model whose loops are mapped to blocks and "
+             "threads as for --target=cuda and run serially, to check the "
+             "mapping's numerics on a machine without a GPU"),
+    cl::Hidden, cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3 "
                                                 "(default 3)"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
@@ -223,6 +229,7 @@ int main(int argc, char **argv) {
   options.target = targetKind;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
+  options.gpuMappingOnCPU = gpuMappingOnCPU;
   options.optLevel = std::min(3u, optLevel.getValue());
   options.disabledPasses.assign(disabledPasses.begin(), disabledPasses.end());
   options.runtimeLibrary = runtimeLibrary;

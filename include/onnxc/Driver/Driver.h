@@ -79,6 +79,9 @@ struct CompileOptions {
   /// toolkit's folder for libdevice (empty: looked for).
   std::string gpuArch = "sm_80";
   std::string cudaPath;
+  /// Testing without a GPU: the CPU target, but its loops mapped as for
+  /// the CUDA target and run serially (buildGPUMappingOnCPUPipeline).
+  bool gpuMappingOnCPU = false;
   /// Write the constants to a .weights file beside the output (mapped by
   /// the runtime) instead of embedding them.
   bool externalWeights = false;

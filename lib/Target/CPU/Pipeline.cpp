@@ -62,6 +62,10 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   loopsPm.addPass(createSCFToControlFlowPass());
   loopsPm.addPass(createCanonicalizerPass());
   loopsPm.addPass(createCSEPass());
+  buildCPUToLLVMPipeline(pm, externalWeights);
+}
+
+void buildCPUToLLVMPipeline(OpPassManager &pm, bool externalWeights) {
   // Run-time dims: memrefs pass as a pointer and their dims, failed checks
   // return an error from the run. The bare-pointer convention has no form
   // for N-D memrefs without elements either.

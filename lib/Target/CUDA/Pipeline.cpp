@@ -59,9 +59,12 @@ std::string findLibdevice(StringRef cudaPath) {
   return "";
 }
 
-void buildCUDAKernelPipeline(OpPassManager &pm,
-                             const CUDATargetOptions &options,
-                             const llvm::StringSet<> &disabled) {
+/// Bufferized, planned loops mapped to blocks and threads (scf.parallel
+/// with mapping attributes): what the GPU launches, and what
+/// buildGPUMappingOnCPUPipeline runs on the CPU.
+static void buildMappedLoopsPipeline(OpPassManager &pm,
+                                     const CUDATargetOptions &options,
+                                     const llvm::StringSet<> &disabled) {
   auto enabled = [&](StringRef flag) { return !disabled.contains(flag); };
   if (enabled("onnxc-fuse-elementwise"))
     pm.nest<func::FuncOp>().addPass(createFuseElementwise());
@@ -80,8 +83,26 @@ void buildCUDAKernelPipeline(OpPassManager &pm,
   // Loops to blocks and threads, launches, kernels.
   MapParallelLoopsToGPUOptions map;
   map.blockSize = options.blockSize;
+  pm.nest<func::FuncOp>().addPass(createMapParallelLoopsToGPU(map));
+}
+
+void buildGPUMappingOnCPUPipeline(OpPassManager &pm,
+                                  const CUDATargetOptions &options,
+                                  const llvm::StringSet<> &disabled) {
+  buildMappedLoopsPipeline(pm, options, disabled);
+  OpPassManager &loopsPm = pm.nest<func::FuncOp>();
+  loopsPm.addPass(createLowerAffinePass());
+  loopsPm.addPass(createSCFToControlFlowPass());
+  loopsPm.addPass(createCanonicalizerPass());
+  loopsPm.addPass(createCSEPass());
+  buildCPUToLLVMPipeline(pm);
+}
+
+void buildCUDAKernelPipeline(OpPassManager &pm,
+                             const CUDATargetOptions &options,
+                             const llvm::StringSet<> &disabled) {
+  buildMappedLoopsPipeline(pm, options, disabled);
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createMapParallelLoopsToGPU(map));
   funcPm.addPass(createConvertParallelLoopToGpuPass());
   funcPm.addPass(createCanonicalizerPass());
   pm.addPass(createGpuKernelOutliningPass());

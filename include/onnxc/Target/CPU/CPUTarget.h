@@ -106,6 +106,12 @@ void buildCPULoweringPipeline(mlir::OpPassManager &pm,
                               const llvm::StringSet<> &disabled = {},
                               bool externalWeights = false);
 
+/// The tail of the CPU pipeline: loops and control flow over buffers (the
+/// graph function and its kernels) to the LLVM dialect with the model's
+/// calling convention (dynamic arguments, run-time checks, bare pointers).
+void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
+                            bool externalWeights = false);
+
 /// The weights file beside an artifact: model.so -> model.weights.
 std::string getWeightsPath(llvm::StringRef outputPath);
 

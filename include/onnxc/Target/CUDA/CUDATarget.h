@@ -50,6 +50,15 @@ void buildCUDAKernelPipeline(mlir::OpPassManager &pm,
                              const CUDATargetOptions &options,
                              const llvm::StringSet<> &disabled = {});
 
+/// For testing the mapping without a GPU (onnx-compile
+/// --gpu-mapping-on-cpu): the CUDA target's passes up to the loops mapped
+/// to blocks and threads, then those loops run serially on the CPU (the
+/// CPU target's LLVM lowering), so that a CPU model computes what the
+/// mapped loops compute.
+void buildGPUMappingOnCPUPipeline(mlir::OpPassManager &pm,
+                                  const CUDATargetOptions &options,
+                                  const llvm::StringSet<> &disabled = {});
+
 /// Fails, naming the math function and the op of the kernel that calls it,
 /// when a kernel calls libdevice (__nv_*) and `options.libdevice` is empty.
 mlir::LogicalResult checkLibdeviceCalls(mlir::ModuleOp module,
