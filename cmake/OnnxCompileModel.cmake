@@ -34,7 +34,7 @@ function(_onnx_compile_parse_options fn options)
   # that stands alone (a value it might take is then read as an item of
   # its own, which matches none of these).
   set(valued o name emit cpu triple weights runtime-lib input-shape
-             disable-pass O)
+             disable-pass O target gpu-arch cuda-path ptxas)
   set(external_weights FALSE)
   set(triple "")
   set(runtime "")
@@ -254,7 +254,9 @@ function(onnx_compile_model target)
     ONNX_COMPILE_HEADER "${header}"
     ONNX_COMPILE_WEIGHTS "${weights}")
   target_include_directories("${target}" INTERFACE "${dir}" "${prefix}/include")
-  target_link_libraries("${target}" INTERFACE m Threads::Threads)
+  # dlopen: external weights find their file, CUDA models load the driver.
+  target_link_libraries("${target}" INTERFACE m Threads::Threads
+                        ${CMAKE_DL_LIBS})
 endfunction()
 
 cmake_policy(POP)

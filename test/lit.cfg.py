@@ -85,6 +85,9 @@ sys.path.insert(0, utils)
 import cuda_tools  # noqa: E402
 _cuda_path = cuda_tools.cuda_path()
 config.substitutions.append(("%cuda_flags", f"--cuda-path={_cuda_path}" if _cuda_path else ""))
+# ptxas for the tests that check cubins ("ptxas" on PATH when none is found,
+# which then fails such a test with onnx-compile's "not an executable").
+config.substitutions.append(("%ptxas", cuda_tools.ptxas() or "ptxas"))
 try:
     import ctypes
     ctypes.CDLL("libcuda.so.1")

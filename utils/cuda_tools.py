@@ -7,6 +7,8 @@ import ctypes
 import os
 import shutil
 import subprocess
+import sys
+import time
 
 # The architectures every kernel's PTX is assembled for.
 PTXAS_ARCHS = ("sm_80", "sm_90")
@@ -52,6 +54,19 @@ def ptxas():
     return None
 
 
+def compile_flags():
+    """onnx-compile's flags for --target=cuda here: libdevice's folder,
+    ptxas (so that a library holds cubins: ptxas must accept the PTX) and
+    the architectures of PTXAS_ARCHS. RuntimeError without ptxas."""
+    tool = ptxas()
+    if not tool:
+        raise RuntimeError("ptxas not found (install the CUDA toolkit or utils/requirements.txt)")
+    flags = ["--ptxas=" + tool, "--gpu-arch=" + ",".join(PTXAS_ARCHS)]
+    if cuda_path():
+        flags.append("--cuda-path=" + cuda_path())
+    return flags
+
+
 def check_ptx(path, archs=PTXAS_ARCHS):
     """None if ptxas assembles the PTX file for every arch, else its first
     complaint."""
@@ -79,3 +94,28 @@ def gpu_count():
     if cuda.cuInit(0) != 0 or cuda.cuDeviceGetCount(ctypes.byref(count)) != 0:
         return 0
     return count.value
+
+
+def run_e2e_script(src, script, args, target):
+    """Runs test/e2e/SCRIPT.py with ARGS and ONNXC_E2E_TARGET=target,
+    printing its failures and summary line; returns whether it passed."""
+    start = time.perf_counter()
+    env = dict(os.environ, ONNXC_E2E_TARGET=target)
+    out = subprocess.run([sys.executable, os.path.join(src, "test", "e2e", script + ".py"), *args],
+                         capture_output=True, text=True, env=env)
+    lines = out.stdout.strip().splitlines()
+    for line in lines:
+        if line.startswith("FAIL"):
+            print(f"{script}: {line}")
+    summary = lines[-1] if lines else out.stderr.strip()[-300:]
+    print(f"{'ok' if out.returncode == 0 else 'FAIL'} {script}: {summary} "
+          f"({time.perf_counter() - start:.0f} s)", flush=True)
+    return out.returncode == 0
+
+
+def run_e2e_scripts(src, workdir, target):
+    """Every script of E2E_SCRIPTS in `target` mode, each in its folder of
+    `workdir`; the number that failed."""
+    utils = os.path.join(src, "utils")
+    return sum(not run_e2e_script(src, script, [os.path.join(workdir, script), utils], target)
+               for script in E2E_SCRIPTS)

@@ -261,7 +261,11 @@ static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
   context.appendDialectRegistry(registry);
 
   CUDATargetOptions cuda;
-  cuda.chip = options.gpuArch;
+  // The PTX for the oldest architecture: the driver compiles it for newer.
+  cuda.chip = *llvm::min_element(options.gpuArchs, [](const std::string &a,
+                                                      const std::string &b) {
+    return std::stoi(a.substr(3)) < std::stoi(b.substr(3));
+  });
   cuda.libdevice = findLibdevice(options.cudaPath);
   if (!options.cudaPath.empty() && cuda.libdevice.empty())
     return emitError(UnknownLoc::get(&context))
@@ -276,27 +280,35 @@ static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
       failed(collectDeviceWeights(module, signature)))
     return failure();
   signature.device = ONNXC_DEVICE_CUDA;
-  return success();
+  if (options.emit == EmitKind::PTX)
+    return success();
+  // A cubin per architecture, so that the driver need not JIT-compile the
+  // PTX on those GPUs.
+  std::string ptxas = findPtxas(options.ptxas, options.cudaPath);
+  if (!options.ptxas.empty() && !llvm::sys::fs::can_execute(ptxas))
+    return emitError(UnknownLoc::get(&context))
+           << "--ptxas=" << options.ptxas << ": not an executable file";
+  FailureOr<std::string> ptx = getModulePTX(module);
+  if (failed(ptx))
+    return failure();
+  if (ptxas.empty()) {
+    if (!ptx->empty())
+      emitWarning(UnknownLoc::get(&context))
+          << "ptxas not found: the library holds PTX only, which the driver "
+             "compiles when the first session loads it (pass --ptxas=PATH or "
+             "--cuda-path=DIR for cubins)";
+    return success();
+  }
+  return assembleCubins(&context, *ptx, options.gpuArchs, ptxas, signature);
 }
 
-/// -o model.ptx: the PTX of the module's gpu.binary (one, with every
-/// kernel: --onnxc-merge-gpu-modules).
+/// -o model.ptx: the PTX of the module's kernels (empty without kernels).
 static LogicalResult writePTX(ModuleOp module, StringRef path) {
-  SmallVector<gpu::BinaryOp> binaries(module.getOps<gpu::BinaryOp>());
-  if (binaries.size() > 1)
-    return emitError(module.getLoc())
-           << "internal error: the kernels are in " << binaries.size()
-           << " PTX modules, not one";
-  std::string ptx;
-  if (!binaries.empty())
-    for (Attribute object : binaries.front().getObjects())
-      if (auto each = dyn_cast<gpu::ObjectAttr>(object))
-        ptx = each.getObject().getValue().str();
-  // PTX strings carry a terminating NUL for the driver.
-  while (!ptx.empty() && ptx.back() == '\0')
-    ptx.pop_back();
+  FailureOr<std::string> ptx = getModulePTX(module);
+  if (failed(ptx))
+    return failure();
   return writeFile(*module.getContext(), path,
-                   [&](llvm::raw_ostream &os) { os << ptx; });
+                   [&](llvm::raw_ostream &os) { os << *ptx; });
 }
 
 /// Lowers the linalg module to native code and writes the artifact.
@@ -470,8 +482,12 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     return emitError(UnknownLoc::get(&context))
            << "--gpu-mapping-on-cpu compiles for the CPU with embedded weights";
   if (options.target == TargetKind::CUDA) {
-    if (failed(checkGPUArch(&context, options.gpuArch)))
-      return failure();
+    if (options.gpuArchs.empty())
+      return emitError(UnknownLoc::get(&context))
+             << "--gpu-arch: expected at least one sm_NN";
+    for (const std::string &arch : options.gpuArchs)
+      if (failed(checkGPUArch(&context, arch)))
+        return failure();
     if (options.externalWeights)
       return emitError(UnknownLoc::get(&context))
              << "--weights=external is not supported with --target=cuda: "

@@ -215,8 +215,18 @@ ONNXC_API onnxc_status onnxc_cuda_device_count(int *count) {
 /* The PTX image of a loaded model (one gpu.module holding all its
  * kernels). Its CUmodule is loaded per device when a session is created
  * (written under images_lock, read without: __atomic). */
+/* A cubin of the kernels, for GPUs of compute capability sm / 10 . x
+ * with x >= sm % 10 (the table ModelABI.cpp emits). */
+typedef struct onnxc_cuda_cubin {
+  int32_t sm;
+  uint64_t bytes;
+  const void *data;
+} onnxc_cuda_cubin;
+
 typedef struct onnxc_cuda_image {
   const char *ptx;
+  const onnxc_cuda_cubin *cubins;
+  int32_t num_cubins;
   CUmodule modules[ONNXC_MAX_DEVICES];
   struct onnxc_cuda_image *next;
 } onnxc_cuda_image;
@@ -236,6 +246,18 @@ ONNXC_INTERNAL void *onnxc_cuda_ModuleLoadJIT(void *data, int opt_level) {
   image->next = images;
   images = image;
   pthread_mutex_unlock(&images_lock);
+  return image;
+}
+
+/* The same, with cubins for some architectures (onnx-compile with ptxas). */
+ONNXC_INTERNAL void *onnxc_cuda_ModuleLoadImages(void *ptx,
+                                                 const onnxc_cuda_cubin *cubins,
+                                                 int32_t count) {
+  onnxc_cuda_image *image = onnxc_cuda_ModuleLoadJIT(ptx, 0);
+  if (image) {
+    image->cubins = cubins;
+    image->num_cubins = count;
+  }
   return image;
 }
 
@@ -313,9 +335,19 @@ static onnxc_status load_image(onnxc_cuda_session *s, onnxc_cuda_image *image) {
   char log[4096] = "";
   int options[] = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
   void *values[] = {log, (void *)(uintptr_t)sizeof log};
+  /* A cubin of the device's major version and the newest minor one not
+   * past it: no JIT. Else the PTX, which the driver compiles. */
+  const onnxc_cuda_cubin *cubin = NULL;
+  for (int32_t i = 0; i < image->num_cubins; ++i) {
+    const onnxc_cuda_cubin *c = &image->cubins[i];
+    if (c->sm / 10 == s->sm / 10 && c->sm <= s->sm &&
+        (!cubin || c->sm > cubin->sm))
+      cubin = c;
+  }
   CUmodule module = NULL;
-  CUresult result =
-      cu.ModuleLoadDataEx(&module, image->ptx, 2, options, values);
+  CUresult result = cu.ModuleLoadDataEx(
+      &module, cubin ? cubin->data : (const void *)image->ptx, 2, options,
+      values);
   if (result == 0) {
     __atomic_store_n(&image->modules[s->ordinal], module, __ATOMIC_RELEASE);
     return ONNXC_OK;
@@ -323,6 +355,13 @@ static onnxc_status load_image(onnxc_cuda_session *s, onnxc_cuda_image *image) {
   char version[16];
   int sm;
   ptx_header(image->ptx, version, sizeof version, &sm);
+  if (cubin)
+    return onnxc_runtime_error(
+        ONNXC_ERROR_DEVICE,
+        "cannot load the model's kernels (the cubin for sm_%d) on CUDA device "
+        "%d (sm_%d, driver %d.%d): cuModuleLoadDataEx: %s",
+        cubin->sm, s->ordinal, s->sm, driver_version / 1000,
+        driver_version % 1000 / 10, error_name(result));
   return onnxc_runtime_error(
       ONNXC_ERROR_DEVICE,
       "cannot load the model's kernels (PTX ISA %s for sm_%d) on CUDA device "

@@ -7,9 +7,7 @@
 #
 # RUN: %python %s %t %onnxc_src %shared_models %T/shared-models-cache
 import os
-import subprocess
 import sys
-import time
 
 workdir, src, shared, cache = sys.argv[1:5]
 utils = os.path.join(src, "utils")
@@ -17,29 +15,14 @@ sys.path.insert(0, utils)
 import cuda_tools  # noqa: E402
 
 
-def run(script, args):
-    """Runs test/e2e/SCRIPT.py with ARGS in the mode; its exit code."""
-    start = time.perf_counter()
-    env = dict(os.environ, ONNXC_E2E_TARGET="gpu-mapping-on-cpu")
-    out = subprocess.run([sys.executable, os.path.join(src, "test", "e2e", script + ".py"), *args],
-                         capture_output=True, text=True, env=env)
-    lines = out.stdout.strip().splitlines()
-    for line in lines:
-        if line.startswith("FAIL"):
-            print(f"{script}: {line}")
-    summary = lines[-1] if lines else out.stderr.strip()[-300:]
-    print(f"{'ok' if out.returncode == 0 else 'FAIL'} {script}: {summary} "
-          f"({time.perf_counter() - start:.0f} s)")
-    return out.returncode
-
-
 def main():
     os.makedirs(workdir, exist_ok=True)
-    failed = sum(run(script, [os.path.join(workdir, script), utils]) != 0
-                 for script in cuda_tools.E2E_SCRIPTS)
+    failed = cuda_tools.run_e2e_scripts(src, workdir, "gpu-mapping-on-cpu")
     if os.path.isdir(shared):
-        failed += run("shared-models", [shared, cache, os.path.join(workdir, "shared-models"),
-                                        src, "onnx-compile"]) != 0
+        failed += not cuda_tools.run_e2e_script(
+            src, "shared-models",
+            [shared, cache, os.path.join(workdir, "shared-models"), src, "onnx-compile"],
+            "gpu-mapping-on-cpu")
     print(f"{'FAILED' if failed else 'passed'}: {failed} failing scripts")
     return 1 if failed else 0
 

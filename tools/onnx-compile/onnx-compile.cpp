@@ -79,11 +79,18 @@ static cl::opt<onnxc::TargetKind> targetKind(
                clEnumValN(onnxc::TargetKind::CUDA, "cuda",
                           "NVIDIA GPUs (--gpu-arch)")),
     cl::cat(category));
-static cl::opt<std::string> gpuArch(
+static cl::list<std::string> gpuArchs(
     "gpu-arch",
-    cl::desc("--target=cuda: the GPU architecture of the PTX, sm_NN "
-             "(default sm_80; the driver compiles it for newer GPUs)"),
-    cl::init("sm_80"), cl::cat(category));
+    cl::desc("--target=cuda: the GPU architectures, sm_NN (default "
+             "sm_80,sm_90): a cubin for each (with ptxas), and the PTX of "
+             "the oldest, which the driver compiles for newer GPUs"),
+    cl::CommaSeparated, cl::value_desc("sm_NN,..."), cl::cat(category));
+static cl::opt<std::string> ptxasPath(
+    "ptxas",
+    cl::desc("--target=cuda: the ptxas that assembles the cubins (default: "
+             "$CUDA path's bin/ptxas, or ptxas on PATH; without one the "
+             "library holds PTX only)"),
+    cl::value_desc("path"), cl::cat(category));
 static cl::opt<std::string> cudaPath(
     "cuda-path",
     cl::desc("--target=cuda: the CUDA toolkit's folder, for libdevice "
@@ -227,7 +234,9 @@ int main(int argc, char **argv) {
   options.cpu = cpuName;
   options.triple = tripleName;
   options.target = targetKind;
-  options.gpuArch = gpuArch;
+  if (!gpuArchs.empty())
+    options.gpuArchs.assign(gpuArchs.begin(), gpuArchs.end());
+  options.ptxas = ptxasPath;
   options.cudaPath = cudaPath;
   options.gpuMappingOnCPU = gpuMappingOnCPU;
   options.optLevel = std::min(3u, optLevel.getValue());

@@ -75,10 +75,12 @@ struct CompileOptions {
   unsigned optLevel = 3;
   /// --target: where the kernels run.
   TargetKind target = TargetKind::CPU;
-  /// --target=cuda: the PTX's GPU architecture (sm_80) and the CUDA
-  /// toolkit's folder for libdevice (empty: looked for).
-  std::string gpuArch = "sm_80";
+  /// --target=cuda: the GPU architectures (a cubin each, and the PTX of
+  /// the oldest), the CUDA toolkit's folder for libdevice and ptxas, and
+  /// ptxas itself (empty: looked for).
+  std::vector<std::string> gpuArchs = {"sm_80", "sm_90"};
   std::string cudaPath;
+  std::string ptxas;
   /// Testing without a GPU: the CPU target, but its loops mapped as for
   /// the CUDA target and run serially (buildGPUMappingOnCPUPipeline).
   bool gpuMappingOnCPU = false;

@@ -52,6 +52,7 @@ public:
   void build(llvm::Function *kernel, bool sharedLibrary) {
     kernel->setLinkage(llvm::GlobalValue::InternalLinkage);
     dispatchParallelKernels();
+    registerCubins();
     llvm::Function *entry = buildEntry(kernel);
     llvm::GlobalVariable *desc = buildModelDesc(entry);
     if (signature.isDynamic())
@@ -122,6 +123,49 @@ private:
       builder.CreateCall(parallelFor,
                          {trampoline, array, total,
                           llvm::ConstantInt::get(i64Type, grain)});
+      call->eraseFromParent();
+    }
+  }
+
+  /// --target=cuda with cubins: the constructor that registers the PTX
+  /// (onnxc_cuda_ModuleLoadJIT(ptx, optLevel), from MLIR's gpu.binary
+  /// translation) registers the cubins with it:
+  /// onnxc_cuda_ModuleLoadImages(ptx, cubins, count), cubins an array of
+  /// {int32 sm, uint64 bytes, const void *data} (runtime/src/cuda.c).
+  void registerCubins() {
+    llvm::Function *loadJIT = module.getFunction("onnxc_cuda_ModuleLoadJIT");
+    if (signature.cubins.empty() || !loadJIT)
+      return;
+    auto *entryType = llvm::StructType::get(context, {i32Type, i64Type, ptrType});
+    std::vector<llvm::Constant *> entries;
+    for (auto [sm, bytes] : signature.cubins) {
+      auto *data = llvm::ConstantDataArray::getRaw(
+          bytes, bytes.size(), llvm::Type::getInt8Ty(context));
+      auto *global = new llvm::GlobalVariable(
+          module, data->getType(), true, llvm::GlobalValue::PrivateLinkage,
+          data, signature.name + ".cubin_sm" + std::to_string(sm));
+      global->setAlignment(llvm::Align(8));
+      entries.push_back(llvm::ConstantStruct::get(
+          entryType, {llvm::ConstantInt::get(i32Type, sm),
+                      llvm::ConstantInt::get(i64Type, bytes.size()), global}));
+    }
+    auto *tableType = llvm::ArrayType::get(entryType, entries.size());
+    auto *table = new llvm::GlobalVariable(
+        module, tableType, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantArray::get(tableType, entries), signature.name + ".cubins");
+    llvm::FunctionCallee loadImages = module.getOrInsertFunction(
+        "onnxc_cuda_ModuleLoadImages",
+        llvm::FunctionType::get(ptrType, {ptrType, ptrType, i32Type}, false));
+    std::vector<llvm::CallInst *> calls;
+    for (llvm::User *user : loadJIT->users())
+      if (auto *call = llvm::dyn_cast<llvm::CallInst>(user))
+        calls.push_back(call);
+    for (llvm::CallInst *call : calls) {
+      llvm::IRBuilder<> builder(call);
+      llvm::Value *images = builder.CreateCall(
+          loadImages, {call->getArgOperand(0), table,
+                       llvm::ConstantInt::get(i32Type, entries.size())});
+      call->replaceAllUsesWith(images);
       call->eraseFromParent();
     }
   }

@@ -65,7 +65,9 @@ void buildCPULoweringPipeline(OpPassManager &pm, const CPUVectorUnit &unit,
   buildCPUToLLVMPipeline(pm, externalWeights);
 }
 
-void buildCPUToLLVMPipeline(OpPassManager &pm, bool externalWeights) {
+void buildCPUToLLVMPipeline(
+    OpPassManager &pm, bool externalWeights,
+    llvm::function_ref<void(OpPassManager &)> beforeReconcile) {
   // Run-time dims: memrefs pass as a pointer and their dims, failed checks
   // return an error from the run. The bare-pointer convention has no form
   // for N-D memrefs without elements either.
@@ -98,6 +100,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, bool externalWeights) {
   pm.addPass(createConvertFuncToLLVMPass(func));
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  if (beforeReconcile)
+    beforeReconcile(pm);
   pm.addPass(createReconcileUnrealizedCastsPass());
   // LLVM has no constant data of i1: bool constants become bytes, which
   // also lets large ones move to the weights file.

@@ -37,18 +37,20 @@ LogicalResult checkGPUArch(MLIRContext *context, StringRef chip) {
   return success();
 }
 
-std::string findLibdevice(StringRef cudaPath) {
+SmallVector<std::string> getCUDAToolkitRoots(StringRef cudaPath) {
+  if (!cudaPath.empty())
+    return {cudaPath.str()};
   SmallVector<std::string> roots;
-  if (!cudaPath.empty()) {
-    roots.push_back(cudaPath.str());
-  } else {
-    for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
-      if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
-        roots.push_back(*value);
-    roots.append({"/usr/local/cuda", "/usr/lib/cuda",
-                  "/usr/lib/nvidia-cuda-toolkit"});
-  }
-  for (const std::string &root : roots) {
+  for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
+    if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
+      roots.push_back(*value);
+  roots.append({"/usr/local/cuda", "/usr/lib/cuda",
+                "/usr/lib/nvidia-cuda-toolkit"});
+  return roots;
+}
+
+std::string findLibdevice(StringRef cudaPath) {
+  for (const std::string &root : getCUDAToolkitRoots(cudaPath)) {
     for (StringRef folder : {"nvvm/libdevice", "libdevice"}) {
       SmallString<256> path(root);
       llvm::sys::path::append(path, folder, "libdevice.10.bc");
@@ -152,32 +154,18 @@ LogicalResult checkLibdeviceCalls(ModuleOp module,
 void buildCUDAHostPipeline(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createCanonicalizerPass());
   pm.nest<func::FuncOp>().addPass(createCSEPass());
-  // The entry point's arguments (inputs, outputs, workspace, input
-  // shapes), as on the CPU.
-  pm.addPass(createDynamicArguments());
-  pm.addPass(createLowerRunTimeChecks());
-  pm.addPass(createFlattenEmptyArguments());
-
-  pm.addPass(createConvertMathToLLVMPass());
-  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
-  memrefOptions.useGenericFunctions = true;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
-  pm.addPass(createArithToLLVMConversionPass());
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  // Launches become calls of the runtime (mgpuLaunchKernel, ...; renamed
-  // onnxc_cuda_* by the ABI); kernels take full memref descriptors.
-  GpuToLLVMConversionPassOptions launches;
-  launches.hostBarePtrCallConv = true;
-  pm.addPass(createGpuToLLVMConversionPass(launches));
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  // The CPU's host lowering and calling convention; the launches become
+  // calls of the runtime (mgpuLaunchKernel, ...; renamed onnxc_cuda_* by
+  // the ABI), kernels taking full memref descriptors.
+  buildCPUToLLVMPipeline(pm, /*externalWeights=*/false,
+                         [](OpPassManager &pm) {
+                           GpuToLLVMConversionPassOptions launches;
+                           launches.hostBarePtrCallConv = true;
+                           pm.addPass(createGpuToLLVMConversionPass(launches));
+                         });
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(binary));
-  pm.addPass(createByteGlobals());
   ExternalizeWeightsOptions weights;
   weights.baseArgument = "main_graph";
   pm.addPass(createExternalizeWeights(weights));

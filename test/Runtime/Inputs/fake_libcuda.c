@@ -5,7 +5,8 @@
  *
  *   no-device  cuInit fails with CUDA_ERROR_NO_DEVICE (100)
  *   sm75       one device of compute capability 7.5 ("Fake T4")
- *   old-ptx    one sm_90 device whose JIT refuses the PTX version (222)
+ *   old-ptx    one sm_90 device whose JIT refuses the PTX version (222);
+ *              cubins (ELF) load in every mode
  *   oom        one sm_90 device with no memory to give (2)
  *   launch     one sm_90 device whose launches fail (719)
  *   ok         one sm_90 device ("Fake H200"), everything succeeds
@@ -123,6 +124,11 @@ CUresult cuModuleLoadDataEx(void **m, const void *image, unsigned n,
   (void)n;
   (void)options;
   (void)values;
+  if (memcmp(image, "\177ELF", 4) == 0) {
+    *m = &module;
+    fprintf(stderr, "fake cuda: loaded a cubin\n");
+    return 0;
+  }
   if (is("old-ptx"))
     return 222;
   if (strncmp((const char *)image, "//", 2) != 0 &&

@@ -58,6 +58,10 @@ struct ModelSignature {
   /// to the device once per session, and the graph function takes the
   /// device copy as its last argument. Empty: no such argument.
   std::vector<char> deviceWeights;
+  /// --target=cuda: cubins of the kernels' PTX, as (compute capability
+  /// major * 10 + minor, ELF bytes); the runtime loads the one for the
+  /// device's architecture, or JIT-compiles the PTX.
+  std::vector<std::pair<int, std::string>> cubins;
 
   /// The dims known only at run time that the typed NAME_run() of a
   /// dynamic model takes as parameters, in input order: one per dim_param
@@ -109,8 +113,12 @@ void buildCPULoweringPipeline(mlir::OpPassManager &pm,
 /// The tail of the CPU pipeline: loops and control flow over buffers (the
 /// graph function and its kernels) to the LLVM dialect with the model's
 /// calling convention (dynamic arguments, run-time checks, bare pointers).
-void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
-                            bool externalWeights = false);
+/// `beforeReconcile` adds the passes that must see the LLVM dialect before
+/// the casts between the type systems are reconciled (the CUDA target's
+/// launches).
+void buildCPUToLLVMPipeline(
+    mlir::OpPassManager &pm, bool externalWeights = false,
+    llvm::function_ref<void(mlir::OpPassManager &)> beforeReconcile = nullptr);
 
 /// The weights file beside an artifact: model.so -> model.weights.
 std::string getWeightsPath(llvm::StringRef outputPath);

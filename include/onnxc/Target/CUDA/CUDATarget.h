@@ -38,9 +38,13 @@ struct CUDATargetOptions {
 mlir::LogicalResult checkGPUArch(mlir::MLIRContext *context,
                                  llvm::StringRef chip);
 
-/// libdevice.10.bc of a CUDA toolkit: under `cudaPath` if given, else
+/// The folders a CUDA toolkit may be in: `cudaPath` if given, else
 /// $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, /usr/lib/cuda and
-/// /usr/lib/nvidia-cuda-toolkit; "" when none has it.
+/// /usr/lib/nvidia-cuda-toolkit.
+llvm::SmallVector<std::string> getCUDAToolkitRoots(llvm::StringRef cudaPath);
+
+/// libdevice.10.bc (under nvvm/libdevice or libdevice) of the first of
+/// getCUDAToolkitRoots() that has it; "" when none has.
 std::string findLibdevice(llvm::StringRef cudaPath);
 
 /// linalg on tensors -> bufferized, memory-planned loops -> gpu.launch ->
@@ -69,6 +73,24 @@ mlir::LogicalResult checkLibdeviceCalls(mlir::ModuleOp module,
 /// read from the device copy of the weights (a last argument of the graph
 /// function, --onnxc-externalize-weights with base-argument).
 void buildCUDAHostPipeline(mlir::OpPassManager &pm);
+
+/// The PTX of the module's kernels after buildCUDAHostPipeline (its one
+/// gpu.binary; "" when the model has no kernels).
+mlir::FailureOr<std::string> getModulePTX(mlir::ModuleOp module);
+
+/// ptxas: `override` if given, else bin/ptxas of the first of
+/// getCUDAToolkitRoots() that has it, else ptxas on PATH; "" when none
+/// exists.
+std::string findPtxas(llvm::StringRef override, llvm::StringRef cudaPath);
+
+/// Assembles `ptx` with `ptxas` for each of `archs` (sm_NN) into
+/// signature.cubins, which the runtime prefers over JIT-compiling the PTX
+/// on GPUs of their architecture. Fails with ptxas's message.
+mlir::LogicalResult assembleCubins(mlir::MLIRContext *context,
+                                   llvm::StringRef ptx,
+                                   llvm::ArrayRef<std::string> archs,
+                                   llvm::StringRef ptxas,
+                                   ModelSignature &signature);
 
 /// Moves the constants laid out for the device into one byte blob: sets
 /// signature.deviceWeights and erases their globals.
