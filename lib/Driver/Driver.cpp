@@ -431,14 +431,15 @@ getDisabledPasses(MLIRContext &context, const CompileOptions &options) {
 /// The CUDA target takes static shapes for now: names the first input or
 /// output with a dim known only at run time.
 static LogicalResult checkCUDASignature(ModuleOp module,
-                                        const ModelSignature &signature) {
+                                        const ModelSignature &signature,
+                                        StringRef flag) {
   for (auto [kind, tensors] :
        {std::make_pair("input", &signature.inputs),
         std::make_pair("output", &signature.outputs)})
     for (const TensorSignature &tensor : *tensors)
       if (tensor.isDynamic())
         return emitError(module.getLoc())
-               << "--target=cuda: " << kind << " '" << tensor.name
+               << flag << ": " << kind << " '" << tensor.name
                << "' has a dim known only at run time; the CUDA target "
                   "compiles static shapes for now (fix the input's dims with "
                   "--input-shape=NAME=DxD...)";
@@ -556,7 +557,10 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
         module->lookupSymbol<func::FuncOp>("main_graph"), *name);
     if (failed(signature) ||
         ((options.target == TargetKind::CUDA || options.gpuMappingOnCPU) &&
-         failed(checkCUDASignature(*module, *signature))))
+         failed(checkCUDASignature(*module, *signature,
+                                   options.gpuMappingOnCPU
+                                       ? "--gpu-mapping-on-cpu"
+                                       : "--target=cuda"))))
       return failure();
   }
   if (failed(conversionPm.run(*module)))

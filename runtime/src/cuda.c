@@ -320,6 +320,19 @@ struct onnxc_cuda_session {
   int recaptures;
 };
 
+/* The device copies of models' weights, shared by the sessions of a model
+ * on a device (the primary context's memory): one reference per session. */
+typedef struct onnxc_device_weights {
+  const void *data; /* desc->device_weights */
+  int ordinal;
+  CUdeviceptr copy;
+  int references;
+  struct onnxc_device_weights *next;
+} onnxc_device_weights;
+
+static pthread_mutex_t weights_lock = PTHREAD_MUTEX_INITIALIZER;
+static onnxc_device_weights *device_weights;
+
 /* The session whose run is on this thread (for the generated code). */
 static _Thread_local onnxc_cuda_session *current;
 
@@ -371,6 +384,67 @@ static onnxc_status load_image(onnxc_cuda_session *s, onnxc_cuda_image *image) {
       log[0] ? "; JIT log: " : "", log);
 }
 
+static onnxc_status device_alloc(onnxc_cuda_session *s, CUdeviceptr *ptr,
+                                 uint64_t bytes, const char *what);
+
+/* The device copy of `desc`'s weights on the session's device (its context
+ * current): shared with the model's other sessions there, copied by the
+ * first. */
+static onnxc_status acquire_weights(onnxc_cuda_session *s,
+                                    const onnxc_model_desc *desc) {
+  onnxc_status status = ONNXC_OK;
+  pthread_mutex_lock(&weights_lock);
+  onnxc_device_weights *w = device_weights;
+  while (w && !(w->data == desc->device_weights && w->ordinal == s->ordinal))
+    w = w->next;
+  if (w) {
+    ++w->references;
+    s->weights = w->copy;
+  } else if (!(w = calloc(1, sizeof *w))) {
+    status = onnxc_runtime_error(ONNXC_ERROR_OUT_OF_MEMORY,
+                                 "cannot allocate a session");
+  } else if ((status = device_alloc(s, &w->copy, desc->device_weights_bytes,
+                                    "the weights")) != ONNXC_OK) {
+    free(w);
+  } else {
+    CUresult result;
+    if ((result = cu.MemcpyHtoDAsync(w->copy, desc->device_weights,
+                                     desc->device_weights_bytes,
+                                     s->stream)) != 0 ||
+        (result = cu.StreamSynchronize(s->stream)) != 0) {
+      status = device_error("copying the weights to the device", result);
+      cu.MemFree(w->copy);
+      free(w);
+    } else {
+      *w = (onnxc_device_weights){desc->device_weights, s->ordinal, w->copy,
+                                  1, device_weights};
+      device_weights = w;
+      s->weights = w->copy;
+    }
+  }
+  pthread_mutex_unlock(&weights_lock);
+  return status;
+}
+
+/* Drops the session's reference to its weights; the last frees them. */
+static void release_weights(onnxc_cuda_session *s) {
+  pthread_mutex_lock(&weights_lock);
+  for (onnxc_device_weights **link = &device_weights; *link;
+       link = &(*link)->next) {
+    onnxc_device_weights *w = *link;
+    if (w->copy != s->weights || w->ordinal != s->ordinal)
+      continue;
+    if (--w->references == 0) {
+      cu.MemFree(w->copy);
+      *link = w->next;
+      free(w);
+    }
+    break;
+  }
+  pthread_mutex_unlock(&weights_lock);
+  s->weights = 0;
+}
+
 static void free_cuda_session(onnxc_cuda_session *s) {
   if (!s)
     return;
@@ -383,7 +457,7 @@ static void free_cuda_session(onnxc_cuda_session *s) {
     if (s->workspace)
       cu.MemFree(s->workspace);
     if (s->weights)
-      cu.MemFree(s->weights);
+      release_weights(s);
     if (s->staging)
       cu.MemFree(s->staging);
     if (s->owns_stream && s->stream)
@@ -495,16 +569,8 @@ static onnxc_status create_on_device(onnxc_cuda_session *s,
   if (status == ONNXC_OK)
     status = device_alloc(s, &s->staging, staging,
                           "the inputs and outputs of host-pointer runs");
-  if (status == ONNXC_OK && desc->device_weights_bytes) {
-    status = device_alloc(s, &s->weights, desc->device_weights_bytes,
-                          "the weights");
-    if (status == ONNXC_OK &&
-        ((result = cu.MemcpyHtoDAsync(s->weights, desc->device_weights,
-                                      desc->device_weights_bytes,
-                                      s->stream)) != 0 ||
-         (result = cu.StreamSynchronize(s->stream)) != 0))
-      status = device_error("copying the weights to the device", result);
-  }
+  if (status == ONNXC_OK && desc->device_weights_bytes)
+    status = acquire_weights(s, desc);
   if (status == ONNXC_OK) {
     CUdeviceptr at = s->staging;
     for (size_t i = 0; i < ni + no; ++i) {

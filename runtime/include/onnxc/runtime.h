@@ -180,8 +180,9 @@ onnxc_status onnxc_session_create(const onnxc_model_desc *desc,
  * CUstream of the device's primary context; NULL: a stream the session
  * creates and owns). Loads the driver (dlopen("libcuda.so.1")) on first
  * use, retains the device's primary context, loads the model's kernels and
- * allocates its workspace, its input and output buffers for host-pointer
- * runs, and a copy of its weights on the device. ONNXC_ERROR_DEVICE, with
+ * allocates its workspace and its input and output buffers for host-pointer
+ * runs; the weights are copied to the device once per model and device,
+ * shared by the model's sessions there. ONNXC_ERROR_DEVICE, with
  * the reason, when the driver is missing or too old, the device does not
  * exist or is older than the model's --gpu-arch, or device memory runs
  * out; ONNXC_ERROR_INVALID_ARGUMENT for a CPU model. Thread-safe. */
