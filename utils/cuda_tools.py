@@ -13,12 +13,15 @@ import time
 # The architectures every kernel's PTX is assembled for.
 PTXAS_ARCHS = ("sm_80", "sm_90")
 
-# The e2e scripts (test/e2e/NAME.py) whose models have static shapes, the
-# CUDA target's for now: test/e2e/cuda-ptx.py assembles their PTX,
-# utils/gpu-check runs them on a GPU.
+# The e2e scripts (test/e2e/NAME.py) the CUDA target is checked with: all
+# but dynamic-cnn (the shared CNNs again, with symbolic dims) and
+# shared-models (run apart). test/e2e/cuda-ptx.py compiles them
+# with cubins, test/e2e/gpu-mapping-on-cpu.py runs their loop mapping on the
+# CPU, utils/gpu-check runs them on a GPU.
 E2E_SCRIPTS = ["op-numerics", "compute-ops", "element-types", "indexing-ops", "pooling", "pad",
                "recurrent", "normalization-precision", "layernorm-outputs", "large-initializers",
-               "constant-folding", "zero-sized"]
+               "constant-folding", "zero-sized", "dynamic-shapes", "dynamic-ops",
+               "data-dependent", "dynamic-encoder"]
 
 
 def _toolkit_roots():

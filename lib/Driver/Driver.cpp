@@ -428,24 +428,6 @@ getDisabledPasses(MLIRContext &context, const CompileOptions &options) {
   return disabled;
 }
 
-/// The CUDA target takes static shapes for now: names the first input or
-/// output with a dim known only at run time.
-static LogicalResult checkCUDASignature(ModuleOp module,
-                                        const ModelSignature &signature,
-                                        StringRef flag) {
-  for (auto [kind, tensors] :
-       {std::make_pair("input", &signature.inputs),
-        std::make_pair("output", &signature.outputs)})
-    for (const TensorSignature &tensor : *tensors)
-      if (tensor.isDynamic())
-        return emitError(module.getLoc())
-               << flag << ": " << kind << " '" << tensor.name
-               << "' has a dim known only at run time; the CUDA target "
-                  "compiles static shapes for now (fix the input's dims with "
-                  "--input-shape=NAME=DxD...)";
-  return success();
-}
-
 LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
   EmitKind emit = options.emit;
   if (emit == EmitKind::Auto) {
@@ -555,12 +537,7 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
       return failure();
     signature = getModelSignature(
         module->lookupSymbol<func::FuncOp>("main_graph"), *name);
-    if (failed(signature) ||
-        ((options.target == TargetKind::CUDA || options.gpuMappingOnCPU) &&
-         failed(checkCUDASignature(*module, *signature,
-                                   options.gpuMappingOnCPU
-                                       ? "--gpu-mapping-on-cpu"
-                                       : "--target=cuda"))))
+    if (failed(signature))
       return failure();
   }
   if (failed(conversionPm.run(*module)))

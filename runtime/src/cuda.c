@@ -318,7 +318,69 @@ struct onnxc_cuda_session {
   /* Captures for other arguments: device runs on ever new buffers stop
    * capturing after a few (a capture costs more than it saves once). */
   int recaptures;
+  /* Runs so far, and reads of device memory by the host code in them
+   * (onnxc_cuda_read: a check of an input's value, a size computed from
+   * tensor values): a graph would replay the launches without them, so a
+   * session whose first run read anything never captures one. */
+  uint64_t runs, host_reads;
+  /* Device memory sized at run time (a model with dims known only at run
+   * time): its inputs' and dynamic outputs' buffers and what its code
+   * allocates (onnxc_cuda_memref_alloc), kept between runs for reuse. */
+  struct device_block *blocks;
+  size_t num_blocks, capacity;
 };
+
+typedef struct device_block {
+  CUdeviceptr ptr;
+  uint64_t bytes;
+  int in_use;
+} device_block;
+
+/* A device block of at least `bytes` from the session's blocks (the
+ * smallest free one that fits, if not over twice the size), else a new
+ * one; 0 when the device has no memory left (the message set). */
+static CUdeviceptr block_get(onnxc_cuda_session *s, uint64_t bytes) {
+  device_block *best = NULL;
+  for (size_t i = 0; i < s->num_blocks; ++i) {
+    device_block *b = &s->blocks[i];
+    if (!b->in_use && b->bytes >= bytes && b->bytes <= 2 * bytes + 256 &&
+        (!best || b->bytes < best->bytes))
+      best = b;
+  }
+  if (best) {
+    best->in_use = 1;
+    return best->ptr;
+  }
+  if (s->num_blocks == s->capacity) {
+    size_t capacity = s->capacity ? 2 * s->capacity : 16;
+    device_block *blocks = realloc(s->blocks, capacity * sizeof *blocks);
+    if (!blocks) {
+      onnxc_runtime_error(ONNXC_ERROR_OUT_OF_MEMORY, "cannot allocate a block list");
+      return 0;
+    }
+    s->blocks = blocks;
+    s->capacity = capacity;
+  }
+  CUdeviceptr ptr = 0;
+  CUresult result = cu.MemAlloc(&ptr, bytes ? bytes : 1);
+  if (result != 0) {
+    onnxc_runtime_error(ONNXC_ERROR_OUT_OF_MEMORY,
+                        "cannot allocate %llu bytes of device memory on CUDA "
+                        "device %d in a run: cuMemAlloc: %s",
+                        (unsigned long long)bytes, s->ordinal,
+                        error_name(result));
+    return 0;
+  }
+  s->blocks[s->num_blocks++] = (device_block){ptr, bytes ? bytes : 1, 1};
+  return ptr;
+}
+
+/* Returns a block to the session's free blocks. */
+static void block_put(onnxc_cuda_session *s, CUdeviceptr ptr) {
+  for (size_t i = 0; i < s->num_blocks; ++i)
+    if (s->blocks[i].ptr == ptr)
+      s->blocks[i].in_use = 0;
+}
 
 /* The device copies of models' weights, shared by the sessions of a model
  * on a device (the primary context's memory): one reference per session. */
@@ -358,9 +420,15 @@ static onnxc_status load_image(onnxc_cuda_session *s, onnxc_cuda_image *image) {
       cubin = c;
   }
   CUmodule module = NULL;
-  CUresult result = cu.ModuleLoadDataEx(
-      &module, cubin ? cubin->data : (const void *)image->ptx, 2, options,
-      values);
+  CUresult result = 1;
+  /* A cubin the driver refuses (made by a ptxas newer than the driver)
+   * leaves the PTX, which it may still compile. */
+  if (cubin)
+    result = cu.ModuleLoadDataEx(&module, cubin->data, 2, options, values);
+  if (result != 0) {
+    log[0] = '\0';
+    result = cu.ModuleLoadDataEx(&module, image->ptx, 2, options, values);
+  }
   if (result == 0) {
     __atomic_store_n(&image->modules[s->ordinal], module, __ATOMIC_RELEASE);
     return ONNXC_OK;
@@ -368,13 +436,6 @@ static onnxc_status load_image(onnxc_cuda_session *s, onnxc_cuda_image *image) {
   char version[16];
   int sm;
   ptx_header(image->ptx, version, sizeof version, &sm);
-  if (cubin)
-    return onnxc_runtime_error(
-        ONNXC_ERROR_DEVICE,
-        "cannot load the model's kernels (the cubin for sm_%d) on CUDA device "
-        "%d (sm_%d, driver %d.%d): cuModuleLoadDataEx: %s",
-        cubin->sm, s->ordinal, s->sm, driver_version / 1000,
-        driver_version % 1000 / 10, error_name(result));
   return onnxc_runtime_error(
       ONNXC_ERROR_DEVICE,
       "cannot load the model's kernels (PTX ISA %s for sm_%d) on CUDA device "
@@ -460,6 +521,8 @@ static void free_cuda_session(onnxc_cuda_session *s) {
       release_weights(s);
     if (s->staging)
       cu.MemFree(s->staging);
+    for (size_t i = 0; i < s->num_blocks; ++i)
+      cu.MemFree(s->blocks[i].ptr);
     if (s->owns_stream && s->stream)
       cu.StreamDestroy(s->stream);
     CUcontext popped;
@@ -469,6 +532,7 @@ static void free_cuda_session(onnxc_cuda_session *s) {
   free(s->buffers);
   free(s->args);
   free(s->graph_args);
+  free(s->blocks);
   free(s);
 }
 
@@ -478,8 +542,27 @@ ONNXC_INTERNAL void onnxc_cuda_session_destroy_(onnxc_cuda_session *s) {
 
 static uint64_t align256(uint64_t bytes) { return (bytes + 255) & ~255ull; }
 
+/* The bytes of a tensor of this descriptor; 0 when a dim is known only at
+ * run time. */
 static uint64_t tensor_desc_bytes(const onnxc_tensor_desc *d) {
-  return (uint64_t)onnxc_tensor_desc_elements(d) * onnxc_dtype_size(d->dtype);
+  int64_t elements = onnxc_tensor_desc_elements(d);
+  return elements < 0 ? 0 : (uint64_t)elements * onnxc_dtype_size(d->dtype);
+}
+
+/* Whether a dim of the tensor is known only at run time. */
+static int is_dynamic_desc(const onnxc_tensor_desc *d) {
+  for (int32_t k = 0; k < d->rank; ++k)
+    if (d->shape[k] < 0)
+      return 1;
+  return 0;
+}
+
+/* The bytes of a tensor of `rank` dims `shape` and type `dtype`. */
+static uint64_t shape_bytes(int32_t rank, const int64_t *shape, int32_t dtype) {
+  uint64_t n = onnxc_dtype_size(dtype);
+  for (int32_t k = 0; k < rank; ++k)
+    n *= (uint64_t)shape[k];
+  return n;
 }
 
 /* Allocates `bytes` (at least 1) of device memory, naming `what`. */
@@ -524,6 +607,15 @@ static onnxc_status create_on_device(onnxc_cuda_session *s,
     s->context = NULL;
     return device_error("cuDevicePrimaryCtxRetain", result);
   }
+  /* One more reference for the process's lifetime: the last release
+   * would reset the context and unload the kernels, which the images
+   * keep loaded for later sessions. */
+  static int kept[ONNXC_MAX_DEVICES];
+  if (s->ordinal < ONNXC_MAX_DEVICES &&
+      !__atomic_exchange_n(&kept[s->ordinal], 1, __ATOMIC_ACQ_REL)) {
+    CUcontext context;
+    cu.DevicePrimaryCtxRetain(&context, s->device);
+  }
   if ((result = cu.CtxPushCurrent(s->context)) != 0)
     return device_error("cuCtxPushCurrent", result);
   onnxc_status status = ONNXC_OK;
@@ -563,6 +655,8 @@ static onnxc_status create_on_device(onnxc_cuda_session *s,
     for (size_t i = 0; i < ni + no; ++i)
       staging += align256(tensor_desc_bytes(
           i < ni ? &desc->inputs[i] : &desc->outputs[i - ni]));
+    /* (tensor_desc_bytes is 0 for a tensor with a dim known at run time:
+     * its buffer comes from the session's blocks in each run.) */
     status = device_alloc(s, &s->workspace, desc->workspace_bytes,
                           "the workspace");
   }
@@ -603,7 +697,13 @@ ONNXC_INTERNAL onnxc_status onnxc_cuda_session_create_(
   s->ordinal = ordinal;
   s->num_args = 2 * ni + no + 2;
   const char *graphs = getenv("ONNXC_CUDA_GRAPHS");
-  s->use_graphs = cu.StreamBeginCapture && cu.StreamEndCapture &&
+  /* A model with dims known at run time allocates device memory in its
+   * runs, which a graph cannot replay. */
+  int dynamic = 0;
+  for (size_t i = 0; i < ni + no; ++i)
+    dynamic |= is_dynamic_desc(i < ni ? &desc->inputs[i]
+                                      : &desc->outputs[i - ni]);
+  s->use_graphs = !dynamic && cu.StreamBeginCapture && cu.StreamEndCapture &&
                   cu.GraphInstantiateWithFlags && cu.GraphLaunch &&
                   cu.GraphExecDestroy && cu.GraphDestroy &&
                   !(graphs && strcmp(graphs, "0") == 0);
@@ -638,6 +738,14 @@ static onnxc_status launch(onnxc_cuda_session *s, const onnxc_model_desc *desc,
                            void **args) {
   CUresult result;
   size_t bytes = s->num_args * sizeof(void *);
+  if (s->use_graphs && s->runs++ == 0) {
+    /* The first run launches directly and shows whether the host code
+     * reads device memory. */
+    onnxc_status status = call_entry(s, desc, args);
+    if (s->host_reads)
+      s->use_graphs = 0;
+    return status;
+  }
   if (!s->use_graphs)
     return call_entry(s, desc, args);
   if (s->graph && memcmp(s->graph_args, args, bytes) == 0) {
@@ -693,31 +801,70 @@ ONNXC_INTERNAL onnxc_status onnxc_cuda_run_(onnxc_cuda_session *s,
   onnxc_status status = ONNXC_OK;
   void **args = s->args;
   for (size_t i = 0; i < ni && status == ONNXC_OK; ++i) {
-    uint64_t bytes = tensor_desc_bytes(&desc->inputs[i]);
+    const onnxc_tensor_desc *d = &desc->inputs[i];
     if (on_device) {
       args[i] = inputs[i].data;
-    } else {
-      args[i] = (void *)(uintptr_t)s->buffers[i];
-      if (bytes && (result = cu.MemcpyHtoDAsync(s->buffers[i], inputs[i].data,
-                                                bytes, s->stream)) != 0)
-        status = device_error("copying an input to the device", result);
+      continue;
     }
+    CUdeviceptr buffer = s->buffers[i];
+    uint64_t bytes = tensor_desc_bytes(d);
+    if (is_dynamic_desc(d)) {
+      bytes = shape_bytes(inputs[i].rank, inputs[i].shape, d->dtype);
+      if (!(buffer = block_get(s, bytes))) {
+        status = ONNXC_ERROR_OUT_OF_MEMORY;
+        break;
+      }
+    }
+    args[i] = (void *)(uintptr_t)buffer;
+    if (bytes && (result = cu.MemcpyHtoDAsync(buffer, inputs[i].data, bytes,
+                                              s->stream)) != 0)
+      status = device_error("copying an input to the device", result);
   }
+  /* A static output: the caller's device buffer, or the session's. One
+   * with a dim known at run time: its record, which the code fills with a
+   * block it allocates (onnxc_cuda_memref_alloc) and the output's dims. */
   for (size_t i = 0; i < no; ++i)
-    args[ni + i] =
-        on_device ? outputs[i] : (void *)(uintptr_t)s->buffers[ni + i];
+    args[ni + i] = on_device || is_dynamic_desc(&desc->outputs[i])
+                       ? outputs[i]
+                       : (void *)(uintptr_t)s->buffers[ni + i];
   args[ni + no] = (void *)(uintptr_t)s->workspace;
   for (size_t i = 0; i < ni; ++i)
-    args[ni + no + 1 + i] = (void *)(uintptr_t)(
-        desc->inputs[i].rank > 0 ? desc->inputs[i].shape : no_dims);
+    args[ni + no + 1 + i] =
+        (void *)(uintptr_t)(inputs[i].rank > 0 ? inputs[i].shape : no_dims);
   args[2 * ni + no + 1] = (void *)(uintptr_t)s->weights;
 
   if (status == ONNXC_OK)
     status = launch(s, desc, args);
   for (size_t i = 0; i < no && status == ONNXC_OK && !on_device; ++i) {
-    uint64_t bytes = tensor_desc_bytes(&desc->outputs[i]);
-    if (bytes && (result = cu.MemcpyDtoHAsync(outputs[i], s->buffers[ni + i],
-                                              bytes, s->stream)) != 0)
+    const onnxc_tensor_desc *d = &desc->outputs[i];
+    if (!is_dynamic_desc(d)) {
+      uint64_t bytes = tensor_desc_bytes(d);
+      if (bytes && (result = cu.MemcpyDtoHAsync(outputs[i], s->buffers[ni + i],
+                                                bytes, s->stream)) != 0)
+        status = device_error("copying an output from the device", result);
+      continue;
+    }
+    /* Into a host block for run_session(), which checks the record,
+     * copies the data into the caller's buffer or hands the block over. */
+    int64_t *record = outputs[i];
+    for (int32_t k = 0; k < d->rank; ++k)
+      if (record[1 + k] < 0)
+        status = onnxc_runtime_error(ONNXC_ERROR_SHAPE_MISMATCH,
+                                     "output '%s': the run gave it no shape",
+                                     d->name);
+    if (status != ONNXC_OK)
+      break;
+    uint64_t bytes = shape_bytes(d->rank, record + 1, d->dtype);
+    void *host = onnxc_alloc_(bytes);
+    if (!host) {
+      status = onnxc_runtime_error(ONNXC_ERROR_OUT_OF_MEMORY,
+                                   "cannot allocate %llu bytes for output '%s'",
+                                   (unsigned long long)bytes, d->name);
+      break;
+    }
+    CUdeviceptr data = (CUdeviceptr)record[0];
+    record[0] = (int64_t)(intptr_t)host;
+    if (bytes && (result = cu.MemcpyDtoHAsync(host, data, bytes, s->stream)) != 0)
       status = device_error("copying an output from the device", result);
   }
   /* Host-pointer runs wait for their outputs; a failed run waits so that
@@ -725,6 +872,10 @@ ONNXC_INTERNAL onnxc_status onnxc_cuda_run_(onnxc_cuda_session *s,
   if ((!on_device || status != ONNXC_OK) &&
       (result = cu.StreamSynchronize(s->stream)) != 0 && status == ONNXC_OK)
     status = device_error("the run's kernels (cuStreamSynchronize)", result);
+  /* The run's blocks are free for the next run once its work is done (a
+   * device run's are reused by later work on the same stream only). */
+  for (size_t i = 0; i < s->num_blocks; ++i)
+    s->blocks[i].in_use = 0;
   CUcontext popped;
   cu.CtxPopCurrent(&popped);
   return status;
@@ -741,6 +892,45 @@ __attribute__((noreturn))
 #endif
 static void fail_run(onnxc_status status) {
   onnxc_fail_status_(status);
+}
+
+/* The host code's read of device memory (`bytes` at `src` into `dst`),
+ * after the work queued before it; plain memory when no CUDA session runs
+ * (onnx-compile --gpu-mapping-on-cpu runs the same code on the CPU). */
+ONNXC_INTERNAL void onnxc_cuda_read(uint64_t dst, uint64_t src,
+                                    uint64_t bytes) {
+  onnxc_cuda_session *s = current;
+  if (!s) {
+    memcpy((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+    return;
+  }
+  ++s->host_reads;
+  CUresult result;
+  if ((result = cu.MemcpyDtoHAsync((void *)(uintptr_t)dst, (CUdeviceptr)src,
+                                   bytes, s->stream)) != 0 ||
+      (result = cu.StreamSynchronize(s->stream)) != 0)
+    fail_run(device_error("reading a value from the device for the host code",
+                          result));
+}
+
+/* The generated code's allocator of device memory sized at run time
+ * (MLIR's _mlir_memref_to_llvm_alloc/free, renamed by onnx-compile for a
+ * --target=cuda model): the running session's blocks. */
+ONNXC_INTERNAL void *onnxc_cuda_memref_alloc(uint64_t bytes) {
+  onnxc_cuda_session *s = current;
+  if (!s)
+    fail_run(onnxc_runtime_error(ONNXC_ERROR_DEVICE,
+                                 "device memory allocated outside a CUDA "
+                                 "session's run"));
+  CUdeviceptr ptr = block_get(s, bytes);
+  if (!ptr)
+    fail_run(ONNXC_ERROR_OUT_OF_MEMORY);
+  return (void *)(uintptr_t)ptr;
+}
+
+ONNXC_INTERNAL void onnxc_cuda_memref_free(void *data) {
+  if (current && data)
+    block_put(current, (CUdeviceptr)(uintptr_t)data);
 }
 
 ONNXC_INTERNAL void *onnxc_cuda_StreamCreate(void) {

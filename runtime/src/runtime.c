@@ -420,11 +420,7 @@ static onnxc_status create_session(const onnxc_model_desc *desc,
                      "model '%s' runs on the GPU: its workspace is device "
                      "memory that the session allocates; pass NULL",
                      desc->name ? desc->name : "?");
-  if (cuda && is_dynamic(desc))
-    return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
-                     "model descriptor '%s' is malformed: a GPU model with "
-                     "dims known only at run time",
-                     desc->name ? desc->name : "?");
+
   size_t ni = (size_t)desc->num_inputs, no = (size_t)desc->num_outputs;
   size_t input_dims = 0, record_words = 0;
   for (size_t i = 0; i < ni; ++i)
@@ -552,6 +548,76 @@ static onnxc_status check_record(const onnxc_tensor_desc *d,
   return ONNXC_OK;
 }
 
+/* The device half of run_session() for a --target=cuda model, its
+ * arguments checked and session->args set up: through the device and back.
+ * A dynamic output's record comes back holding a host block (cuda.c),
+ * copied into the caller's buffer of the same shape or handed over. */
+static onnxc_status run_cuda_session(onnxc_session *session,
+                                     const onnxc_tensor *inputs,
+                                     const onnxc_tensor *given,
+                                     onnxc_tensor *allocated,
+                                     size_t num_outputs) {
+  const onnxc_model_desc *desc = session->desc;
+  size_t num_inputs = (size_t)desc->num_inputs;
+  for (size_t i = 0; i < num_outputs; ++i)
+    if (session->records[i])
+      session->records[i][0] = 0;
+  onnxc_status status = onnxc_cuda_run_(session->cuda, desc, inputs,
+                                        session->args + num_inputs,
+                                        /*on_device=*/0);
+  size_t mismatch = num_outputs;
+  for (size_t i = 0; i < num_outputs; ++i) {
+    int64_t *record = session->records[i];
+    const onnxc_tensor_desc *d = &desc->outputs[i];
+    void *host = record ? (void *)(intptr_t)record[0] : NULL;
+    uint64_t bytes = 0;
+    if (record && status == ONNXC_OK)
+      status = check_record(d, record, &bytes);
+    if (status != ONNXC_OK) {
+      onnxc_free(host);
+      continue;
+    }
+    if (!record) {
+      if (allocated)
+        allocated[i].shape = d->shape;
+    } else if (allocated) {
+      allocated[i].data = host;
+      allocated[i].shape = record + 1;
+    } else {
+      if (memcmp(record + 1, given[i].shape,
+                 (size_t)d->rank * sizeof(int64_t)) == 0) {
+        if (bytes)
+          memcpy(given[i].data, host, bytes);
+      } else if (mismatch == num_outputs) {
+        mismatch = i;
+      }
+      onnxc_free(host);
+    }
+  }
+  if (status == ONNXC_OK && mismatch < num_outputs) {
+    const onnxc_tensor_desc *d = &desc->outputs[mismatch];
+    char actual[256], buffer[256];
+    status = set_error(
+        ONNXC_ERROR_SHAPE_MISMATCH,
+        "output '%s' has shape %s in this run; the buffer given has %s (use "
+        "onnxc_run_alloc for outputs sized at run time)",
+        d->name,
+        format_shape(actual, sizeof actual, d->rank,
+                     session->records[mismatch] + 1, NULL),
+        format_shape(buffer, sizeof buffer, d->rank, given[mismatch].shape,
+                     NULL));
+  }
+  if (status != ONNXC_OK) {
+    for (size_t i = 0; i < num_outputs && allocated; ++i) {
+      onnxc_free(allocated[i].data);
+      allocated[i].data = NULL;
+      allocated[i].shape = NULL;
+    }
+    return status;
+  }
+  return clear_error();
+}
+
 /* onnxc_run() (`given` are the caller's outputs) and onnxc_run_alloc()
  * (the runtime allocates `allocated`). */
 static onnxc_status run_session(onnxc_session *session,
@@ -638,20 +704,8 @@ static onnxc_status run_session(onnxc_session *session,
     args[num_inputs + num_outputs + 1 + i] =
         (void *)(uintptr_t)(inputs[i].rank > 0 ? inputs[i].shape : no_dims);
 
-  if (session->cuda) {
-    /* Static shapes: no records; through the device and back. */
-    status = onnxc_cuda_run_(session->cuda, desc, inputs, args + num_inputs,
-                             /*on_device=*/0);
-    for (size_t i = 0; i < num_outputs && allocated; ++i) {
-      if (status != ONNXC_OK) {
-        onnxc_free(allocated[i].data);
-        allocated[i].data = NULL;
-      } else {
-        allocated[i].shape = desc->outputs[i].shape;
-      }
-    }
-    return status == ONNXC_OK ? clear_error() : status;
-  }
+  if (session->cuda)
+    return run_cuda_session(session, inputs, given, allocated, num_outputs);
   onnxc_run_context run;
   status = onnxc_run_entry_(&run, &session->cache, desc->entry, args);
 
@@ -760,11 +814,19 @@ ONNXC_API onnxc_status onnxc_run_device(onnxc_session *session,
   if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
     return set_error(ONNXC_ERROR_INVALID_ARGUMENT, "%s array is NULL",
                      num_inputs > 0 && !inputs ? "input" : "output");
+  for (size_t i = 0; i < num_outputs; ++i)
+    if (session->records[i])
+      return set_error(ONNXC_ERROR_INVALID_ARGUMENT,
+                       "output '%s' is sized at run time: run the model with "
+                       "onnxc_run_alloc (host arrays)",
+                       desc->outputs[i].name);
   uint64_t *bytes = session->bytes;
   for (size_t i = 0; i < num_inputs; ++i)
     if ((status = check_tensor("input", &desc->inputs[i], &inputs[i],
                                &bytes[i])))
       return status;
+  if ((status = check_same_dims(session, inputs)))
+    return status;
   for (size_t i = 0; i < num_outputs; ++i) {
     if ((status = check_tensor("output", &desc->outputs[i], &outputs[i],
                                &bytes[num_inputs + i])))

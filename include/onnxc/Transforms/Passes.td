@@ -232,7 +232,7 @@ def LowerRunTimeChecks : Pass<"onnxc-lower-run-time-checks", "::mlir::ModuleOp">
 }
 
 def MapParallelLoopsToGPU
-    : Pass<"onnxc-map-parallel-loops-to-gpu", "::mlir::func::FuncOp"> {
+    : Pass<"onnxc-map-parallel-loops-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Map the graph's loops on device buffers to GPU blocks and threads";
   let description = [{
     For the CUDA target, after `--convert-linalg-to-parallel-loops` on the
@@ -252,6 +252,12 @@ def MapParallelLoopsToGPU
       is wrapped in a one-iteration `scf.parallel` and runs on one thread.
     - `memref.copy` becomes `linalg.copy` first (run this before the
       linalg conversion): its upstream lowering is a host `memcpy`.
+
+    - A scalar the host code loads from device memory (an input read by a
+      run-time check, a size computed from tensor values) is recomputed in
+      each kernel that uses it, and where the host itself needs it, copied
+      to host memory by the runtime (`func.call @onnxc_cuda_read(dst, src,
+      bytes)`, which waits for the kernels queued before).
 
     `--convert-parallel-loops-to-gpu` then turns the mapped loops into
     `gpu.launch`. Pure ops (index arithmetic, constants) and view-like ops
@@ -273,8 +279,10 @@ def MapParallelLoopsToGPU
     Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
            "Threads per block">,
   ];
-  let dependentDialects = ["::mlir::gpu::GPUDialect",
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
 }
 

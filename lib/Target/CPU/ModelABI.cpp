@@ -458,10 +458,15 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
   // MLIR's memref lowering calls _mlir_memref_to_llvm_alloc/free (its
   // "generic functions"); the runtime serves them as onnxc_memref_alloc/free
   // so that other MLIR-generated code in a program cannot replace ours.
+  // A --target=cuda model's buffers sized at run time are device memory:
+  // onnxc_cuda_memref_alloc/free.
+  bool cuda = signature.device == ONNXC_DEVICE_CUDA;
   for (auto [from, to] :
        {std::pair<llvm::StringRef, llvm::StringRef>{
-            "_mlir_memref_to_llvm_alloc", "onnxc_memref_alloc"},
-        {"_mlir_memref_to_llvm_free", "onnxc_memref_free"}})
+            "_mlir_memref_to_llvm_alloc",
+            cuda ? "onnxc_cuda_memref_alloc" : "onnxc_memref_alloc"},
+        {"_mlir_memref_to_llvm_free",
+         cuda ? "onnxc_cuda_memref_free" : "onnxc_memref_free"}})
     if (llvm::Function *function = llvmModule->getFunction(from))
       function->setName(to);
   // The GPU dialect's launches call MLIR's CUDA wrappers (mgpu*); the

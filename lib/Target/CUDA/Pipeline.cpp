@@ -85,7 +85,7 @@ static void buildMappedLoopsPipeline(OpPassManager &pm,
   // Loops to blocks and threads, launches, kernels.
   MapParallelLoopsToGPUOptions map;
   map.blockSize = options.blockSize;
-  pm.nest<func::FuncOp>().addPass(createMapParallelLoopsToGPU(map));
+  pm.addPass(createMapParallelLoopsToGPU(map));
 }
 
 void buildGPUMappingOnCPUPipeline(OpPassManager &pm,

@@ -10,6 +10,8 @@
 #include "onnxc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -35,9 +37,56 @@ using namespace mlir;
 namespace onnxc {
 namespace {
 
+/// Whether `value` is an output record of the graph function (a result
+/// with a dim known at run time, see --onnxc-bufferize): host memory, where
+/// the host code stores the output's device buffer and dims.
+bool isOutputRecord(Value value) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg)
+    return false;
+  auto function = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  return function && arg.getOwner()->isEntryBlock() &&
+         function.getArgAttr(arg.getArgNumber(), "onnxc.output_record");
+}
+
+/// Whether the memory `memref` views holds the same values during the whole
+/// run: a graph input or a constant. The memory plan reuses the
+/// workspace's bytes, so a load from an intermediate may only happen where
+/// the code had it.
+bool isImmutable(Value memref) {
+  while (Operation *def = memref.getDefiningOp()) {
+    if (isa<memref::GetGlobalOp>(def))
+      return true;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return false;
+    memref = view.getViewSource();
+  }
+  auto arg = dyn_cast<BlockArgument>(memref);
+  auto function =
+      arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()) : nullptr;
+  if (!function || !arg.getOwner()->isEntryBlock())
+    return false;
+  for (StringRef attr : {"onnxc.output", "onnxc.output_record",
+                         "onnxc.workspace", "onnxc.dynamic_workspace"})
+    if (function.getArgAttr(arg.getArgNumber(), attr))
+      return false;
+  return true;
+}
+
 /// Ops that may stay on the host: they compute addresses or sizes, never
-/// touch a buffer's elements.
+/// touch a buffer's elements (but the host's own output records).
 bool staysOnHost(Operation *op) {
+  if (auto store = dyn_cast<memref::StoreOp>(op))
+    return isOutputRecord(store.getMemRef());
+  // Run-time checks end the run from the host (--onnxc-lower-run-time-checks).
+  if (isa<cf::AssertOp>(op))
+    return true;
+  // The host's reads of device memory (readOnHost) into host memory.
+  if (auto call = dyn_cast<func::CallOp>(op))
+    return call.getCallee() == "onnxc_cuda_read";
+  if (auto load = dyn_cast<memref::LoadOp>(op))
+    return load.getMemRef().getDefiningOp<memref::AllocaOp>();
   if (isa<func::ReturnOp, memref::AllocOp, memref::AllocaOp,
           memref::DeallocOp, memref::GetGlobalOp, memref::DimOp,
           memref::ExtractStridedMetadataOp, memref::AssumeAlignmentOp>(op))
@@ -67,14 +116,29 @@ struct MapParallelLoopsToGPUPass
   using Base::Base;
 
   void runOnOperation() override {
-    func::FuncOp function = getOperation();
-    if (function.isExternal())
-      return;
-    if (blockSize < 1 || blockSize > 1024) {
-      function.emitError() << "block-size=" << static_cast<int64_t>(blockSize)
-                           << ": a CUDA block has 1 to 1024 threads";
-      return signalPassFailure();
+    ModuleOp module = getOperation();
+    for (auto function : llvm::to_vector(module.getOps<func::FuncOp>()))
+      if (!function.isExternal() && failed(mapFunction(function)))
+        return signalPassFailure();
+    bool reads = false;
+    module.walk([&](func::CallOp call) {
+      reads |= call.getCallee() == kReadFunction;
+    });
+    if (reads && !module.lookupSymbol(kReadFunction)) {
+      OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+      Type index = b.getIndexType();
+      auto read = func::FuncOp::create(
+          b, module.getLoc(), kReadFunction,
+          b.getFunctionType({index, index, index}, {}));
+      read.setPrivate();
     }
+  }
+
+  LogicalResult mapFunction(func::FuncOp function) {
+    if (blockSize < 1 || blockSize > 1024)
+      return function.emitError()
+             << "block-size=" << static_cast<int64_t>(blockSize)
+             << ": a CUDA block has 1 to 1024 threads";
     IRRewriter rewriter(&getContext());
     deviceValues.clear();
     isDeviceValue.clear();
@@ -88,9 +152,8 @@ struct MapParallelLoopsToGPUPass
                                                   copy.getTarget());
     }
 
-    if (failed(mapBlock(rewriter, function.getBody().front())) ||
-        failed(sinkDeviceValues(rewriter)))
-      return signalPassFailure();
+    return failure(failed(mapBlock(rewriter, function.getBody().front())) ||
+                   failed(sinkDeviceValues(rewriter)));
   }
 
   /// Scalars the host code loads from device memory (a Pad's constant
@@ -103,8 +166,9 @@ struct MapParallelLoopsToGPUPass
   /// Whether `op`, a host op, loads from device memory or computes from
   /// such a load.
   bool recordDeviceValue(Operation &op) {
+    auto load = dyn_cast<memref::LoadOp>(op);
     bool fromDevice =
-        isa<memref::LoadOp>(op) ||
+        (load && !staysOnHost(&op) && isImmutable(load.getMemRef())) ||
         (isMemoryEffectFree(&op) && op.getNumRegions() == 0 &&
          llvm::any_of(op.getOperands(), [&](Value operand) {
            Operation *def = operand.getDefiningOp();
@@ -153,18 +217,67 @@ struct MapParallelLoopsToGPUPass
           if (auto loop = dyn_cast<scf::ParallelOp>(parent))
             if (loop->hasAttr(gpu::getMappingAttrName()))
               kernel = loop;
-        if (!kernel)
-          return user->emitError()
-                 << "'" << user->getName()
-                 << "' on the host uses a value loaded from device memory "
-                    "('"
-                 << op->getName() << "')";
-        use.set(cloneInto(use.get(), kernel));
+        // A host use (a run-time check, a size): the host reads it.
+        if (kernel)
+          use.set(cloneInto(use.get(), kernel));
       }
     }
-    for (Operation *op : llvm::reverse(deviceValues))
+    SmallVector<memref::LoadOp> hostLoads;
+    for (Operation *op : llvm::reverse(deviceValues)) {
       if (op->use_empty())
         rewriter.eraseOp(op);
+      else if (auto load = dyn_cast<memref::LoadOp>(op))
+        hostLoads.push_back(load);
+    }
+    deviceValues.clear();
+    isDeviceValue.clear();
+    for (memref::LoadOp load : hostLoads)
+      if (failed(readOnHost(rewriter, load)))
+        return failure();
+    return success();
+  }
+
+  /// The runtime's `void onnxc_cuda_read(index dst, index src, index
+  /// bytes)`: copies device memory at `src` to host memory at `dst` once
+  /// the work queued before it is done (runtime/src/cuda.c).
+  static constexpr llvm::StringLiteral kReadFunction = "onnxc_cuda_read";
+
+  /// A load from device memory whose value the host needs (a check of an
+  /// input's value, a size computed from tensor values) becomes a copy of
+  /// the element into host memory through the runtime, which waits for
+  /// the kernels before.
+  LogicalResult readOnHost(IRRewriter &rewriter, memref::LoadOp load) {
+    Location loc = load.getLoc();
+    MemRefType type = load.getMemRefType();
+    Type element = type.getElementType();
+    if (!element.isIntOrIndexOrFloat() || isa<IndexType>(element))
+      return load.emitError() << "the host cannot read a " << element
+                              << " from device memory";
+    int64_t bytes = std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+    rewriter.setInsertionPoint(load);
+    Value source = load.getMemRef();
+    if (type.getRank()) {
+      SmallVector<OpFoldResult> offsets(load.getIndices().begin(),
+                                        load.getIndices().end());
+      SmallVector<OpFoldResult> ones(type.getRank(), rewriter.getIndexAttr(1));
+      source = memref::SubViewOp::create(rewriter, loc, source, offsets, ones,
+                                         ones);
+    }
+    auto metadata =
+        memref::ExtractStridedMetadataOp::create(rewriter, loc, source);
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+        rewriter, loc, source);
+    Value size = arith::ConstantIndexOp::create(rewriter, loc, bytes);
+    Value address = arith::AddIOp::create(
+        rewriter, loc, base,
+        arith::MulIOp::create(rewriter, loc, metadata.getOffset(), size));
+    Value host = memref::AllocaOp::create(rewriter, loc,
+                                          MemRefType::get({}, element));
+    Value hostAddress =
+        memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, host);
+    func::CallOp::create(rewriter, loc, kReadFunction, TypeRange{},
+                         ValueRange{hostAddress, address, size});
+    rewriter.replaceOpWithNewOp<memref::LoadOp>(load, host, ValueRange{});
     return success();
   }
 
@@ -185,6 +298,12 @@ struct MapParallelLoopsToGPUPass
       }
       if (recordDeviceValue(op) || staysOnHost(&op))
         continue;
+      // A load from memory the run writes: read where the code has it.
+      if (auto load = dyn_cast<memref::LoadOp>(op)) {
+        if (failed(readOnHost(rewriter, load)))
+          return failure();
+        continue;
+      }
       bool holdsKernels = op.getNumRegions() &&
                           op.walk([](Operation *nested) {
                               return isa<linalg::LinalgOp, scf::ParallelOp,
@@ -297,14 +416,23 @@ struct MapParallelLoopsToGPUPass
   }
 
   /// Wraps `op` in a parallel loop of one iteration on one thread.
+  /// Its scalar results (a count computed by a loop over a tensor, as
+  /// NonZero's) go through device memory: stored by the kernel into a
+  /// buffer of one element, read by the host after it (readOnHost).
   LogicalResult runOnOneThread(IRRewriter &rewriter, Operation *op) {
-    if (op->getNumResults()) {
-      op->emitError() << "'" << op->getName()
-                      << "' computes a value on the host from device memory";
-      return failure();
-    }
     Location loc = op->getLoc();
     rewriter.setInsertionPoint(op);
+    SmallVector<Value> buffers;
+    for (Value result : op->getResults()) {
+      Type type = result.getType();
+      if (!type.isIntOrIndexOrFloat())
+        return op->emitError()
+               << "'" << op->getName() << "' computes a " << type
+               << " from device memory, which the host cannot read";
+      Type stored = isa<IndexType>(type) ? rewriter.getI64Type() : type;
+      buffers.push_back(memref::AllocOp::create(
+          rewriter, loc, MemRefType::get({}, stored)));
+    }
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto makeLoop = [&](OpBuilder &b) {
@@ -315,6 +443,32 @@ struct MapParallelLoopsToGPUPass
     rewriter.setInsertionPointToStart(tiles.getBody());
     scf::ParallelOp threads = makeLoop(rewriter);
     rewriter.moveOpBefore(op, threads.getBody()->getTerminator());
+    if (buffers.empty())
+      return mapToBlocksAndThreads(tiles, threads);
+    // The kernel stores the results; the host reads and frees them.
+    rewriter.setInsertionPointAfter(op);
+    for (auto [result, buffer] : llvm::zip(op->getResults(), buffers)) {
+      Value value = result;
+      if (isa<IndexType>(value.getType()))
+        value = arith::IndexCastOp::create(rewriter, loc,
+                                           rewriter.getI64Type(), value);
+      memref::StoreOp::create(rewriter, loc, value, buffer, ValueRange{});
+    }
+    rewriter.setInsertionPointAfter(tiles);
+    for (auto [result, buffer] : llvm::zip(op->getResults(), buffers)) {
+      auto load = memref::LoadOp::create(rewriter, loc, buffer, ValueRange{});
+      Value value = load;
+      if (isa<IndexType>(result.getType()))
+        value = arith::IndexCastOp::create(rewriter, loc,
+                                           rewriter.getIndexType(), value);
+      // Uses inside the kernel keep the result; the others take the copy.
+      result.replaceUsesWithIf(value, [&](OpOperand &use) {
+        return !tiles->isAncestor(use.getOwner());
+      });
+      memref::DeallocOp::create(rewriter, loc, buffer);
+      if (failed(readOnHost(rewriter, load)))
+        return failure();
+    }
     return mapToBlocksAndThreads(tiles, threads);
   }
 };
