@@ -247,7 +247,7 @@ static LogicalResult runPipeline(PassManager &pm, ModuleOp module) {
 /// --target=cuda: the kernels to PTX and the host code to the LLVM dialect;
 /// the constants the kernels read into `signature.deviceWeights`.
 static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
-                                  const CompileOptions &options,
+                                  const CompileOptions &options, EmitKind emit,
                                   const llvm::StringSet<> &disabled,
                                   ModelSignature &signature) {
   // The NVVM target's serializer and the interfaces the GPU passes
@@ -264,7 +264,7 @@ static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
   // The PTX for the oldest architecture: the driver compiles it for newer.
   cuda.chip = *llvm::min_element(options.gpuArchs, [](const std::string &a,
                                                       const std::string &b) {
-    return std::stoi(a.substr(3)) < std::stoi(b.substr(3));
+    return *getGPUArchVersion(a) < *getGPUArchVersion(b);
   });
   cuda.libdevice = findLibdevice(options.cudaPath);
   if (!options.cudaPath.empty() && cuda.libdevice.empty())
@@ -280,7 +280,8 @@ static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
       failed(collectDeviceWeights(module, signature)))
     return failure();
   signature.device = ONNXC_DEVICE_CUDA;
-  if (options.emit == EmitKind::PTX)
+  // PTX and the header need no cubins.
+  if (emit == EmitKind::PTX || emit == EmitKind::Header)
     return success();
   // A cubin per architecture, so that the driver need not JIT-compile the
   // PTX on those GPUs.
@@ -336,7 +337,8 @@ static LogicalResult emitNative(MLIRContext &context, ModuleOp module,
     return failure();
 
   if (options.target == TargetKind::CUDA) {
-    if (failed(lowerForCUDA(context, module, options, disabled, *signature)))
+    if (failed(lowerForCUDA(context, module, options, emit, disabled,
+                            *signature)))
       return failure();
   } else if (options.gpuMappingOnCPU) {
     PassManager pm(&context);
@@ -435,7 +437,8 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     if (!kind)
       return emitError(UnknownLoc::get(&context))
              << "-o " << options.outputPath
-             << ": unknown output kind; use .so, .a, .o, .h, .ll or .mlir, "
+             << ": unknown output kind; use .so, .a, .o, .h, .ll, .ptx or "
+                ".mlir, "
                 "or say which with --emit=KIND";
     emit = *kind;
   }
@@ -460,10 +463,14 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     return emitError(UnknownLoc::get(&context))
            << "-o " << options.outputPath
            << ": PTX is the output of --target=cuda";
-  if (options.gpuMappingOnCPU &&
-      (options.target != TargetKind::CPU || options.externalWeights))
+  if (options.gpuMappingOnCPU && options.target != TargetKind::CPU)
     return emitError(UnknownLoc::get(&context))
-           << "--gpu-mapping-on-cpu compiles for the CPU with embedded weights";
+           << "--gpu-mapping-on-cpu runs the CUDA target's loops on the CPU: "
+              "it does not combine with --target=cuda";
+  if (options.gpuMappingOnCPU && options.externalWeights)
+    return emitError(UnknownLoc::get(&context))
+           << "--gpu-mapping-on-cpu embeds the weights: it does not combine "
+              "with --weights=external";
   if (options.target == TargetKind::CUDA) {
     if (options.gpuArchs.empty())
       return emitError(UnknownLoc::get(&context))
@@ -471,6 +478,11 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     for (const std::string &arch : options.gpuArchs)
       if (failed(checkGPUArch(&context, arch)))
         return failure();
+    if (!options.ptxas.empty() &&
+        !llvm::sys::fs::can_execute(findPtxas(options.ptxas, "")))
+      return emitError(UnknownLoc::get(&context))
+             << "--ptxas=" << options.ptxas
+             << ": not an executable file (give its path, or a name on PATH)";
     if (options.externalWeights)
       return emitError(UnknownLoc::get(&context))
              << "--weights=external is not supported with --target=cuda: "
@@ -520,7 +532,8 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
       return success();
   }
   if (options.outputPath == "-" && emit != EmitKind::LLVMIR &&
-      emit != EmitKind::Header && emit > EmitKind::Linalg)
+      emit != EmitKind::Header && emit != EmitKind::PTX &&
+      emit > EmitKind::Linalg)
     return emitError(module->getLoc())
            << "binary output needs a file: pass -o model.so, .a or .o";
   if (options.externalWeights &&

@@ -1,6 +1,7 @@
 //===- Header.cpp - The generated C header of the typed API ---------------===//
 
 #include "onnxc/Target/CPU/CPUTarget.h"
+#include "onnxc/runtime.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -143,6 +144,15 @@ std::string generateHeader(const ModelSignature &signature) {
   listTensors(signature.outputs, "OUTPUT");
 
   llvm::StringSet<> used;
+  std::string workspaceSentence =
+      signature.device == ONNXC_DEVICE_CUDA
+          ? "The model runs on the GPU\n * (--target=cuda): `workspace` "
+            "must be NULL; each call creates a session on\n * CUDA device 0, "
+            "copying the weights and the arrays there and back (run it\n * "
+            "repeatedly through a session of the generic API)."
+          : "`workspace` holds " + llvm::StringRef(name).upper() +
+                "_WORKSPACE_BYTES bytes,\n * 64-byte aligned (NULL: allocated "
+                "for the call).";
   if (signature.isDynamic()) {
     ModelSignature::RunTimeDims dims = signature.getRunTimeDims();
     os << "\n/* Runs the model. Its dims known only at run time come first (";
@@ -153,10 +163,8 @@ std::string generateHeader(const ModelSignature &signature) {
        << " * output is a caller-allocated buffer; an output with a run-time\n"
        << " * dim is a pointer that receives a buffer the runtime allocated\n"
        << " * (release it with onnxc_free()) and an array of its rank that\n"
-       << " * receives its dims. `workspace` holds "
-       << llvm::StringRef(name).upper()
-       << "_WORKSPACE_BYTES bytes,\n"
-       << " * 64-byte aligned (NULL: allocated for the call). Returns 0, or an\n"
+       << " * receives its dims. " << workspaceSentence
+       << " Returns 0, or an\n"
        << " * onnxc_status with the message in onnxc_last_error(). */\n"
        << "int " << name << "_run(";
     for (const std::string &dim : dims.names)
@@ -185,9 +193,7 @@ std::string generateHeader(const ModelSignature &signature) {
     return text;
   }
   os << "\n/* Runs the model: inputs, then caller-allocated outputs, dense and\n"
-     << " * row-major. `workspace` holds " << llvm::StringRef(name).upper()
-     << "_WORKSPACE_BYTES bytes, 64-byte\n"
-     << " * aligned (NULL: allocated for the call). Returns 0, or an\n"
+     << " * row-major. " << workspaceSentence << " Returns 0, or an\n"
      << " * onnxc_status with the message in onnxc_last_error(). */\n"
      << "int " << name << "_run(";
   for (const TensorSignature &tensor : signature.inputs)

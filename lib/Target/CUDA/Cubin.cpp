@@ -32,8 +32,14 @@ FailureOr<std::string> getModulePTX(ModuleOp module) {
 }
 
 std::string findPtxas(StringRef override, StringRef cudaPath) {
-  if (!override.empty())
+  if (!override.empty()) {
+    // A bare name is looked up on PATH, as a shell would.
+    if (!override.contains('/'))
+      if (llvm::ErrorOr<std::string> found =
+              llvm::sys::findProgramByName(override))
+        return *found;
     return override.str();
+  }
   for (const std::string &root : getCUDAToolkitRoots(cudaPath)) {
     SmallString<256> path(root);
     llvm::sys::path::append(path, "bin", "ptxas");
@@ -77,16 +83,23 @@ LogicalResult assembleCubins(MLIRContext *context, StringRef ptx,
                                            redirects, 0, 0, &message);
     if (status != 0) {
       auto log = llvm::MemoryBuffer::getFile(logPath);
-      StringRef text = log ? (*log)->getBuffer().trim() : StringRef(message);
-      return error() << "ptxas " << archFlag << " refused the kernels' PTX ("
-                     << ptxas << "): " << text.split('\n').first;
+      StringRef text = log ? (*log)->getBuffer().trim() : StringRef();
+      if (text.empty())
+        text = message;
+      InFlightDiagnostic diag = error() << "ptxas " << archFlag
+                                        << " refused the kernels' PTX ("
+                                        << ptxas << ", exit status " << status
+                                        << ")";
+      if (!text.empty())
+        diag << ": " << text.split('\n').first;
+      return diag;
     }
     auto cubin = llvm::MemoryBuffer::getFile(cubinPath);
-    if (!cubin)
-      return error() << "ptxas wrote no cubin for " << arch;
-    unsigned version = 0;
-    StringRef(arch).drop_front(3).getAsInteger(10, version);
-    signature.cubins.emplace_back(version, (*cubin)->getBuffer().str());
+    if (!cubin || (*cubin)->getBuffer().size() < 4 ||
+        !(*cubin)->getBuffer().starts_with("\x7f" "ELF"))
+      return error() << "ptxas (" << ptxas << ") wrote no cubin for " << arch;
+    signature.cubins.emplace_back(*getGPUArchVersion(arch),
+                                  (*cubin)->getBuffer().str());
   }
   return success();
 }

@@ -26,15 +26,30 @@ using namespace mlir;
 
 namespace onnxc {
 
-LogicalResult checkGPUArch(MLIRContext *context, StringRef chip) {
+std::optional<unsigned> getGPUArchVersion(StringRef arch) {
+  // The architectures of NVPTX (LLVM 22) from Volta on; "a": the
+  // architecture-specific features of Hopper and later.
+  static constexpr unsigned known[] = {70, 72, 75, 80, 86, 87, 89, 90,
+                                       100, 101, 103, 110, 120, 121};
   unsigned version = 0;
-  if (!chip.consume_front("sm_") || chip.getAsInteger(10, version) ||
-      version < 70)
-    return emitError(UnknownLoc::get(context))
-           << "--gpu-arch=sm_" << chip
-           << ": expected sm_NN with NN >= 70 (sm_80 for A100, sm_90 for "
-              "H100/H200)";
-  return success();
+  if (!arch.consume_front("sm_"))
+    return std::nullopt;
+  bool specific = arch.consume_back("a");
+  if (arch.empty() || !llvm::all_of(arch, llvm::isDigit) ||
+      arch.front() == '0' || arch.getAsInteger(10, version) ||
+      !llvm::is_contained(known, version) || (specific && version < 90))
+    return std::nullopt;
+  return version;
+}
+
+LogicalResult checkGPUArch(MLIRContext *context, StringRef arch) {
+  if (getGPUArchVersion(arch))
+    return success();
+  return emitError(UnknownLoc::get(context))
+         << "--gpu-arch: '" << arch
+         << "' is not a GPU architecture of the CUDA target; expected sm_NN "
+            "from sm_70 on (sm_80 for A100, sm_90 for H100/H200, sm_90a with "
+            "Hopper's own features), several separated by commas";
 }
 
 SmallVector<std::string> getCUDAToolkitRoots(StringRef cudaPath) {

@@ -32,11 +32,14 @@ struct CUDATargetOptions {
   int64_t blockSize = 256;
 };
 
-/// The GPU architectures --gpu-arch accepts: sm_NN with NN >= 70 (the PTX
-/// of an older one would not run the kernels' 64-bit atomics and
-/// shuffles the same way); an error otherwise.
+/// The compute capability of a GPU architecture --gpu-arch accepts (90 for
+/// sm_90 and sm_90a): the NVPTX architectures from sm_70 (Volta) on;
+/// nullopt for anything else.
+std::optional<unsigned> getGPUArchVersion(llvm::StringRef arch);
+
+/// An error naming `arch` unless getGPUArchVersion() accepts it.
 mlir::LogicalResult checkGPUArch(mlir::MLIRContext *context,
-                                 llvm::StringRef chip);
+                                 llvm::StringRef arch);
 
 /// The folders a CUDA toolkit may be in: `cudaPath` if given, else
 /// $CUDA_HOME, $CUDA_PATH, /usr/local/cuda, /usr/lib/cuda and
