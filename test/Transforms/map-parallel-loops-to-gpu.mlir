@@ -115,3 +115,49 @@ func.func @store(%y: memref<f32>) {
   return
 }
 
+
+// -----
+
+// A check of an input's value: the host needs it, so the runtime copies it
+// from the device (onnxc_cuda_read waits for the kernels before); the check
+// stays on the host.
+// CHECK-LABEL: func.func private @onnxc_cuda_read(index, index, index)
+// CHECK-LABEL: func.func @check
+// CHECK: %[[HOST:.*]] = memref.alloca() : memref<i64>
+// CHECK: call @onnxc_cuda_read
+// CHECK: %[[V:.*]] = memref.load %[[HOST]][] : memref<i64>
+// CHECK: arith.cmpi sgt, %[[V]]
+// CHECK: cf.assert
+// CHECK-NOT: scf.parallel
+func.func @check(%x: memref<i64>) {
+  %c0 = arith.constant 0 : i64
+  %v = memref.load %x[] : memref<i64>
+  %ok = arith.cmpi sgt, %v, %c0 : i64
+  cf.assert %ok, "x must be positive"
+  return
+}
+
+// -----
+
+// An input's scalar used only by a kernel is loaded in the kernel; a
+// scalar in the workspace (which the memory plan reuses) is read by the
+// host where the code has it and passed to the kernel as a value.
+// CHECK-LABEL: func.func @scalars
+// CHECK: call @onnxc_cuda_read
+// CHECK: %[[W:.*]] = memref.load %{{.*}}[] : memref<f32>
+// CHECK: scf.parallel
+// CHECK: %[[A:.*]] = memref.load %{{.*}}[] : memref<f32>
+// CHECK: scf.parallel
+// CHECK: arith.addf %[[A]], %[[W]]
+func.func @scalars(%x: memref<f32>, %ws: memref<64xi8> {onnxc.workspace}, %y: memref<8xf32> {onnxc.output}) {
+  %c0 = arith.constant 0 : index
+  %view = memref.view %ws[%c0][] : memref<64xi8> to memref<f32>
+  %a = memref.load %x[] : memref<f32>
+  %b = memref.load %view[] : memref<f32>
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>], iterator_types = ["parallel"]} outs(%y : memref<8xf32>) {
+  ^bb0(%out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -235,12 +235,12 @@ def MapParallelLoopsToGPU
     : Pass<"onnxc-map-parallel-loops-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Map the graph's loops on device buffers to GPU blocks and threads";
   let description = [{
-    For the CUDA target, after `--convert-linalg-to-parallel-loops` on the
-    bufferized, memory-planned graph function: every computation must run
-    on the device, since every buffer (inputs, outputs, workspace, weights)
-    is device memory.
+    For the CUDA target, on the bufferized, memory-planned graph function:
+    every computation must run on the device, since every buffer (inputs,
+    outputs, workspace, weights) is device memory.
 
-    - Each top-level `scf.parallel` has its dims collapsed into one
+    - Each linalg op becomes loops (upstream `linalgOpToParallelLoops`).
+      Each top-level `scf.parallel` has its dims collapsed into one
       (upstream `collapseParallelLoops`), is tiled by `block-size` threads
       (upstream `tileParallelLoop`, the last tile guarded by an `scf.if`),
       and is mapped: tiles to `blockIdx.x`, the threads of a tile to
@@ -249,15 +249,21 @@ def MapParallelLoopsToGPU
       reduction loops of a linalg op stay sequential in each thread.
     - Any other top-level op that reads or writes memory (a loop without
       parallel dims, such as a reduction to a scalar, or a lone store)
-      is wrapped in a one-iteration `scf.parallel` and runs on one thread.
-    - `memref.copy` becomes `linalg.copy` first (run this before the
-      linalg conversion): its upstream lowering is a host `memcpy`.
-
-    - A scalar the host code loads from device memory (an input read by a
-      run-time check, a size computed from tensor values) is recomputed in
-      each kernel that uses it, and where the host itself needs it, copied
-      to host memory by the runtime (`func.call @onnxc_cuda_read(dst, src,
-      bytes)`, which waits for the kernels queued before).
+      is wrapped in a one-iteration `scf.parallel` and runs on one thread;
+      the scalars it yields come back through a one-element buffer.
+      Host loops around kernels (a recurrent op's time loop) stay on the
+      host, their bodies mapped.
+    - `memref.copy` becomes `linalg.copy` first: its upstream lowering is
+      a host `memcpy`.
+    - A scalar the host code loads from an input or a constant is
+      recomputed in each kernel that uses it. Where the host itself needs
+      it (a run-time check, a size computed from tensor values), or when
+      it lives in memory the run writes (the memory plan reuses the
+      workspace), the runtime copies it to host memory where the code has
+      the load (`func.call @onnxc_cuda_read(dst, src, bytes)`, which waits
+      for the kernels queued before).
+    - Stores to output records (host memory, see `--onnxc-bufferize`) and
+      run-time checks (`cf.assert`) stay on the host.
 
     `--convert-parallel-loops-to-gpu` then turns the mapped loops into
     `gpu.launch`. Pure ops (index arithmetic, constants) and view-like ops
