@@ -237,6 +237,15 @@ static LogicalResult writeFile(MLIRContext &context, StringRef path,
   return success();
 }
 
+/// The oldest of --gpu-arch's architectures (checked by checkGPUArch):
+/// the PTX's, which the driver compiles for the newer ones.
+static std::string getOldestGPUArch(ArrayRef<std::string> archs) {
+  return *llvm::min_element(archs, [](const std::string &a,
+                                      const std::string &b) {
+    return *getGPUArchVersion(a) < *getGPUArchVersion(b);
+  });
+}
+
 static LogicalResult runPipeline(PassManager &pm, ModuleOp module) {
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
@@ -262,10 +271,7 @@ static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
 
   CUDATargetOptions cuda;
   // The PTX for the oldest architecture: the driver compiles it for newer.
-  cuda.chip = *llvm::min_element(options.gpuArchs, [](const std::string &a,
-                                                      const std::string &b) {
-    return *getGPUArchVersion(a) < *getGPUArchVersion(b);
-  });
+  cuda.chip = getOldestGPUArch(options.gpuArchs);
   cuda.libdevice = findLibdevice(options.cudaPath);
   if (!options.cudaPath.empty() && cuda.libdevice.empty())
     return emitError(UnknownLoc::get(&context))
@@ -493,7 +499,19 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     buildPassPipeline(pm, emit, *disabled);
     pm.printAsTextualPipeline(llvm::outs());
     llvm::outs() << "\n";
-    if (emit > EmitKind::Linalg) {
+    if (emit > EmitKind::Linalg && options.target == TargetKind::CUDA) {
+      // The kernels' pipeline, then the host code's.
+      CUDATargetOptions cuda;
+      cuda.chip = getOldestGPUArch(options.gpuArchs);
+      cuda.libdevice = findLibdevice(options.cudaPath);
+      PassManager kernels(&context), host(&context);
+      buildCUDAKernelPipeline(kernels, cuda, *disabled);
+      buildCUDAHostPipeline(host);
+      for (PassManager *each : {&kernels, &host}) {
+        each->printAsTextualPipeline(llvm::outs());
+        llvm::outs() << "\n";
+      }
+    } else if (emit > EmitKind::Linalg) {
       // The micro-kernels are sized for the target's vector unit.
       CPUTargetOptions targetOptions;
       targetOptions.triple = options.triple;

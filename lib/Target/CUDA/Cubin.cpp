@@ -78,9 +78,19 @@ LogicalResult assembleCubins(MLIRContext *context, StringRef ptx,
     SmallVector<StringRef> args = {ptxas, archFlag, "-O3", ptxPath, "-o",
                                    cubinPath};
     std::optional<StringRef> redirects[] = {std::nullopt, logPath, logPath};
+    // A ptxas that hangs must not hang the compiler; large models take
+    // seconds.
+    constexpr unsigned kSecondsToWait = 600;
     std::string message;
+    bool timedOut = false;
     int status = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt,
-                                           redirects, 0, 0, &message);
+                                           redirects, kSecondsToWait, 0,
+                                           &message);
+    if (status == -2 && message.find("timed out") != std::string::npos)
+      timedOut = true;
+    if (timedOut)
+      return error() << "ptxas (" << ptxas << ") did not finish in "
+                     << kSecondsToWait << " s for " << arch;
     if (status != 0) {
       auto log = llvm::MemoryBuffer::getFile(logPath);
       StringRef text = log ? (*log)->getBuffer().trim() : StringRef();
