@@ -100,7 +100,8 @@ class ModelDescV4(ctypes.Structure):
     _fields_ = ModelDescV3._fields_ + [("dynamic_workspace_bytes", ctypes.c_void_p),
                                        ("device", ctypes.c_uint32),
                                        ("device_weights", ctypes.c_void_p),
-                                       ("device_weights_bytes", ctypes.c_uint64)]
+                                       ("device_weights_bytes", ctypes.c_uint64),
+                                       ("device_kernels", ctypes.c_void_p)]
 
 
 # The descriptor layout of each ABI version.

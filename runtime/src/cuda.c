@@ -627,11 +627,17 @@ static onnxc_status create_on_device(onnxc_cuda_session *s,
     s->owns_stream = 1;
   }
 
-  /* Every registered image now, so that a driver too old for the PTX or a
-   * device older than its target fails here and not in a run. */
+  /* The model's kernels now (those of every model registered, for a
+   * descriptor that does not say which are its own), so that a driver too
+   * old for the PTX or a device older than its target fails here and not
+   * in a run. */
+  const onnxc_cuda_image *own =
+      desc->device_kernels ? *desc->device_kernels : NULL;
   pthread_mutex_lock(&images_lock);
   for (onnxc_cuda_image *image = images; image && status == ONNXC_OK;
        image = image->next) {
+    if (own && image != own)
+      continue;
     char version[16];
     int sm;
     ptx_header(image->ptx, version, sizeof version, &sm);

@@ -43,7 +43,8 @@ public:
     modelDescType = llvm::StructType::create(
         context,
         {i32Type, ptrType, i32Type, i32Type, ptrType, ptrType, i64Type,
-         ptrType, ptrType, i32Type, ptrType, i32Type, ptrType, i64Type},
+         ptrType, ptrType, i32Type, ptrType, i32Type, ptrType, i64Type,
+         ptrType},
         "onnxc_model_desc");
     weightsDescType = llvm::StructType::create(
         context, {ptrType, i64Type, i64Type, ptrType}, "onnxc_weights_desc");
@@ -295,6 +296,26 @@ private:
     return global;
   }
 
+  /// --target=cuda: the global where the constructor stores the handle
+  /// that registering the kernels returned (the store of the result of
+  /// onnxc_cuda_ModuleLoadJIT/ModuleLoadImages); null without kernels.
+  llvm::Constant *deviceKernels() {
+    for (llvm::StringRef name :
+         {"onnxc_cuda_ModuleLoadImages", "onnxc_cuda_ModuleLoadJIT"}) {
+      llvm::Function *load = module.getFunction(name);
+      if (!load)
+        continue;
+      for (llvm::User *user : load->users())
+        if (auto *call = llvm::dyn_cast<llvm::CallInst>(user))
+          for (llvm::User *callUser : call->users())
+            if (auto *store = llvm::dyn_cast<llvm::StoreInst>(callUser))
+              if (auto *global = llvm::dyn_cast<llvm::GlobalVariable>(
+                      store->getPointerOperand()))
+                return global;
+    }
+    return llvm::ConstantPointerNull::get(ptrType);
+  }
+
   llvm::GlobalVariable *buildModelDesc(llvm::Function *entry) {
     llvm::Constant *init = llvm::ConstantStruct::get(
         modelDescType,
@@ -312,7 +333,8 @@ private:
          buildWorkspaceQuery(),
          llvm::ConstantInt::get(i32Type, signature.device),
          deviceWeights(),
-         llvm::ConstantInt::get(i64Type, signature.deviceWeights.size())});
+         llvm::ConstantInt::get(i64Type, signature.deviceWeights.size()),
+         deviceKernels()});
     return new llvm::GlobalVariable(module, modelDescType, true,
                                     llvm::GlobalValue::InternalLinkage, init,
                                     signature.name + "_descriptor");

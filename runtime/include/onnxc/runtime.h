@@ -148,6 +148,9 @@ typedef struct onnxc_model_desc {
    * device copy. Its inputs, outputs and workspace are device pointers. */
   const void *device_weights;
   uint64_t device_weights_bytes;
+  /* ONNXC_DEVICE_CUDA: where the model's constructor left the handle of
+   * its kernels, registered with the runtime (internal). */
+  void *const *device_kernels;
 } onnxc_model_desc;
 
 /* A tensor: dense, row-major, `rank` dims in `shape`. Caller-owned, but
