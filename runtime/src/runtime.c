@@ -548,6 +548,20 @@ static onnxc_status check_record(const onnxc_tensor_desc *d,
   return ONNXC_OK;
 }
 
+/* The error of a dynamic output whose shape in the run (`actual`) differs
+ * from the caller's buffer (`given`). */
+static onnxc_status output_shape_error(const onnxc_tensor_desc *d,
+                                       const int64_t *actual,
+                                       const int64_t *given) {
+  char run[256], buffer[256];
+  return set_error(
+      ONNXC_ERROR_SHAPE_MISMATCH,
+      "output '%s' has shape %s in this run; the buffer given has %s (use "
+      "onnxc_run_alloc for outputs sized at run time)",
+      d->name, format_shape(run, sizeof run, d->rank, actual, NULL),
+      format_shape(buffer, sizeof buffer, d->rank, given, NULL));
+}
+
 /* The device half of run_session() for a --target=cuda model, its
  * arguments checked and session->args set up: through the device and back.
  * A dynamic output's record comes back holding a host block (cuda.c),
@@ -595,17 +609,9 @@ static onnxc_status run_cuda_session(onnxc_session *session,
     }
   }
   if (status == ONNXC_OK && mismatch < num_outputs) {
-    const onnxc_tensor_desc *d = &desc->outputs[mismatch];
-    char actual[256], buffer[256];
-    status = set_error(
-        ONNXC_ERROR_SHAPE_MISMATCH,
-        "output '%s' has shape %s in this run; the buffer given has %s (use "
-        "onnxc_run_alloc for outputs sized at run time)",
-        d->name,
-        format_shape(actual, sizeof actual, d->rank,
-                     session->records[mismatch] + 1, NULL),
-        format_shape(buffer, sizeof buffer, d->rank, given[mismatch].shape,
-                     NULL));
+    status = output_shape_error(&desc->outputs[mismatch],
+                                session->records[mismatch] + 1,
+                                given[mismatch].shape);
   }
   if (status != ONNXC_OK) {
     for (size_t i = 0; i < num_outputs && allocated; ++i) {
@@ -744,17 +750,9 @@ static onnxc_status run_session(onnxc_session *session,
     allocated[i].shape = record + 1;
   }
   if (status == ONNXC_OK && mismatch < num_outputs) {
-    const onnxc_tensor_desc *d = &desc->outputs[mismatch];
-    char actual[256], buffer[256];
-    status = set_error(
-        ONNXC_ERROR_SHAPE_MISMATCH,
-        "output '%s' has shape %s in this run; the buffer given has %s (use "
-        "onnxc_run_alloc for outputs sized at run time)",
-        d->name,
-        format_shape(actual, sizeof actual, d->rank,
-                     session->records[mismatch] + 1, NULL),
-        format_shape(buffer, sizeof buffer, d->rank, given[mismatch].shape,
-                     NULL));
+    status = output_shape_error(&desc->outputs[mismatch],
+                                session->records[mismatch] + 1,
+                                given[mismatch].shape);
   }
   if (status == ONNXC_OK && given) {
     for (size_t i = 0; i < num_outputs; ++i) {
