@@ -122,6 +122,9 @@ OPS = {
     "LpNormalization": ("Lp normalization along one axis", "unary"),
     "LRN": ("Local response normalization across channels", "unary"),
     "MeanVarianceNormalization": ("Normalizes to zero mean, unit variance", "unary"),
+    # Losses.
+    "NegativeLogLikelihoodLoss": ("Negative log-likelihood loss of class log-probabilities", None),
+    "SoftmaxCrossEntropyLoss": ("Cross-entropy loss of softmax scores against class labels", None),
     # Reductions.
     "ArgMax": ("Index of the maximum along an axis", None),
     "ArgMin": ("Index of the minimum along an axis", None),
@@ -185,7 +188,8 @@ VERIFIED = {
     "Concat", "Constant", "Conv", "ConvTranspose", "Einsum", "Flatten",
     "Gather", "Gemm", "LSTM", "GRU", "RNN", "MaxPool", "AveragePool",
     "Softmax", "LogSoftmax", "Transpose", "Cast", "LayerNormalization",
-    "Split", "Hardmax", "CumSum",
+    "Split", "Hardmax", "CumSum", "NegativeLogLikelihoodLoss",
+    "SoftmaxCrossEntropyLoss",
 }
 FOLDED = {
     "Constant",

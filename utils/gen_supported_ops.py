@@ -39,6 +39,8 @@ NOTES = {
     "ReduceLogSumExp": "run-time axes: rank <= 4",
     "ReduceSumSquare": "run-time axes: rank <= 4",
     "LayerNormalization": "Mean and InvStdDev outputs too (in stash_type)",
+    "NegativeLogLikelihoodLoss": "a label outside [0, C) other than ignore_index gives a NaN loss",
+    "SoftmaxCrossEntropyLoss": "log_prob output too; a label outside [0, C) other than ignore_index gives a NaN loss",
     "Pad": "axes must be a constant; pads may be an input",
     "LSTM": "static shapes; see docs/architecture.md for the supported attributes and types",
     "GRU": "static shapes; see docs/architecture.md for the supported attributes and types",

@@ -188,4 +188,20 @@ LogicalResult SplitOp::verify() {
   return verifyAxis(*this, getInput(), getAxis());
 }
 
+/// The reductions the loss ops define.
+static LogicalResult verifyLossReduction(Operation *op, StringRef reduction) {
+  if (reduction != "none" && reduction != "sum" && reduction != "mean")
+    return op->emitOpError() << "reduction must be none, sum or mean, got '"
+                             << reduction << "'";
+  return success();
+}
+
+LogicalResult NegativeLogLikelihoodLossOp::verify() {
+  return verifyLossReduction(*this, getReduction());
+}
+
+LogicalResult SoftmaxCrossEntropyLossOp::verify() {
+  return verifyLossReduction(*this, getReduction());
+}
+
 } // namespace onnxc::onnx_ir

@@ -72,3 +72,12 @@ func.func @cast_unsupported_type(%x: tensor<2xf32>) -> tensor<2xf32> {
   %0 = "onnx.Cast"(%x) {to = 8 : i64} : (tensor<2xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @nll_unknown_reduction(%x: tensor<2x3xf32>, %t: tensor<2xi64>) -> tensor<f32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{reduction must be none, sum or mean, got 'max'}}
+  %0 = "onnx.NegativeLogLikelihoodLoss"(%x, %t, %none) {reduction = "max"} : (tensor<2x3xf32>, tensor<2xi64>, none) -> tensor<f32>
+  return %0 : tensor<f32>
+}

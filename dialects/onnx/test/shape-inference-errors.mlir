@@ -24,3 +24,38 @@ func.func @conv_channel_mismatch(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32
   %y = "onnx.Conv"(%x, %w, %none) : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>, none) -> tensor<*xf32>
   return %y : tensor<*xf32>
 }
+
+// -----
+
+func.func @nll_labels_rank(%x: tensor<2x3x4xf32>, %t: tensor<2xi64>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{the labels must have rank 2 (N, d1, ..., dk) for scores of rank 3, got rank 1}}
+  %0 = "onnx.NegativeLogLikelihoodLoss"(%x, %t, %none) : (tensor<2x3x4xf32>, tensor<2xi64>, none) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @nll_labels_dim(%x: tensor<2x3x4xf32>, %t: tensor<2x5xi64>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{labels dim 1 is 5 but scores dim 2 is 4}}
+  %0 = "onnx.NegativeLogLikelihoodLoss"(%x, %t, %none) : (tensor<2x3x4xf32>, tensor<2x5xi64>, none) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @sce_weights_length(%x: tensor<2x3xf32>, %t: tensor<2xi32>, %w: tensor<4xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{the weights have 4 elements for 3 classes}}
+  %0:2 = "onnx.SoftmaxCrossEntropyLoss"(%x, %t, %w) : (tensor<2x3xf32>, tensor<2xi32>, tensor<4xf32>) -> (tensor<*xf32>, none)
+  return %0#0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @sce_scores_rank(%x: tensor<3xf32>, %t: tensor<i32>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{the scores must have rank 2 or more (N, C, d1, ..., dk), got rank 1}}
+  %0:2 = "onnx.SoftmaxCrossEntropyLoss"(%x, %t, %none) : (tensor<3xf32>, tensor<i32>, none) -> (tensor<*xf32>, none)
+  return %0#0 : tensor<*xf32>
+}

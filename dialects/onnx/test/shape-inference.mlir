@@ -90,3 +90,17 @@ func.func @slice_negative_step_start_clamp(%x: tensor<4x3xf32>) -> tensor<*xf32>
   %0 = "onnx.Slice"(%x, %s, %e, %a, %st) : (tensor<4x3xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// -----
+
+// The loss ops: reduction "none" keeps the labels' shape (N, d1, ..., dk),
+// the others give a scalar; log_prob has the scores' type.
+// CHECK-LABEL: func.func @loss_shapes
+// CHECK: "onnx.NegativeLogLikelihoodLoss"{{.*}} -> tensor<2x?xf32>
+// CHECK: "onnx.SoftmaxCrossEntropyLoss"{{.*}} -> (tensor<f32>, tensor<2x3x?xf32>)
+func.func @loss_shapes(%x: tensor<2x3x?xf32>, %t: tensor<2x?xi64>) -> (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>) {
+  %none = "onnx.NoValue"() : () -> none
+  %0 = "onnx.NegativeLogLikelihoodLoss"(%x, %t, %none) {reduction = "none"} : (tensor<2x3x?xf32>, tensor<2x?xi64>, none) -> tensor<*xf32>
+  %1:2 = "onnx.SoftmaxCrossEntropyLoss"(%x, %t, %none) : (tensor<2x3x?xf32>, tensor<2x?xi64>, none) -> (tensor<*xf32>, tensor<*xf32>)
+  return %0, %1#0, %1#1 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
+}

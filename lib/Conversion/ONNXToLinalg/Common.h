@@ -54,6 +54,16 @@ void emitDimCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
                   mlir::OpFoldResult actual, mlir::OpFoldResult expected,
                   const llvm::Twine &what);
 
+/// Softmax (or, with `isLog`, LogSoftmax) of the float tensor `x` along
+/// `axis` (in [0, rank)): max, exp(x - max), sum, normalize, computed in
+/// accumulatorType (f32 for f16/bf16) and rounded to x's element type.
+/// Dynamic dims allowed. Defined in Reduction.cpp.
+mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                         int64_t axis, bool isLog);
+
+/// Patterns lowering NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
+void populateONNXLossToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// The type contractions accumulate in: f32 for f16/bf16, the signless
 /// integer of the same width for unsigned integers, else the type.
 mlir::Type accumulatorType(mlir::OpBuilder &b, mlir::Type element);

@@ -234,6 +234,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXNormsToLinalgPatterns(patterns);
   populateONNXBitwiseToLinalgPatterns(patterns);
   populateONNXPadToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXLossToLinalgPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

@@ -123,38 +123,9 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     auto type = dyn_cast<RankedTensorType>(x.getType());
     if (!type || !isa<FloatType>(type.getElementType()))
       return failure();
-    Location loc = op.getLoc();
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-    SmallVector<bool> reduced(rank, false);
-    reduced[axis] = true;
-    Type element = type.getElementType();
-    Type acc = accumulatorType(rewriter, element);
-    Value max = reduceKeepDims(rewriter, loc, x, reduced, acc,
-                               getMaxMinIdentity(element, /*forMax=*/true),
-                               nullptr, maxF);
-    auto accType = RankedTensorType::get(type.getShape(), acc);
-    Value shifted = broadcastGeneric(
-        rewriter, loc, accType, ValueRange{x, max}, x,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          return arith::SubFOp::create(b, l, widenTo(b, l, args[0], acc), args[1]);
-        });
-    Value expSum = reduceKeepDims(
-        rewriter, loc, shifted, reduced, acc, rewriter.getFloatAttr(acc, 0.0),
-        [](OpBuilder &b, Location l, Value v) -> Value {
-          return math::ExpOp::create(b, l, v);
-        },
-        addF);
-    Value result = broadcastGeneric(
-        rewriter, loc, type, ValueRange{shifted, expSum}, x,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value v = isLog ? Value(arith::SubFOp::create(
-                                b, l, args[0], math::LogOp::create(b, l, args[1])))
-                          : Value(arith::DivFOp::create(
-                                b, l, math::ExpOp::create(b, l, args[0]), args[1]));
-          return roundTo(b, l, v, element);
-        });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, buildSoftmax(rewriter, op.getLoc(), x, axis, isLog));
     return success();
   }
 };
@@ -616,6 +587,41 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
 };
 
 } // namespace
+
+Value linalg_lowering::buildSoftmax(OpBuilder &b, Location loc, Value x,
+                                    int64_t axis, bool isLog) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<bool> reduced(rank, false);
+  reduced[axis] = true;
+  Type element = type.getElementType();
+  Type acc = accumulatorType(b, element);
+  Value max = reduceKeepDims(b, loc, x, reduced, acc,
+                             getMaxMinIdentity(element, /*forMax=*/true),
+                             nullptr, maxF);
+  auto accType = RankedTensorType::get(type.getShape(), acc);
+  Value shifted = broadcastGeneric(
+      b, loc, accType, ValueRange{x, max}, x,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        return arith::SubFOp::create(nb, l, widenTo(nb, l, args[0], acc),
+                                     args[1]);
+      });
+  Value expSum = reduceKeepDims(
+      b, loc, shifted, reduced, acc, b.getFloatAttr(acc, 0.0),
+      [](OpBuilder &nb, Location l, Value v) -> Value {
+        return math::ExpOp::create(nb, l, v);
+      },
+      addF);
+  return broadcastGeneric(
+      b, loc, type, ValueRange{shifted, expSum}, x,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value v = isLog ? Value(arith::SubFOp::create(
+                              nb, l, args[0], math::LogOp::create(nb, l, args[1])))
+                        : Value(arith::DivFOp::create(
+                              nb, l, math::ExpOp::create(nb, l, args[0]), args[1]));
+        return roundTo(nb, l, v, element);
+      });
+}
 
 void populateONNXReductionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<SoftmaxLowering<SoftmaxOp, false>,

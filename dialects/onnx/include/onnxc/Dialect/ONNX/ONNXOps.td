@@ -2164,6 +2164,33 @@ def ONNX_NegOp : ONNX_Op<"Neg", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
 }
 
 //===----------------------------------------------------------------------===//
+// NegativeLogLikelihoodLoss
+//===----------------------------------------------------------------------===//
+
+def ONNX_NegativeLogLikelihoodLossOp : ONNX_Op<"NegativeLogLikelihoodLoss", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Negative log-likelihood loss of class log-probabilities";
+  let description = [{
+    ONNX operator `NegativeLogLikelihoodLoss` (ai.onnx). The importer accepts since-versions
+    12, 13, 22; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.NegativeLogLikelihoodLoss"(%input, %target) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$input,
+                       TensorOf<[I32, I64]>:$target,
+                       ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$weight,
+                       OptionalAttr<ONNX_I64Attr>:$ignore_index,
+                       DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$loss);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // NonZero
 //===----------------------------------------------------------------------===//
 
@@ -3062,6 +3089,34 @@ def ONNX_SoftmaxOp : ONNX_Op<"Softmax", [Pure, DeclareOpInterfaceMethods<ONNXSha
   let extraClassDefinition = [{
     ::mlir::LogicalResult SoftmaxOp::inferShapes() { return inferSameAsFirstOperand(*this); }
   }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// SoftmaxCrossEntropyLoss
+//===----------------------------------------------------------------------===//
+
+def ONNX_SoftmaxCrossEntropyLossOp : ONNX_Op<"SoftmaxCrossEntropyLoss", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Cross-entropy loss of softmax scores against class labels";
+  let description = [{
+    ONNX operator `SoftmaxCrossEntropyLoss` (ai.onnx). The importer accepts since-versions
+    12, 13; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.SoftmaxCrossEntropyLoss"(%scores, %labels) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$scores,
+                       TensorOf<[I32, I64]>:$labels,
+                       ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$weights,
+                       OptionalAttr<ONNX_I64Attr>:$ignore_index,
+                       DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output,
+                     ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$log_prob);
   let hasVerifier = 1;
 }
 
