@@ -21,7 +21,7 @@ PTXAS_ARCHS = ("sm_80", "sm_90")
 E2E_SCRIPTS = ["op-numerics", "compute-ops", "element-types", "indexing-ops", "pooling", "pad",
                "recurrent", "normalization-precision", "layernorm-outputs", "large-initializers",
                "constant-folding", "zero-sized", "dynamic-shapes", "dynamic-ops",
-               "data-dependent", "dynamic-encoder"]
+               "data-dependent", "dynamic-encoder", "quantization"]
 
 
 def _toolkit_roots():

@@ -96,6 +96,7 @@ OPS = {
     "Selu": ("Scaled exponential linear unit", "unary"),
     "Sigmoid": ("Logistic sigmoid", "unary"),
     "Softplus": ("log(exp(x) + 1)", "unary"),
+    "Shrink": ("x + bias below -lambd, x - bias above lambd, 0 between", "unary"),
     "Softsign": ("x / (1 + |x|)", "unary"),
     "Tanh": ("Hyperbolic tangent", "unary"),
     "ThresholdedRelu": ("x if x > alpha else 0", "unary"),
@@ -122,6 +123,16 @@ OPS = {
     "LpNormalization": ("Lp normalization along one axis", "unary"),
     "LRN": ("Local response normalization across channels", "unary"),
     "MeanVarianceNormalization": ("Normalizes to zero mean, unit variance", "unary"),
+    # Quantization.
+    "DequantizeLinear": ("(x - zero_point) * scale, per tensor, per axis or blocked", None),
+    "DynamicQuantizeLinear": ("Quantizes to uint8 with a scale and zero point from x's range", None),
+    "MatMulInteger": ("Integer matrix product of zero-point-shifted operands, int32 result", None),
+    "QLinearMatMul": ("Quantized matrix product, requantized to the output's scale and zero point", None),
+    "QuantizeLinear": ("saturate(round(x / scale) + zero_point), per tensor, per axis or blocked", None),
+    # Signal windows.
+    "BlackmanWindow": ("Blackman window of a run-time length", None),
+    "HammingWindow": ("Hamming window of a run-time length", None),
+    "HannWindow": ("Hann window of a run-time length", None),
     # Losses.
     "NegativeLogLikelihoodLoss": ("Negative log-likelihood loss of class log-probabilities", None),
     "SoftmaxCrossEntropyLoss": ("Cross-entropy loss of softmax scores against class labels", None),
@@ -189,7 +200,7 @@ VERIFIED = {
     "Gather", "Gemm", "LSTM", "GRU", "RNN", "MaxPool", "AveragePool",
     "Softmax", "LogSoftmax", "Transpose", "Cast", "LayerNormalization",
     "Split", "Hardmax", "CumSum", "NegativeLogLikelihoodLoss",
-    "SoftmaxCrossEntropyLoss",
+    "SoftmaxCrossEntropyLoss", "QuantizeLinear", "DequantizeLinear",
 }
 FOLDED = {
     "Constant",

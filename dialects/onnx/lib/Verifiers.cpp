@@ -204,4 +204,18 @@ LogicalResult SoftmaxCrossEntropyLossOp::verify() {
   return verifyLossReduction(*this, getReduction());
 }
 
+LogicalResult QuantizeLinearOp::verify() {
+  if (getBlockSize() < 0)
+    return emitOpError() << "block_size must be 0 or positive, got "
+                         << getBlockSize();
+  return success();
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  if (getBlockSize() < 0)
+    return emitOpError() << "block_size must be 0 or positive, got "
+                         << getBlockSize();
+  return success();
+}
+
 } // namespace onnxc::onnx_ir

@@ -81,3 +81,12 @@ func.func @nll_unknown_reduction(%x: tensor<2x3xf32>, %t: tensor<2xi64>) -> tens
   %0 = "onnx.NegativeLogLikelihoodLoss"(%x, %t, %none) {reduction = "max"} : (tensor<2x3xf32>, tensor<2xi64>, none) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+func.func @quantize_negative_block_size(%x: tensor<2x3xf32>, %s: tensor<f32>) -> tensor<2x3xui8> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{block_size must be 0 or positive, got -1}}
+  %0 = "onnx.QuantizeLinear"(%x, %s, %none) {block_size = -1 : i64} : (tensor<2x3xf32>, tensor<f32>, none) -> tensor<2x3xui8>
+  return %0 : tensor<2x3xui8>
+}

@@ -59,3 +59,38 @@ func.func @sce_scores_rank(%x: tensor<3xf32>, %t: tensor<i32>) -> tensor<*xf32> 
   %0:2 = "onnx.SoftmaxCrossEntropyLoss"(%x, %t, %none) : (tensor<3xf32>, tensor<i32>, none) -> (tensor<*xf32>, none)
   return %0#0 : tensor<*xf32>
 }
+
+// -----
+
+func.func @quantize_per_axis_length(%x: tensor<2x3xf32>, %s: tensor<2xf32>) -> tensor<*xui8> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{the per-axis scale has 2 elements for dim 1 of size 3}}
+  %0 = "onnx.QuantizeLinear"(%x, %s, %none) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2xf32>, none) -> tensor<*xui8>
+  return %0 : tensor<*xui8>
+}
+
+// -----
+
+func.func @dequantize_blocked_scale(%x: tensor<2x8xi8>, %s: tensor<2x2xf32>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{the blocked scale's dim 1 is 2, expected 3 for x's 8 in blocks of 3}}
+  %0 = "onnx.DequantizeLinear"(%x, %s, %none) {axis = 1 : i64, block_size = 3 : i64} : (tensor<2x8xi8>, tensor<2x2xf32>, none) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @quantize_zero_point_shape(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %zp: tensor<i8>) -> tensor<*xi8> {
+  // expected-error @+1 {{the zero point's shape 'tensor<i8>' differs from the scale's 'tensor<3xf32>'}}
+  %0 = "onnx.QuantizeLinear"(%x, %s, %zp) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<i8>) -> tensor<*xi8>
+  return %0 : tensor<*xi8>
+}
+
+// -----
+
+func.func @window_negative_size() -> tensor<*xf32> {
+  %n = "onnx.Constant"() {value = dense<-2> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{size must not be negative, got -2}}
+  %0 = "onnx.HannWindow"(%n) : (tensor<i64>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}

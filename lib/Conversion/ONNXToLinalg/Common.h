@@ -61,6 +61,10 @@ void emitDimCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
 mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                          int64_t axis, bool isLog);
 
+/// Patterns lowering QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear,
+/// MatMulInteger and QLinearMatMul.
+void populateONNXQuantizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns lowering NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
 void populateONNXLossToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -268,6 +268,18 @@ Value buildScalarOp(Operation *op, ScalarBuilder &s, ValueRange args) {
         Value negative = s.cmp(FP::OLT, IP::slt, x, s.constant(0));
         return s.select(negative, s.mul(args[1], x), x);
       })
+      .Case([&](ShrinkOp shrink) {
+        // Integers compare with the truncated lambd, which for a positive
+        // lambd selects the same elements as comparing with lambd itself.
+        double lambd = getF32(shrink.getLambdAttr());
+        double bias = getF32(shrink.getBiasAttr());
+        Value above = s.cmp(FP::OGT, IP::sgt, x, s.constant(lambd));
+        Value y = s.select(above, s.sub(x, s.constant(bias)), s.constant(0.0));
+        if (s.isUnsigned)
+          return y;
+        Value below = s.cmp(FP::OLT, IP::slt, x, s.constant(-lambd));
+        return s.select(below, s.add(x, s.constant(bias)), y);
+      })
       .Case([&](ThresholdedReluOp tr) {
         Value above = s.cmp(FP::OGT, IP::sgt, x, s.constant(getF32(tr.getAlphaAttr())));
         return s.select(above, x, s.constant(0.0));
@@ -563,7 +575,8 @@ void populateONNXElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
       HardSigmoidOp, HardSwishOp, IsInfOp, IsNaNOp, LeakyReluOp, LessOp,
       LessOrEqualOp, LogOp, MaxOp, MeanOp, MinOp, MishOp, ModOp, MulOp, NegOp,
       NotOp, OrOp, PReluOp, PowOp, ReciprocalOp, ReluOp, RoundOp, SeluOp,
-      SigmoidOp, SignOp, SinOp, SinhOp, SoftplusOp, SoftsignOp, SqrtOp, SubOp,
+      ShrinkOp, SigmoidOp, SignOp, SinOp, SinhOp, SoftplusOp, SoftsignOp, SqrtOp,
+      SubOp,
       SumOp, TanOp, TanhOp, ThresholdedReluOp, WhereOp, XorOp>(patterns);
   patterns.add<IdentityToInput>(patterns.getContext());
 }

@@ -8,6 +8,9 @@
 //   EyeLike, Trilu   a linalg.generic comparing column - row with k.
 //   Shape, Size      constants for static dims, tensor.dim otherwise.
 //   Dropout          inference only: the input, and an all-true mask.
+//   HannWindow,      a linalg.generic computing the cosine sum of
+//   HammingWindow,   position n over N (periodic) or N - 1 in f64, then
+//   BlackmanWindow   converting to output_datatype.
 //   CumSum           an scf.for along the axis carrying the running sum of
 //                    one slice (in the compute type: f32 for f16/bf16) and
 //                    the output; for an axis known only at run time, a
@@ -518,12 +521,89 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
   }
 };
 
+/// The window functions a0 - a1 cos(2 pi n / M) + a2 cos(4 pi n / M), with
+/// M = N for a periodic window and N - 1 otherwise (the definitions of the
+/// ONNX operators: Hann is sin^2(pi n / M) = 0.5 - 0.5 cos(2 pi n / M)).
+template <typename WindowOp>
+struct WindowLowering : OpConversionPattern<WindowOp> {
+  WindowLowering(MLIRContext *ctx, double a0, double a1, double a2)
+      : OpConversionPattern<WindowOp>(ctx), a0(a0), a1(a1), a2(a2) {}
+  using OpAdaptor = typename OpConversionPattern<WindowOp>::OpAdaptor;
+  LogicalResult
+  matchAndRewrite(WindowOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!resultType || resultType.getRank() != 1)
+      return rewriter.notifyMatchFailure(op, "1-D result expected");
+    Location loc = op.getLoc();
+    Value size = extractScalar(rewriter, loc, adaptor.getSize());
+    Value count = arith::MaxSIOp::create(
+        rewriter, loc,
+        arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), size),
+        arith::ConstantIndexOp::create(rewriter, loc, 0));
+    SmallVector<Value> sizes;
+    if (resultType.isDynamicDim(0))
+      sizes.push_back(count);
+    FloatType f64 = rewriter.getF64Type();
+    Type element = resultType.getElementType();
+    bool periodic = op.getPeriodic() != 0;
+    Value result = buildParallelGeneric(
+        rewriter, loc, resultType, {}, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          auto toF64 = [&](Value index) -> Value {
+            return arith::SIToFPOp::create(
+                b, l, f64, arith::IndexCastOp::create(b, l, b.getI64Type(), index));
+          };
+          Value n = toF64(linalg::IndexOp::create(b, l, 0));
+          Value m = toF64(count);
+          if (!periodic)
+            m = arith::SubFOp::create(b, l, m, scalarConstant(b, l, f64, 1.0));
+          Value phase = arith::DivFOp::create(
+              b, l, arith::MulFOp::create(b, l, n, scalarConstant(b, l, f64, 2 * M_PI)),
+              m);
+          Value w = arith::SubFOp::create(
+              b, l, scalarConstant(b, l, f64, a0),
+              arith::MulFOp::create(b, l, scalarConstant(b, l, f64, a1),
+                                    math::CosOp::create(b, l, phase)));
+          if (a2 != 0.0) {
+            Value twice = arith::MulFOp::create(
+                b, l, phase, scalarConstant(b, l, f64, 2.0));
+            w = arith::AddFOp::create(
+                b, l, w,
+                arith::MulFOp::create(b, l, scalarConstant(b, l, f64, a2),
+                                      math::CosOp::create(b, l, twice)));
+          }
+          if (isa<FloatType>(element))
+            return fromComputeType(b, l, arith::TruncFOp::create(
+                                             b, l, cast<FloatType>(getComputeType(element)), w)
+                                             .getResult(),
+                                   element);
+          // Integer windows truncate, as a cast does.
+          Type signless = getComputeType(element);
+          Value i = element.isUnsignedInteger()
+                        ? Value(arith::FPToUIOp::create(b, l, signless, w))
+                        : Value(arith::FPToSIOp::create(b, l, signless, w));
+          return fromComputeType(b, l, i, element);
+        },
+        sizes);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  double a0, a1, a2;
+};
+
 } // namespace
 
 void populateONNXGeneratorsToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<RangeLowering, ConstantOfShapeLowering, EyeLikeLowering,
                TriluLowering, ShapeLowering, SizeLowering, DropoutLowering,
                CumSumLowering>(patterns.getContext());
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<WindowLowering<HannWindowOp>>(ctx, 0.5, 0.5, 0.0);
+  patterns.add<WindowLowering<HammingWindowOp>>(ctx, 25.0 / 46.0, 21.0 / 46.0,
+                                                0.0);
+  patterns.add<WindowLowering<BlackmanWindowOp>>(ctx, 0.42, 0.5, 0.08);
 }
 
 } // namespace onnxc::linalg_lowering

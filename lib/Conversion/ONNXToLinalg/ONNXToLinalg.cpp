@@ -235,6 +235,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXBitwiseToLinalgPatterns(patterns);
   populateONNXPadToLinalgPatterns(patterns);
   linalg_lowering::populateONNXLossToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXQuantizationToLinalgPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

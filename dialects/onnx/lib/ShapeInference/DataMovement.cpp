@@ -608,6 +608,39 @@ LogicalResult OneHotOp::inferShapes() {
   return success();
 }
 
+/// The window ops' result: 1-D of `size` elements (dynamic unless `size` is
+/// a constant) of the element type output_datatype names.
+static LogicalResult inferWindowShape(Operation *op, Value size,
+                                      int64_t outputDatatype) {
+  Type element = getElementTypeForDataType(op->getContext(), outputDatatype);
+  if (!element)
+    return op->emitOpError() << "unsupported output_datatype " << outputDatatype;
+  if (auto type = getRankedType(size); type && type.getNumElements() != 1 &&
+                                        type.hasStaticShape())
+    return op->emitOpError("size must be a scalar");
+  int64_t length = kDynamic;
+  if (std::optional<SmallVector<int64_t>> values = getConstantInts(size)) {
+    if (values->size() != 1)
+      return op->emitOpError("size must be a scalar");
+    if ((*values)[0] < 0)
+      return op->emitOpError() << "size must not be negative, got "
+                               << (*values)[0];
+    length = (*values)[0];
+  }
+  setResultType(op, 0, {length}, element);
+  return success();
+}
+
+LogicalResult HannWindowOp::inferShapes() {
+  return inferWindowShape(*this, getSize(), getOutputDatatype());
+}
+LogicalResult HammingWindowOp::inferShapes() {
+  return inferWindowShape(*this, getSize(), getOutputDatatype());
+}
+LogicalResult BlackmanWindowOp::inferShapes() {
+  return inferWindowShape(*this, getSize(), getOutputDatatype());
+}
+
 LogicalResult RangeOp::inferShapes() {
   Type elementType = getElementType(getStart());
   std::optional<ConstantValues> start = getConstantValues(getStart());

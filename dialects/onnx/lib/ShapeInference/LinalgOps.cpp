@@ -9,15 +9,17 @@ using namespace mlir;
 
 namespace onnxc::onnx_ir {
 
-LogicalResult MatMulOp::inferShapes() {
-  auto a = getRankedType(getA()), b = getRankedType(getB());
-  Type elementType = getElementType(getA());
+/// numpy.matmul's result shape for operands `a` and `b`, with `elementType`;
+/// shared by MatMul, MatMulInteger and QLinearMatMul.
+LogicalResult inferMatMulShape(Operation *op, Value aValue, Value bValue,
+                               Type elementType) {
+  auto a = getRankedType(aValue), b = getRankedType(bValue);
   if (!a || !b) {
-    setUnrankedResultType(*this, 0, elementType);
+    setUnrankedResultType(op, 0, elementType);
     return success();
   }
   if (a.getRank() == 0 || b.getRank() == 0)
-    return emitOpError("operands must have rank 1 or more");
+    return op->emitOpError("operands must have rank 1 or more");
   SmallVector<int64_t> aShape(a.getShape()), bShape(b.getShape());
   // numpy.matmul: 1-D operands are promoted and the added dim dropped.
   bool aVector = aShape.size() == 1, bVector = bShape.size() == 1;
@@ -27,10 +29,10 @@ LogicalResult MatMulOp::inferShapes() {
     bShape.push_back(1);
   int64_t k1 = aShape.back(), k2 = bShape[bShape.size() - 2];
   if (k1 != kDynamic && k2 != kDynamic && k1 != k2)
-    return emitOpError() << "contraction dimensions differ: " << k1 << " vs "
-                         << k2;
+    return op->emitOpError() << "contraction dimensions differ: " << k1
+                             << " vs " << k2;
   FailureOr<SmallVector<int64_t>> batch =
-      broadcastShapes(*this, ArrayRef(aShape).drop_back(2),
+      broadcastShapes(op, ArrayRef(aShape).drop_back(2),
                       ArrayRef(bShape).drop_back(2));
   if (failed(batch))
     return failure();
@@ -39,8 +41,12 @@ LogicalResult MatMulOp::inferShapes() {
     shape.push_back(aShape[aShape.size() - 2]);
   if (!bVector)
     shape.push_back(bShape.back());
-  setResultType(*this, 0, shape, elementType);
+  setResultType(op, 0, shape, elementType);
   return success();
+}
+
+LogicalResult MatMulOp::inferShapes() {
+  return inferMatMulShape(*this, getA(), getB(), getElementType(getA()));
 }
 
 LogicalResult GemmOp::inferShapes() {

@@ -479,6 +479,30 @@ def ONNX_BitwiseXorOp : ONNX_Op<"BitwiseXor", [Pure, DeclareOpInterfaceMethods<O
 }
 
 //===----------------------------------------------------------------------===//
+// BlackmanWindow
+//===----------------------------------------------------------------------===//
+
+def ONNX_BlackmanWindowOp : ONNX_Op<"BlackmanWindow", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Blackman window of a run-time length";
+  let description = [{
+    ONNX operator `BlackmanWindow` (ai.onnx). The importer accepts since-versions
+    17; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.BlackmanWindow"(%size) : (tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[I32, I64]>:$size,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$output_datatype,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$periodic);
+  let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$output);
+}
+
+//===----------------------------------------------------------------------===//
 // Cast
 //===----------------------------------------------------------------------===//
 
@@ -877,6 +901,33 @@ def ONNX_DepthToSpaceOp : ONNX_Op<"DepthToSpace", [Pure, DeclareOpInterfaceMetho
 }
 
 //===----------------------------------------------------------------------===//
+// DequantizeLinear
+//===----------------------------------------------------------------------===//
+
+def ONNX_DequantizeLinearOp : ONNX_Op<"DequantizeLinear", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "(x - zero_point) * scale, per tensor, per axis or blocked";
+  let description = [{
+    ONNX operator `DequantizeLinear` (ai.onnx). The importer accepts since-versions
+    10, 13, 19, 21; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.DequantizeLinear"(%x, %x_scale) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[I8, I16, I32, UI8, UI16]>:$x,
+                       TensorOf<[F32, F16, BF16]>:$x_scale,
+                       ONNX_Optional<TensorOf<[I8, I16, I32, UI8, UI16]>>:$x_zero_point,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$block_size);
+  let results = (outs TensorOf<[F32, F16, BF16]>:$y);
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Div
 //===----------------------------------------------------------------------===//
 
@@ -926,6 +977,30 @@ def ONNX_DropoutOp : ONNX_Op<"Dropout", [DeclareOpInterfaceMethods<ONNXShapeInfe
                        OptionalAttr<ONNX_I64Attr>:$seed);
   let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output,
                      ONNX_Optional<TensorOf<[I1]>>:$mask);
+}
+
+//===----------------------------------------------------------------------===//
+// DynamicQuantizeLinear
+//===----------------------------------------------------------------------===//
+
+def ONNX_DynamicQuantizeLinearOp : ONNX_Op<"DynamicQuantizeLinear", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Quantizes to uint8 with a scale and zero point from x's range";
+  let description = [{
+    ONNX operator `DynamicQuantizeLinear` (ai.onnx). The importer accepts since-versions
+    11; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.DynamicQuantizeLinear"(%x) : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32]>:$x);
+  let results = (outs TensorOf<[UI8]>:$y,
+                     TensorOf<[F32]>:$y_scale,
+                     TensorOf<[UI8]>:$y_zero_point);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1436,6 +1511,54 @@ def ONNX_GreaterOrEqualOp : ONNX_Op<"GreaterOrEqual", [Pure, DeclareOpInterfaceM
 }
 
 //===----------------------------------------------------------------------===//
+// HammingWindow
+//===----------------------------------------------------------------------===//
+
+def ONNX_HammingWindowOp : ONNX_Op<"HammingWindow", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Hamming window of a run-time length";
+  let description = [{
+    ONNX operator `HammingWindow` (ai.onnx). The importer accepts since-versions
+    17; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.HammingWindow"(%size) : (tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[I32, I64]>:$size,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$output_datatype,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$periodic);
+  let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$output);
+}
+
+//===----------------------------------------------------------------------===//
+// HannWindow
+//===----------------------------------------------------------------------===//
+
+def ONNX_HannWindowOp : ONNX_Op<"HannWindow", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Hann window of a run-time length";
+  let description = [{
+    ONNX operator `HannWindow` (ai.onnx). The importer accepts since-versions
+    17; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.HannWindow"(%size) : (tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[I32, I64]>:$size,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$output_datatype,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$periodic);
+  let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$output);
+}
+
+//===----------------------------------------------------------------------===//
 // HardSigmoid
 //===----------------------------------------------------------------------===//
 
@@ -1929,6 +2052,31 @@ def ONNX_MatMulOp : ONNX_Op<"MatMul", [Pure, DeclareOpInterfaceMethods<ONNXShape
 }
 
 //===----------------------------------------------------------------------===//
+// MatMulInteger
+//===----------------------------------------------------------------------===//
+
+def ONNX_MatMulIntegerOp : ONNX_Op<"MatMulInteger", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Integer matrix product of zero-point-shifted operands, int32 result";
+  let description = [{
+    ONNX operator `MatMulInteger` (ai.onnx). The importer accepts since-versions
+    10; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.MatMulInteger"(%a, %b) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[I8, UI8]>:$A,
+                       TensorOf<[I8, UI8]>:$B,
+                       ONNX_Optional<TensorOf<[I8, UI8]>>:$a_zero_point,
+                       ONNX_Optional<TensorOf<[I8, UI8]>>:$b_zero_point);
+  let results = (outs TensorOf<[I32]>:$Y);
+}
+
+//===----------------------------------------------------------------------===//
 // Max
 //===----------------------------------------------------------------------===//
 
@@ -2361,6 +2509,64 @@ def ONNX_PowOp : ONNX_Op<"Pow", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
   let arguments = (ins TensorOf<[F32, F64, F16, BF16, I32, I64]>:$X,
                        TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$Y);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I32, I64]>:$Z);
+}
+
+//===----------------------------------------------------------------------===//
+// QLinearMatMul
+//===----------------------------------------------------------------------===//
+
+def ONNX_QLinearMatMulOp : ONNX_Op<"QLinearMatMul", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Quantized matrix product, requantized to the output's scale and zero point";
+  let description = [{
+    ONNX operator `QLinearMatMul` (ai.onnx). The importer accepts since-versions
+    10, 21; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.QLinearMatMul"(%a, %a_scale, %a_zero_point, %b, %b_scale, %b_zero_point, %y_scale, %y_zero_point) : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[I8, UI8]>:$a,
+                       TensorOf<[F32, F16, BF16]>:$a_scale,
+                       TensorOf<[I8, UI8]>:$a_zero_point,
+                       TensorOf<[I8, UI8]>:$b,
+                       TensorOf<[F32, F16, BF16]>:$b_scale,
+                       TensorOf<[I8, UI8]>:$b_zero_point,
+                       TensorOf<[F32, F16, BF16]>:$y_scale,
+                       TensorOf<[I8, UI8]>:$y_zero_point);
+  let results = (outs TensorOf<[I8, UI8]>:$y);
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeLinear
+//===----------------------------------------------------------------------===//
+
+def ONNX_QuantizeLinearOp : ONNX_Op<"QuantizeLinear", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "saturate(round(x / scale) + zero_point), per tensor, per axis or blocked";
+  let description = [{
+    ONNX operator `QuantizeLinear` (ai.onnx). The importer accepts since-versions
+    10, 13, 19, 21; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.QuantizeLinear"(%x, %y_scale) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F16, BF16, I32]>:$x,
+                       TensorOf<[F32, F16, BF16, I32]>:$y_scale,
+                       ONNX_Optional<TensorOf<[I8, I16, UI8, UI16]>>:$y_zero_point,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$block_size,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$output_dtype,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$saturate);
+  let results = (outs TensorOf<[I8, I16, UI8, UI16]>:$y);
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -2914,6 +3120,33 @@ def ONNX_ShapeOp : ONNX_Op<"Shape", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
                        DefaultValuedAttr<ONNX_I64Attr, "0">:$start);
   let results = (outs TensorOf<[I64]>:$shape);
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shrink
+//===----------------------------------------------------------------------===//
+
+def ONNX_ShrinkOp : ONNX_Op<"Shrink", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "x + bias below -lambd, x - bias above lambd, 0 between";
+  let description = [{
+    ONNX operator `Shrink` (ai.onnx). The importer accepts since-versions
+    9; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.Shrink"(%input) : (tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$input,
+                       DefaultValuedAttr<F32Attr, "0.0">:$bias,
+                       DefaultValuedAttr<F32Attr, "0.5">:$lambd);
+  let results = (outs TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>:$output);
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult ShrinkOp::inferShapes() { return inferSameAsFirstOperand(*this); }
+  }];
 }
 
 //===----------------------------------------------------------------------===//

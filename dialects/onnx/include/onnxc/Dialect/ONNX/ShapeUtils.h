@@ -38,6 +38,12 @@ void setResultType(mlir::Operation *op, unsigned index,
 void setUnrankedResultType(mlir::Operation *op, unsigned index,
                            mlir::Type elementType);
 
+/// Sets result 0 of `op` to numpy.matmul's result shape for operands `a`
+/// and `b` (1-D operands promoted, batch dims broadcast) with `elementType`.
+/// Emits an error and fails when the contraction dims or batch dims differ.
+mlir::LogicalResult inferMatMulShape(mlir::Operation *op, mlir::Value a,
+                                     mlir::Value b, mlir::Type elementType);
+
 /// Multidirectional (numpy) broadcast of two shapes. Emits an error on `op`
 /// and fails when two static dimensions differ and neither is 1.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
