@@ -191,10 +191,15 @@ OPS = {
     "RNN": ("Simple recurrent layer", None),
 }
 
+# Ops with subgraphs: hand-written in ONNXControlFlow.td, listed in the
+# version table only.
+CONTROL_FLOW = ["If", "Loop", "Scan"]
+
 # Ops with hand-written verifiers / folders (C++ in dialects/onnx/lib). The
 # folders only fold what needs no arithmetic (identities, Shape, reshapes of
 # constants, splats); any op whose operands are all constants is folded by
 # ConstantEvaluator (lib/Transforms/Graph) through its own lowering.
+
 VERIFIED = {
     "Concat", "Constant", "Conv", "ConvTranspose", "Einsum", "Flatten",
     "Gather", "Gemm", "LSTM", "GRU", "RNN", "MaxPool", "AveragePool",
@@ -382,6 +387,8 @@ def main():
         "#define ONNXC_DIALECT_ONNX_ONNXOPS_TD",
         "",
         "include \"onnxc/Dialect/ONNX/ONNXBase.td\"",
+        "// If, Loop, Scan: their subgraphs are regions, written by hand.",
+        "include \"onnxc/Dialect/ONNX/ONNXControlFlow.td\"",
         "",
     ]
     for op in ops:
@@ -400,7 +407,9 @@ def main():
     kinds = {defs.OpSchema.FormalParameterOption.Single: "S",
              defs.OpSchema.FormalParameterOption.Optional: "O",
              defs.OpSchema.FormalParameterOption.Variadic: "V"}
-    for op in ops:
+    # If, Loop and Scan (ONNXControlFlow.td) too: the importer checks their
+    # versions by this table and builds them itself.
+    for op in sorted(ops + CONTROL_FLOW):
         s = latest(op)
         vers = since_versions(op)
         ins = "".join(kinds[p.option] for p in s.inputs)

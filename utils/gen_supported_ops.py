@@ -42,6 +42,9 @@ NOTES = {
     "QuantizeLinear": "per tensor, per axis and blocked; int8, uint8, int16, uint16 (not yet float8 or 4-bit)",
     "DequantizeLinear": "per tensor, per axis and blocked; int8, uint8, int16, uint16, int32 (not yet float8 or 4-bit)",
     "QLinearMatMul": "int8/uint8 (not float8); int32 product, requantized in f64",
+    "If": "tensor branches (not sequences/optionals); a constant condition inlines its branch; CPU only",
+    "Loop": "scf.while; carried values may change shape; scan outputs grow as rows arrive; CPU only",
+    "Scan": "opset 9 and later (not Scan-8's batched form); both directions, any axes; CPU only",
     "NegativeLogLikelihoodLoss": "a label outside [0, C) other than ignore_index gives a NaN loss",
     "SoftmaxCrossEntropyLoss": "log_prob output too; a label outside [0, C) other than ignore_index gives a NaN loss",
     "Pad": "axes must be a constant; pads may be an input",
@@ -75,8 +78,8 @@ fixes dynamic inputs); dims of 0 are fine.
 
 FOOTER = """
 {total} operators, {native} of them compile to native code. Not supported
-yet: control flow (If, Loop, Scan), sequences and optionals, string
-tensors, quantization ops, and the ai.onnx.ml / com.microsoft domains.
+yet: sequences and optionals, string tensors, QLinearConv/ConvInteger, the
+float8 and 4-bit types, and the ai.onnx.ml / com.microsoft domains.
 """
 
 

@@ -3,6 +3,7 @@
 #include "onnxc/Driver/Driver.h"
 
 #include "onnxc/Conversion/Passes.h"
+#include "onnxc/Dialect/ONNX/Locations.h"
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
 #include "onnxc/Frontend/ONNXImporter.h"
 #include "onnxc/Target/CPU/CPUTarget.h"
@@ -309,6 +310,28 @@ static LogicalResult lowerForCUDA(MLIRContext &context, ModuleOp module,
   return assembleCubins(&context, *ptx, options.gpuArchs, ptxas, signature);
 }
 
+/// The CUDA target keeps a loop's condition and carried values in device
+/// memory, where the host code that runs the loop cannot read them: If,
+/// Loop and Scan compile for the CPU only. Lists every such node.
+static LogicalResult checkCUDAControlFlow(ModuleOp module) {
+  SmallVector<std::string> nodes;
+  module.walk([&](Operation *op) {
+    if (isa<onnx_ir::IfOp, onnx_ir::LoopOp, onnx_ir::ScanOp>(op)) {
+      std::string what = onnx_ir::describeLocation(op->getLoc());
+      nodes.push_back((what.empty() ? std::string("node '?'") : what) + " (" +
+                      op->getName().stripDialect().str() + ")");
+    }
+  });
+  if (nodes.empty())
+    return success();
+  InFlightDiagnostic diag = emitError(module.getLoc())
+                            << "--target=cuda does not support control flow "
+                               "(If, Loop, Scan) yet; compile for the CPU:";
+  for (const std::string &node : nodes)
+    diag << "\n  " << node;
+  return failure();
+}
+
 /// -o model.ptx: the PTX of the module's kernels (empty without kernels).
 static LogicalResult writePTX(ModuleOp module, StringRef path) {
   FailureOr<std::string> ptx = getModulePTX(module);
@@ -543,6 +566,9 @@ LogicalResult compile(MLIRContext &context, const CompileOptions &options) {
     applyDefaultTimingPassManagerCLOptions(*each);
   }
   if (failed(graphPm.run(*module)))
+    return failure();
+  if (options.target == TargetKind::CUDA && emit > EmitKind::Linalg &&
+      failed(checkCUDAControlFlow(*module)))
     return failure();
   if (options.printStats) {
     printModelStats(*module, llvm::outs());

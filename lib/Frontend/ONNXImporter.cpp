@@ -20,7 +20,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -112,9 +114,18 @@ public:
 private:
   LogicalResult readOpsets();
   LogicalResult checkNodes();
+  void collectUnsupported(const onnx::GraphProto &graph,
+                          const std::string &scope,
+                          SmallVectorImpl<std::string> &problems);
   FailureOr<Type> convertValueType(const onnx::ValueInfoProto &info);
-  LogicalResult importInitializers();
+  LogicalResult importInitializers(const onnx::GraphProto &graph);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
+  LogicalResult collectInputs(const onnx::NodeProto &node,
+                              const std::string &where, Location loc,
+                              SmallVectorImpl<Value> &inputs);
+  LogicalResult importControlFlow(const onnx::NodeProto &node, int index);
+  LogicalResult importSubgraph(const onnx::GraphProto &graph, Block &block,
+                               Location loc, const std::string &where);
   FailureOr<Attribute> convertAttribute(const onnx::AttributeProto &attr,
                                         const std::string &where);
   LogicalResult upgradeNode(StringRef opType, int version, Location loc,
@@ -122,6 +133,9 @@ private:
                             std::map<std::string, Attribute> &attrs,
                             const std::string &where);
   LogicalResult inferAndVerify(Operation *op, const std::string &where);
+  LogicalResult reportAtNode(const std::string &where,
+                             llvm::function_ref<LogicalResult()> check);
+  LogicalResult initializeBody(Operation *op, const std::string &where);
   Value makeI64Constant(Location loc, ArrayRef<int64_t> values, bool scalar);
   Value makeScalarConstant(Location loc, Type elementType, double value);
   Value noValue(Location loc);
@@ -167,21 +181,44 @@ LogicalResult GraphImporter::readOpsets() {
   return success();
 }
 
-/// Collects every node the importer cannot map, so the user sees them all.
-LogicalResult GraphImporter::checkNodes() {
+/// Whether `opType` is an op with subgraphs that the importer builds itself.
+bool isControlFlow(StringRef opType) {
+  return opType == "If" || opType == "Loop" || opType == "Scan";
+}
+
+/// The GRAPH attribute names each control-flow op takes.
+SmallVector<StringRef, 2> getGraphAttributeNames(StringRef opType) {
+  if (opType == "If")
+    return {"then_branch", "else_branch"};
+  return {"body"};
+}
+
+/// Adds a line to `problems` for every node of `graph`, and of the
+/// subgraphs of its If, Loop and Scan nodes, that the importer cannot map.
+void GraphImporter::collectUnsupported(const onnx::GraphProto &graph,
+                                       const std::string &scope,
+                                       SmallVectorImpl<std::string> &problems) {
   const llvm::StringMap<OpInfo> &table = getOpTable();
-  SmallVector<std::string> problems;
-  for (auto [index, node] : llvm::enumerate(model.graph().node())) {
-    std::string where = describeNode(node, index);
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    std::string where = scope + describeNode(node, index);
     if (!isDefaultDomain(node.domain())) {
       problems.push_back(where + ": domain '" + node.domain() +
                          "' is not supported");
       continue;
     }
     StringRef opType = node.op_type();
-    if (opType == "If" || opType == "Loop" || opType == "Scan") {
-      problems.push_back(where + ": control flow (If/Loop/Scan) is not "
-                                 "supported yet");
+    if (isControlFlow(opType)) {
+      if (opType == "Scan" && opset < 9) {
+        problems.push_back(where + ": Scan-8 (the batched form with "
+                                   "sequence_lens) is not supported; convert "
+                                   "the model to opset 9 or later");
+        continue;
+      }
+      for (const onnx::AttributeProto &attr : node.attribute())
+        if (attr.type() == onnx::AttributeProto::GRAPH)
+          collectUnsupported(attr.g(), where + " subgraph '" + attr.name() +
+                                           "': ",
+                             problems);
       continue;
     }
     auto it = table.find(opType);
@@ -195,6 +232,12 @@ LogicalResult GraphImporter::checkNodes() {
                          std::to_string(it->second.sinceVersions.front()) +
                          ")");
   }
+}
+
+/// Collects every node the importer cannot map, so the user sees them all.
+LogicalResult GraphImporter::checkNodes() {
+  SmallVector<std::string> problems;
+  collectUnsupported(model.graph(), "", problems);
   if (problems.empty())
     return success();
   InFlightDiagnostic diag = error();
@@ -247,9 +290,8 @@ FailureOr<Type> GraphImporter::convertValueType(const onnx::ValueInfoProto &info
   return Type(RankedTensorType::get(shape, *elementType));
 }
 
-LogicalResult GraphImporter::importInitializers() {
-  llvm::StringSet<> blobNames;
-  for (const onnx::TensorProto &tensor : model.graph().initializer()) {
+LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
+  for (const onnx::TensorProto &tensor : graph.initializer()) {
     llvm::Expected<ElementsAttr> attr = frontend::convertTensor(
         context, tensor, modelDir, options.inlineLimitBytes, &externalFiles);
     if (!attr)
@@ -465,10 +507,11 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
   return success();
 }
 
-LogicalResult GraphImporter::inferAndVerify(Operation *op,
-                                            const std::string &where) {
-  // Collect what inference and the verifier say, then report it once at the
-  // node, naming it and its op.
+LogicalResult
+GraphImporter::reportAtNode(const std::string &where,
+                            llvm::function_ref<LogicalResult()> check) {
+  // Collect what the check says, then report it once at the node, naming
+  // it and its op.
   std::string message;
   LogicalResult result = success();
   {
@@ -477,25 +520,38 @@ LogicalResult GraphImporter::inferAndVerify(Operation *op,
         message = diag.str();
       return success();
     });
-    if (auto inference = dyn_cast<onnx_ir::ShapeInferenceOpInterface>(op))
-      result = inference.inferShapes();
-    if (succeeded(result))
-      result = verify(op, /*verifyRecursively=*/false);
+    result = check();
   }
   if (failed(result))
     error() << where << ": " << message;
   return result;
 }
 
-LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
-                                        int index) {
-  std::string where = describeNode(node, index);
-  Location loc = nodeLoc(node, index);
-  StringRef opType = node.op_type();
-  const OpInfo &info = getOpTable().find(opType)->second;
-  int version = resolveVersion(info, opset);
+LogicalResult GraphImporter::inferAndVerify(Operation *op,
+                                            const std::string &where) {
+  return reportAtNode(where, [&] {
+    if (auto inference = dyn_cast<onnx_ir::ShapeInferenceOpInterface>(op))
+      if (failed(inference.inferShapes()))
+        return failure();
+    return verify(op, /*verifyRecursively=*/false);
+  });
+}
 
-  SmallVector<Value> inputs;
+LogicalResult GraphImporter::initializeBody(Operation *op,
+                                            const std::string &where) {
+  return reportAtNode(where, [&] {
+    if (auto loop = dyn_cast<onnx_ir::LoopOp>(op))
+      loop.initializeBodyArguments();
+    if (auto scan = dyn_cast<onnx_ir::ScanOp>(op))
+      return scan.initializeBodyArguments();
+    return success();
+  });
+}
+
+LogicalResult GraphImporter::collectInputs(const onnx::NodeProto &node,
+                                           const std::string &where,
+                                           Location loc,
+                                           SmallVectorImpl<Value> &inputs) {
   for (auto [i, name] : llvm::enumerate(node.input())) {
     if (name.empty()) {
       inputs.push_back(noValue(loc));
@@ -504,11 +560,28 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     auto it = values.find(name);
     if (it == values.end())
       return error(loc) << where << ": input #" << i << " '" << name
-                        << "' is not a graph input, an initializer or the "
-                           "output of an earlier node",
+                        << "' is not a graph input, an initializer, the "
+                           "output of an earlier node or a value of an "
+                           "enclosing graph",
              failure();
     inputs.push_back(it->second);
   }
+  return success();
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int index) {
+  StringRef opType = node.op_type();
+  if (isControlFlow(opType))
+    return importControlFlow(node, index);
+  std::string where = describeNode(node, index);
+  Location loc = nodeLoc(node, index);
+  const OpInfo &info = getOpTable().find(opType)->second;
+  int version = resolveVersion(info, opset);
+
+  SmallVector<Value> inputs;
+  if (failed(collectInputs(node, where, loc, inputs)))
+    return failure();
 
   std::map<std::string, Attribute> attrs;
   for (const onnx::AttributeProto &attr : node.attribute()) {
@@ -673,6 +746,191 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return success();
 }
 
+/// The type of a Loop body's iteration number or condition input: its
+/// declared type when that is a tensor of one `element`, else a 0-d tensor.
+static Type getLoopCounterType(const onnx::GraphProto &body, int index,
+                               Type element) {
+  if (body.input_size() > index) {
+    const onnx::TypeProto &type = body.input(index).type();
+    if (type.has_tensor_type() && type.tensor_type().has_shape()) {
+      SmallVector<int64_t> shape;
+      for (const onnx::TensorShapeProto_Dimension &dim :
+           type.tensor_type().shape().dim())
+        shape.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+      if (llvm::all_of(shape, [](int64_t d) { return d == 1; }))
+        return RankedTensorType::get(shape, element);
+    }
+  }
+  return RankedTensorType::get({}, element);
+}
+
+/// Imports `graph` into `block`, whose arguments are its inputs in order,
+/// and ends the block with an onnx.Yield (at `loc`, the node's) of its
+/// outputs. The subgraph sees the enclosing graphs' values by name.
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                                            Block &block, Location loc,
+                                            const std::string &where) {
+  if (graph.input_size() != static_cast<int>(block.getNumArguments()))
+    return error() << where << " has " << graph.input_size() << " inputs; "
+                   << block.getNumArguments() << " expected",
+           failure();
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(&block);
+  // Names the subgraph defines shadow the enclosing graph's only inside it.
+  llvm::StringMap<Value> enclosing = values;
+  auto restore = llvm::make_scope_exit([&] { values = std::move(enclosing); });
+  for (auto [i, input] : llvm::enumerate(graph.input())) {
+    BlockArgument arg = block.getArgument(i);
+    const onnx::TypeProto &declared = input.type();
+    if (declared.has_tensor_type() && declared.tensor_type().elem_type() != 0) {
+      llvm::Expected<Type> element = frontend::convertElementType(
+          context, declared.tensor_type().elem_type());
+      if (!element)
+        return error() << where << " input '" << input.name()
+                       << "': " << llvm::toString(element.takeError()),
+               failure();
+      if (*element != getElementTypeOrSelf(arg.getType()))
+        return error() << where << " input '" << input.name()
+                       << "' is declared " << *element << " but receives "
+                       << arg.getType(),
+               failure();
+    } else if (declared.has_sequence_type() || declared.has_optional_type() ||
+               declared.has_map_type()) {
+      return error() << where << " input '" << input.name()
+                     << "' is not a tensor (sequences, maps and optionals "
+                        "are not supported)",
+             failure();
+    }
+    values[input.name()] = arg;
+  }
+  if (failed(importInitializers(graph)))
+    return failure();
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index)))
+      return failure();
+  SmallVector<Value> outputs;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return error() << where << " output '" << output.name()
+                     << "' is not produced by any node or value in scope",
+             failure();
+    outputs.push_back(it->second);
+  }
+  onnx_ir::YieldOp::create(builder, loc, outputs);
+  return success();
+}
+
+LogicalResult GraphImporter::importControlFlow(const onnx::NodeProto &node,
+                                               int index) {
+  std::string where = describeNode(node, index);
+  Location loc = nodeLoc(node, index);
+  StringRef opType = node.op_type();
+  SmallVector<Value> inputs;
+  if (failed(collectInputs(node, where, loc, inputs)))
+    return failure();
+
+  // Subgraphs by attribute name; Scan's INT/INTS attributes.
+  SmallVector<StringRef, 2> graphNames = getGraphAttributeNames(opType);
+  SmallVector<const onnx::GraphProto *, 2> graphs(graphNames.size(), nullptr);
+  OperationState state(loc, ("onnx." + opType).str());
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    auto graphIt = llvm::find(graphNames, attr.name());
+    if (graphIt != graphNames.end()) {
+      if (attr.type() != onnx::AttributeProto::GRAPH)
+        return error(loc) << where << ": attribute '" << attr.name()
+                          << "' must be GRAPH",
+               failure();
+      graphs[graphIt - graphNames.begin()] = &attr.g();
+      continue;
+    }
+    bool isInt = attr.name() == "num_scan_inputs";
+    bool isInts = attr.name() == "scan_input_axes" ||
+                  attr.name() == "scan_input_directions" ||
+                  attr.name() == "scan_output_axes" ||
+                  attr.name() == "scan_output_directions";
+    if (opType != "Scan" || (!isInt && !isInts))
+      return error(loc) << where << ": unknown attribute '" << attr.name()
+                        << "'",
+             failure();
+    if (attr.type() != (isInt ? onnx::AttributeProto::INT
+                              : onnx::AttributeProto::INTS))
+      return error(loc) << where << ": attribute '" << attr.name()
+                        << "' must be " << (isInt ? "INT" : "INTS"),
+             failure();
+    FailureOr<Attribute> converted = convertAttribute(attr, where);
+    if (failed(converted))
+      return failure();
+    state.addAttribute(attr.name(), *converted);
+  }
+  for (auto [name, graph] : llvm::zip(graphNames, graphs))
+    if (!graph)
+      return error(loc) << where << ": missing required attribute '" << name
+                        << "'",
+             failure();
+  if (opType == "Scan" && !state.attributes.get("num_scan_inputs"))
+    return error(loc) << where
+                      << ": missing required attribute 'num_scan_inputs'",
+           failure();
+
+  // Operands as the op takes them: Loop's M and cond may be left out.
+  if (opType == "If" && inputs.size() != 1)
+    return error(loc) << where << ": has " << inputs.size()
+                      << " inputs; 1 (the condition) expected",
+           failure();
+  if (opType == "Loop") {
+    if (inputs.size() < 2)
+      return error(loc) << where << ": has " << inputs.size()
+                        << " inputs; at least 2 (M, cond) expected",
+             failure();
+  }
+  for (auto [i, v] : llvm::enumerate(inputs))
+    if (onnx_ir::isNone(v) && !(opType == "Loop" && i < 2))
+      return error(loc) << where << ": input #" << i << " is empty",
+             failure();
+  state.addOperands(inputs);
+
+  // One result per output; an unused output (empty name) is still computed.
+  // Results are typed by inferShapes() once the regions are built.
+  Type placeholder = UnrankedTensorType::get(builder.getF32Type());
+  state.addTypes(SmallVector<Type>(node.output_size(), placeholder));
+  for (size_t r = 0; r < graphs.size(); ++r)
+    state.addRegion();
+  Operation *op = builder.create(state);
+
+  // The body's inputs: set from the operands before the body is imported,
+  // so that its ops are inferred from real types.
+  for (auto [region, graph, name] :
+       llvm::zip(op->getRegions(), graphs, graphNames)) {
+    Block *block = new Block();
+    region.push_back(block);
+    SmallVector<Type> argTypes;
+    if (opType == "Loop") {
+      argTypes.push_back(getLoopCounterType(*graph, 0, builder.getI64Type()));
+      argTypes.push_back(getLoopCounterType(*graph, 1, builder.getI1Type()));
+      for (Value v : ValueRange(inputs).drop_front(2))
+        argTypes.push_back(v.getType());
+    } else if (opType == "Scan") {
+      for (Value v : inputs)
+        argTypes.push_back(v.getType());
+    }
+    block->addArguments(argTypes, SmallVector<Location>(argTypes.size(), loc));
+  }
+  if (failed(initializeBody(op, where)))
+    return failure();
+  for (auto [region, graph, name] :
+       llvm::zip(op->getRegions(), graphs, graphNames))
+    if (failed(importSubgraph(*graph, region.front(), loc,
+                              where + " subgraph '" + name.str() + "'")))
+      return failure();
+  if (failed(inferAndVerify(op, where)))
+    return failure();
+  for (auto [name, value] : llvm::zip(node.output(), op->getResults()))
+    if (!name.empty())
+      values[name] = value;
+  return success();
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run() {
   if (!model.has_graph())
     return error() << "the model has no graph", nullptr;
@@ -710,7 +968,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     values[name] = entry->getArgument(i);
   }
   builder.setInsertionPointToStart(entry);
-  if (failed(importInitializers()))
+  if (failed(importInitializers(graph)))
     return nullptr;
   for (auto [index, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, index)))

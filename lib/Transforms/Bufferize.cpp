@@ -140,6 +140,10 @@ struct BufferizePass : impl::BufferizeBase<BufferizePass> {
     options.setFunctionBoundaryTypeConversion(
         bufferization::LayoutMapOption::IdentityLayoutMap);
     options.memCpyFn = createLinalgCopy;
+    // Loops (If/Loop/Scan) may yield a buffer they allocate to the next
+    // iteration (a scan output that grows, a carried value whose shape
+    // changes); --onnxc-plan-memory leaves those to the runtime's allocator.
+    options.allowReturnAllocsFromLoops = true;
     bufferization::BufferizationState state;
     if (failed(bufferization::runOneShotModuleBufferize(module, options,
                                                         state)))

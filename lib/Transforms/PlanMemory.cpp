@@ -189,7 +189,14 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
             << type;
         return WalkResult::interrupt();
       }
-      FailureOr<unsigned> last = lastUse(body, index, alloc);
+      // A buffer a loop body yields to its next iteration (a loop-carried
+      // value the body could not write in place) needs a new place each
+      // iteration: the runtime serves it, as a buffer sized at run time.
+      bool escapes = false;
+      FailureOr<unsigned> last = lastUse(body, index, alloc, &escapes);
+      if (failed(last) && escapes)
+        return succeeded(freeAfterLastUse(alloc)) ? WalkResult::advance()
+                                                  : WalkResult::interrupt();
       if (failed(last))
         return WalkResult::interrupt();
       Buffer buffer;

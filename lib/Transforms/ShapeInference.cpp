@@ -3,6 +3,7 @@
 #include "onnxc/Transforms/Passes.h"
 
 #include "onnxc/Dialect/ONNX/ONNXOps.h"
+#include "onnxc/Dialect/ONNX/ShapeUtils.h"
 #include "onnxc/Transforms/ConstantEvaluator.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -29,6 +30,25 @@ namespace {
 
 struct ONNXShapeInferencePass
     : impl::ONNXShapeInferenceBase<ONNXShapeInferencePass> {
+  /// Moves the ops of `ifOp`'s taken branch to right after it, replaces its
+  /// results with the branch's outputs (whose types are the same or more
+  /// precise; their users come later in the sweep) and erases it. Returns
+  /// the op to visit next.
+  static Operation *inlineTakenBranch(onnx_ir::IfOp ifOp, bool taken) {
+    Block &branch =
+        (taken ? ifOp.getThenBranch() : ifOp.getElseBranch()).front();
+    auto yield = cast<onnx_ir::YieldOp>(branch.getTerminator());
+    Operation *after = ifOp->getNextNode();
+    Block *parent = ifOp->getBlock();
+    parent->getOperations().splice(after->getIterator(),
+                                   branch.getOperations(), branch.begin(),
+                                   yield->getIterator());
+    ifOp->replaceAllUsesWith(yield.getOperands());
+    Operation *next = ifOp->getNextNode();
+    ifOp->erase();
+    return next;
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
@@ -43,7 +63,19 @@ struct ONNXShapeInferencePass
     std::optional<ConstantEvaluator> evaluator;
     // Graphs are in topological order: one forward sweep sees every op after
     // its operands have their final types.
-    for (Operation &op : llvm::make_early_inc_range(block)) {
+    for (Operation *next = &block.front(), *current; next;) {
+      current = next;
+      next = current->getNextNode();
+      Operation &op = *current;
+      // An If on a constant (a rank or size test, as exporters and the
+      // expanded functions write) is its taken branch: inlined where it
+      // was, so that the sweep goes on into the branch's ops.
+      if (auto ifOp = dyn_cast<onnx_ir::IfOp>(op))
+        if (std::optional<double> cond =
+                onnx_ir::getConstantScalar(ifOp.getCond())) {
+          next = inlineTakenBranch(ifOp, *cond != 0);
+          continue;
+        }
       if (auto inference = dyn_cast<onnx_ir::ShapeInferenceOpInterface>(&op))
         if (failed(inference.inferShapes()))
           return signalPassFailure();

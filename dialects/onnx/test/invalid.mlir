@@ -90,3 +90,59 @@ func.func @quantize_negative_block_size(%x: tensor<2x3xf32>, %s: tensor<f32>) ->
   %0 = "onnx.QuantizeLinear"(%x, %s, %none) {block_size = -1 : i64} : (tensor<2x3xf32>, tensor<f32>, none) -> tensor<2x3xui8>
   return %0 : tensor<2x3xui8>
 }
+
+// -----
+
+func.func @if_branch_count(%c: tensor<i1>, %x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{else_branch yields 2 values for 1 outputs}}
+  %r = "onnx.If"(%c) ({
+    "onnx.Yield"(%x) : (tensor<2xf32>) -> ()
+  }, {
+    "onnx.Yield"(%x, %x) : (tensor<2xf32>, tensor<2xf32>) -> ()
+  }) : (tensor<i1>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @loop_body_inputs(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{the body takes 2 inputs; 2 + 1 expected (iteration number, condition, the loop-carried values)}}
+  %r = "onnx.Loop"(%m, %c, %x) ({
+  ^bb0(%i: tensor<i64>, %cc: tensor<i1>):
+    "onnx.Yield"(%cc, %x) : (tensor<i1>, tensor<2xf32>) -> ()
+  }) : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @loop_condition_type(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{the body's first output (the condition) must be a bool tensor of one element, got 'tensor<2xf32>'}}
+  %r = "onnx.Loop"(%m, %c, %x) ({
+  ^bb0(%i: tensor<i64>, %cc: tensor<i1>, %a: tensor<2xf32>):
+    "onnx.Yield"(%a, %a) : (tensor<2xf32>, tensor<2xf32>) -> ()
+  }) : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> tensor<2xf32>
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @scan_directions(%s0: tensor<3xf32>, %xs: tensor<4x3xf32>) -> (tensor<3xf32>) {
+  // expected-error @+1 {{scan_input_directions entries must be 0 (forward) or 1 (reverse), got 2}}
+  %s = "onnx.Scan"(%s0, %xs) ({
+  ^bb0(%acc: tensor<3xf32>, %x: tensor<3xf32>):
+    "onnx.Yield"(%acc) : (tensor<3xf32>) -> ()
+  }) {num_scan_inputs = 1 : i64, scan_input_directions = array<i64: 2>} : (tensor<3xf32>, tensor<4x3xf32>) -> tensor<3xf32>
+  return %s : tensor<3xf32>
+}
+
+// -----
+
+func.func @scan_num_inputs(%s0: tensor<3xf32>, %xs: tensor<4x3xf32>) -> (tensor<3xf32>) {
+  // expected-error @+1 {{num_scan_inputs is 3; it must be between 1 and the number of operands, 2}}
+  %s = "onnx.Scan"(%s0, %xs) ({
+  ^bb0(%acc: tensor<3xf32>, %x: tensor<3xf32>):
+    "onnx.Yield"(%acc) : (tensor<3xf32>) -> ()
+  }) {num_scan_inputs = 3 : i64} : (tensor<3xf32>, tensor<4x3xf32>) -> tensor<3xf32>
+  return %s : tensor<3xf32>
+}

@@ -94,3 +94,26 @@ func.func @window_negative_size() -> tensor<*xf32> {
   %0 = "onnx.HannWindow"(%n) : (tensor<i64>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// -----
+
+func.func @loop_carried_element_type(%m: tensor<i64>, %c: tensor<i1>, %x: tensor<2xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{loop-carried value #0 enters the body as 'tensor<2xf32>' and is yielded as 'tensor<2xi64>' (its element type must not change)}}
+  %r = "onnx.Loop"(%m, %c, %x) ({
+  ^bb0(%i: tensor<i64>, %cc: tensor<i1>, %a: tensor<2xf32>):
+    %n = "onnx.Cast"(%a) {to = 7 : i64} : (tensor<2xf32>) -> tensor<*xi64>
+    "onnx.Yield"(%cc, %n) : (tensor<i1>, tensor<*xi64>) -> ()
+  }) : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> tensor<*xf32>
+  return %r : tensor<*xf32>
+}
+
+// -----
+
+func.func @scan_lengths(%s0: tensor<3xf32>, %xs: tensor<4x3xf32>, %ys: tensor<5x3xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{the scan inputs have lengths 4 and 5 along their scan axes}}
+  %s = "onnx.Scan"(%s0, %xs, %ys) ({
+  ^bb0(%acc: tensor<3xf32>, %x: tensor<3xf32>, %y: tensor<3xf32>):
+    "onnx.Yield"(%acc) : (tensor<3xf32>) -> ()
+  }) {num_scan_inputs = 2 : i64} : (tensor<3xf32>, tensor<4x3xf32>, tensor<5x3xf32>) -> tensor<*xf32>
+  return %s : tensor<*xf32>
+}

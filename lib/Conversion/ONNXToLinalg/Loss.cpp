@@ -154,13 +154,8 @@ FailureOr<Value> buildNegativeLogLikelihood(
 
   // Both sums in one reduction to 0-d tensors.
   auto scalarAcc = RankedTensorType::get({}, acc);
-  Value zeroInit = linalg::FillOp::create(
-                       rewriter, loc,
-                       scalarConstant(rewriter, loc, acc, 0.0),
-                       tensor::EmptyOp::create(rewriter, loc,
-                                               ArrayRef<int64_t>{}, acc)
-                           .getResult())
-                       .getResult(0);
+  Value zeroInit =
+      filledTensor(rewriter, loc, scalarAcc, rewriter.getFloatAttr(acc, 0.0));
   AffineMap toScalar = AffineMap::get(rank, 0, {}, ctx);
   auto sums = linalg::GenericOp::create(
       rewriter, loc, TypeRange{scalarAcc, scalarAcc},

@@ -236,6 +236,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   populateONNXPadToLinalgPatterns(patterns);
   linalg_lowering::populateONNXLossToLinalgPatterns(patterns);
   linalg_lowering::populateONNXQuantizationToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXControlFlowToSCFPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

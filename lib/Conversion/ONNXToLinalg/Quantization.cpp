@@ -226,6 +226,41 @@ int64_t normalizedAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;
 }
 
+/// How a QuantizeLinear/DequantizeLinear body reads its scale and its
+/// optional zero point.
+struct QuantizationParams {
+  ParamAccess scale;
+  std::optional<ParamAccess> zeroPoint;
+};
+
+/// The reads of `scale` and `zp` (none or a tensor of the scale's shape) in
+/// loops over `x`, for an op's `axis` and `block_size`; emits the run-time
+/// checks of their run-time dims. Fails for unranked operands.
+FailureOr<QuantizationParams>
+getQuantizationParams(OpBuilder &b, Operation *op, Value x, Value scale,
+                      Value zp, int64_t axis, int64_t blockSize,
+                      StringRef scaleName, StringRef zpName) {
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  auto scaleType = dyn_cast<RankedTensorType>(scale.getType());
+  bool hasZp = !isNone(zp);
+  if (!xType || !scaleType || (hasZp && !isa<RankedTensorType>(zp.getType())))
+    return failure();
+  int64_t rank = xType.getRank();
+  axis = normalizedAxis(axis, rank);
+  SmallVector<int64_t> dims =
+      quantizationParamDims(scaleType, rank, axis, blockSize);
+  int64_t blockDim = blockSize > 0 ? axis : -1;
+  Location loc = op->getLoc();
+  QuantizationParams params{
+      makeParamAccess(b, loc, op, scale, x, dims, blockDim, blockSize,
+                      scaleName),
+      std::nullopt};
+  if (hasZp)
+    params.zeroPoint = makeParamAccess(b, loc, op, zp, x, dims, blockDim,
+                                       blockSize, zpName);
+  return params;
+}
+
 struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -233,27 +268,22 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX(), scale = adaptor.getYScale(),
           zp = adaptor.getYZeroPoint();
-    auto xType = dyn_cast<RankedTensorType>(x.getType());
-    auto scaleType = dyn_cast<RankedTensorType>(scale.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getY().getType());
-    bool hasZp = !isNone(zp);
-    if (!xType || !scaleType || !resultType ||
-        (hasZp && !isa<RankedTensorType>(zp.getType())))
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "unranked result");
+    FailureOr<QuantizationParams> params = getQuantizationParams(
+        rewriter, op, x, scale, zp, op.getAxis(), op.getBlockSize(), "y_scale",
+        "y_zero_point");
+    if (failed(params))
       return rewriter.notifyMatchFailure(op, "unranked operands");
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto scaleType = cast<RankedTensorType>(scale.getType());
     Location loc = op.getLoc();
     int64_t rank = xType.getRank();
-    int64_t axis = normalizedAxis(op.getAxis(), rank);
-    int64_t blockSize = op.getBlockSize();
     FloatType compute = quantizationComputeType(rewriter, xType.getElementType());
-    SmallVector<int64_t> dims =
-        quantizationParamDims(scaleType, rank, axis, blockSize);
-    int64_t blockDim = blockSize > 0 ? axis : -1;
-    ParamAccess scaleAccess = makeParamAccess(
-        rewriter, loc, op, scale, x, dims, blockDim, blockSize, "y_scale");
-    std::optional<ParamAccess> zpAccess;
-    if (hasZp)
-      zpAccess = makeParamAccess(rewriter, loc, op, zp, x, dims, blockDim,
-                                 blockSize, "y_zero_point");
+    const ParamAccess &scaleAccess = params->scale;
+    const std::optional<ParamAccess> &zpAccess = params->zeroPoint;
+    bool hasZp = zpAccess.has_value();
     Type element = resultType.getElementType();
     Type xElement = xType.getElementType();
     Type scaleElement = scaleType.getElementType();
@@ -285,26 +315,20 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value x = adaptor.getX(), scale = adaptor.getXScale(),
           zp = adaptor.getXZeroPoint();
-    auto xType = dyn_cast<RankedTensorType>(x.getType());
-    auto scaleType = dyn_cast<RankedTensorType>(scale.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getY().getType());
-    bool hasZp = !isNone(zp);
-    if (!xType || !scaleType || !resultType ||
-        (hasZp && !isa<RankedTensorType>(zp.getType())))
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "unranked result");
+    FailureOr<QuantizationParams> params = getQuantizationParams(
+        rewriter, op, x, scale, zp, op.getAxis(), op.getBlockSize(), "x_scale",
+        "x_zero_point");
+    if (failed(params))
       return rewriter.notifyMatchFailure(op, "unranked operands");
+    auto xType = cast<RankedTensorType>(x.getType());
     Location loc = op.getLoc();
     int64_t rank = xType.getRank();
-    int64_t axis = normalizedAxis(op.getAxis(), rank);
-    int64_t blockSize = op.getBlockSize();
-    SmallVector<int64_t> dims =
-        quantizationParamDims(scaleType, rank, axis, blockSize);
-    int64_t blockDim = blockSize > 0 ? axis : -1;
-    ParamAccess scaleAccess = makeParamAccess(
-        rewriter, loc, op, scale, x, dims, blockDim, blockSize, "x_scale");
-    std::optional<ParamAccess> zpAccess;
-    if (hasZp)
-      zpAccess = makeParamAccess(rewriter, loc, op, zp, x, dims, blockDim,
-                                 blockSize, "x_zero_point");
+    const ParamAccess &scaleAccess = params->scale;
+    const std::optional<ParamAccess> &zpAccess = params->zeroPoint;
+    bool hasZp = zpAccess.has_value();
     Type element = resultType.getElementType();
     Type xElement = xType.getElementType();
     Type zpElement = hasZp ? getElementTypeOrSelf(zp.getType()) : Type();
@@ -350,11 +374,8 @@ struct DynamicQuantizeLinearLowering
     // min(x) and max(x) in one reduction; min(., 0) and max(., 0) below
     // make the range hold 0.
     auto fill = [&](double value) {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{}, f32);
-      return linalg::FillOp::create(rewriter, loc,
-                                    scalarConstant(rewriter, loc, f32, value),
-                                    empty)
-          .getResult(0);
+      return filledTensor(rewriter, loc, scalarF32,
+                          rewriter.getF32FloatAttr(value));
     };
     AffineMap toScalar = AffineMap::get(rank, 0, {}, ctx);
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);

@@ -9,6 +9,8 @@
 #define ONNXC_DIALECT_ONNX_ONNXOPS_TD
 
 include "onnxc/Dialect/ONNX/ONNXBase.td"
+// If, Loop, Scan: their subgraphs are regions, written by hand.
+include "onnxc/Dialect/ONNX/ONNXControlFlow.td"
 
 //===----------------------------------------------------------------------===//
 // Abs
