@@ -133,6 +133,9 @@ OPS = {
     "BlackmanWindow": ("Blackman window of a run-time length", None),
     "HammingWindow": ("Hamming window of a run-time length", None),
     "HannWindow": ("Hann window of a run-time length", None),
+    # Sampling.
+    "GridSample": ("Samples an image at a grid of normalized coordinates", None),
+    "AffineGrid": ("The sampling grid of a batch of affine transforms", None),
     # Losses.
     "NegativeLogLikelihoodLoss": ("Negative log-likelihood loss of class log-probabilities", None),
     "SoftmaxCrossEntropyLoss": ("Cross-entropy loss of softmax scores against class labels", None),

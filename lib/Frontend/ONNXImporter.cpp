@@ -133,6 +133,9 @@ private:
                             std::map<std::string, Attribute> &attrs,
                             const std::string &where);
   LogicalResult inferAndVerify(Operation *op, const std::string &where);
+  LogicalResult upgradeUpsample(Location loc, SmallVectorImpl<Value> &inputs,
+                                std::map<std::string, Attribute> &attrs,
+                                const std::string &where);
   LogicalResult reportAtNode(const std::string &where,
                              llvm::function_ref<LogicalResult()> check);
   LogicalResult initializeBody(Operation *op, const std::string &where);
@@ -181,6 +184,18 @@ LogicalResult GraphImporter::readOpsets() {
   return success();
 }
 
+/// Deprecated ops that are a special case of another: the op the importer
+/// builds for them and the version of it whose form they take (Scatter is
+/// ScatterElements-11; Upsample is a Resize by scales with asymmetric
+/// coordinates, rewritten in importNode).
+std::optional<std::pair<StringRef, int>> getDeprecatedAlias(StringRef opType) {
+  if (opType == "Scatter")
+    return std::pair<StringRef, int>{"ScatterElements", 11};
+  if (opType == "Upsample")
+    return std::pair<StringRef, int>{"Resize", 13};
+  return std::nullopt;
+}
+
 /// Whether `opType` is an op with subgraphs that the importer builds itself.
 bool isControlFlow(StringRef opType) {
   return opType == "If" || opType == "Loop" || opType == "Scan";
@@ -221,6 +236,8 @@ void GraphImporter::collectUnsupported(const onnx::GraphProto &graph,
                              problems);
       continue;
     }
+    if (getDeprecatedAlias(opType))
+      continue;
     auto it = table.find(opType);
     if (it == table.end()) {
       problems.push_back(where + ": operator is not supported");
@@ -495,6 +512,14 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
     if (inputs.size() == 2)
       inputs.insert(inputs.begin() + 1, noValue(loc));
   }
+  if (opType == "GridSample" && version < 20) {
+    // GridSample-16 names the 2-D modes; 20 generalized them to N-D.
+    if (auto it = attrs.find("mode"); it != attrs.end())
+      if (auto mode = dyn_cast<StringAttr>(it->second))
+        if (mode.getValue() == "bilinear" || mode.getValue() == "bicubic")
+          it->second = builder.getStringAttr(
+              mode.getValue() == "bilinear" ? "linear" : "cubic");
+  }
   if (opType == "BatchNormalization" && version < 9) {
     auto it = attrs.find("spatial");
     if (it != attrs.end()) {
@@ -525,6 +550,35 @@ GraphImporter::reportAtNode(const std::string &where,
   if (failed(result))
     error() << where << ": " << message;
   return result;
+}
+
+/// Upsample (X, scales) or, before opset 9, (X) with a `scales` attribute:
+/// Resize's (X, roi, scales) with the coordinates Upsample uses (asymmetric,
+/// nearest rounding down).
+LogicalResult
+GraphImporter::upgradeUpsample(Location loc, SmallVectorImpl<Value> &inputs,
+                               std::map<std::string, Attribute> &attrs,
+                               const std::string &where) {
+  if (auto it = attrs.find("scales"); it != attrs.end()) {
+    auto scales = dyn_cast<DenseF32ArrayAttr>(it->second);
+    if (!scales)
+      return error(loc) << where << ": attribute 'scales' must be FLOATS",
+             failure();
+    auto type = RankedTensorType::get({(int64_t)scales.size()},
+                                      builder.getF32Type());
+    OperationState state(loc, onnx_ir::ConstantOp::getOperationName());
+    state.addTypes(type);
+    state.addAttribute("value",
+                       DenseElementsAttr::get(type, scales.asArrayRef()));
+    inputs.push_back(builder.create(state)->getResult(0));
+    attrs.erase(it);
+  }
+  if (inputs.size() != 2 || onnx_ir::isNone(inputs[1]))
+    return error(loc) << where << ": expects X and scales", failure();
+  inputs.insert(inputs.begin() + 1, noValue(loc));
+  attrs["coordinate_transformation_mode"] = builder.getStringAttr("asymmetric");
+  attrs["nearest_mode"] = builder.getStringAttr("floor");
+  return success();
 }
 
 LogicalResult GraphImporter::inferAndVerify(Operation *op,
@@ -576,8 +630,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     return importControlFlow(node, index);
   std::string where = describeNode(node, index);
   Location loc = nodeLoc(node, index);
+  std::optional<std::pair<StringRef, int>> alias = getDeprecatedAlias(opType);
+  if (alias)
+    opType = alias->first;
   const OpInfo &info = getOpTable().find(opType)->second;
-  int version = resolveVersion(info, opset);
+  int version = alias ? alias->second : resolveVersion(info, opset);
 
   SmallVector<Value> inputs;
   if (failed(collectInputs(node, where, loc, inputs)))
@@ -595,6 +652,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     attrs[attr.name()] = *converted;
   }
 
+  if (node.op_type() == "Upsample" &&
+      failed(upgradeUpsample(loc, inputs, attrs, where)))
+    return failure();
   if (failed(upgradeNode(opType, version, loc, inputs, attrs, where)))
     return failure();
 

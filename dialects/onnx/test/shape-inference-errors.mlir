@@ -117,3 +117,28 @@ func.func @scan_lengths(%s0: tensor<3xf32>, %xs: tensor<4x3xf32>, %ys: tensor<5x
   }) {num_scan_inputs = 2 : i64} : (tensor<3xf32>, tensor<4x3xf32>, tensor<5x3xf32>) -> tensor<*xf32>
   return %s : tensor<*xf32>
 }
+
+// -----
+
+func.func @grid_sample_grid_rank(%x: tensor<2x3x5x6xf32>, %g: tensor<2x7x2xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{grid must have rank 4 (N, O1, ..., O2, 2) for X of rank 4, got 3}}
+  %y = "onnx.GridSample"(%x, %g) : (tensor<2x3x5x6xf32>, tensor<2x7x2xf32>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @grid_sample_mode(%x: tensor<2x3x5x6xf32>, %g: tensor<2x7x4x2xf32>) -> tensor<*xf32> {
+  // expected-error @+1 {{mode must be "linear", "nearest" or "cubic" ("bilinear"/"bicubic" before opset 20), got "area"}}
+  %y = "onnx.GridSample"(%x, %g) {mode = "area"} : (tensor<2x3x5x6xf32>, tensor<2x7x4x2xf32>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @affine_grid_theta(%theta: tensor<1x2x4xf32>) -> tensor<*xf32> {
+  %size = "onnx.Constant"() {value = dense<[1, 2, 4, 5]> : tensor<4xi64>} : () -> tensor<4xi64>
+  // expected-error @+1 {{theta must be (N, 2, 3) or (N, 3, 4), got 'tensor<1x2x4xf32>'}}
+  %g = "onnx.AffineGrid"(%theta, %size) : (tensor<1x2x4xf32>, tensor<4xi64>) -> tensor<*xf32>
+  return %g : tensor<*xf32>
+}

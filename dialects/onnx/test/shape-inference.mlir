@@ -104,3 +104,24 @@ func.func @loss_shapes(%x: tensor<2x3x?xf32>, %t: tensor<2x?xi64>) -> (tensor<*x
   %1:2 = "onnx.SoftmaxCrossEntropyLoss"(%x, %t, %none) : (tensor<2x3x?xf32>, tensor<2x?xi64>, none) -> (tensor<*xf32>, tensor<*xf32>)
   return %0, %1#0, %1#1 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
 }
+
+// -----
+
+// GridSample takes N and C from X, the output's spatial dims from the grid.
+// CHECK-LABEL: func.func @grid_sample_shape
+// CHECK: "onnx.GridSample"{{.*}} -> tensor<2x3x7x?xf32>
+func.func @grid_sample_shape(%x: tensor<2x3x5x6xf32>, %g: tensor<?x7x?x2xf32>) -> tensor<*xf32> {
+  %y = "onnx.GridSample"(%x, %g) : (tensor<2x3x5x6xf32>, tensor<?x7x?x2xf32>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// AffineGrid's grid has size's spatial dims and one component per dim.
+// CHECK-LABEL: func.func @affine_grid_shape
+// CHECK: "onnx.AffineGrid"{{.*}} -> tensor<1x4x5x6x3xf32>
+func.func @affine_grid_shape(%theta: tensor<1x3x4xf32>) -> tensor<*xf32> {
+  %size = "onnx.Constant"() {value = dense<[1, 2, 4, 5, 6]> : tensor<5xi64>} : () -> tensor<5xi64>
+  %g = "onnx.AffineGrid"(%theta, %size) : (tensor<1x3x4xf32>, tensor<5xi64>) -> tensor<*xf32>
+  return %g : tensor<*xf32>
+}

@@ -65,6 +65,9 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// MatMulInteger and QLinearMatMul.
 void populateONNXQuantizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns lowering GridSample and AffineGrid.
+void populateONNXSamplingToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns lowering If, Loop and Scan to scf.if, scf.while and scf.for.
 void populateONNXControlFlowToSCFPatterns(mlir::RewritePatternSet &patterns);
 

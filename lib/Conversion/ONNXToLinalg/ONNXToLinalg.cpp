@@ -237,6 +237,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   linalg_lowering::populateONNXLossToLinalgPatterns(patterns);
   linalg_lowering::populateONNXQuantizationToLinalgPatterns(patterns);
   linalg_lowering::populateONNXControlFlowToSCFPatterns(patterns);
+  linalg_lowering::populateONNXSamplingToLinalgPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

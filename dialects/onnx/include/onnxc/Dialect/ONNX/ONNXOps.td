@@ -114,6 +114,30 @@ def ONNX_AddOp : ONNX_Op<"Add", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfere
 }
 
 //===----------------------------------------------------------------------===//
+// AffineGrid
+//===----------------------------------------------------------------------===//
+
+def ONNX_AffineGridOp : ONNX_Op<"AffineGrid", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "The sampling grid of a batch of affine transforms";
+  let description = [{
+    ONNX operator `AffineGrid` (ai.onnx). The importer accepts since-versions
+    20; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.AffineGrid"(%theta, %size) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$theta,
+                       TensorOf<[I64]>:$size,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$align_corners);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$grid);
+}
+
+//===----------------------------------------------------------------------===//
 // And
 //===----------------------------------------------------------------------===//
 
@@ -1510,6 +1534,32 @@ def ONNX_GreaterOrEqualOp : ONNX_Op<"GreaterOrEqual", [Pure, DeclareOpInterfaceM
   let extraClassDefinition = [{
     ::mlir::LogicalResult GreaterOrEqualOp::inferShapes() { return inferBroadcast(*this, ::mlir::IntegerType::get(getContext(), 1)); }
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// GridSample
+//===----------------------------------------------------------------------===//
+
+def ONNX_GridSampleOp : ONNX_Op<"GridSample", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Samples an image at a grid of normalized coordinates";
+  let description = [{
+    ONNX operator `GridSample` (ai.onnx). The importer accepts since-versions
+    16, 20, 22; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.GridSample"(%x, %grid) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$X,
+                       TensorOf<[F32, F64, F16, BF16]>:$grid,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$align_corners,
+                       DefaultValuedAttr<StrAttr, "\"linear\"">:$mode,
+                       DefaultValuedAttr<StrAttr, "\"zeros\"">:$padding_mode);
+  let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$Y);
 }
 
 //===----------------------------------------------------------------------===//
