@@ -136,6 +136,9 @@ OPS = {
     # Sampling.
     "GridSample": ("Samples an image at a grid of normalized coordinates", None),
     "AffineGrid": ("The sampling grid of a batch of affine transforms", None),
+    "Col2Im": ("Sums sliding blocks back into an image (the adjoint of im2col)", None),
+    "CenterCropPad": ("Crops or zero-pads dims around their centers", None),
+    "ReverseSequence": ("Reverses each batch entry's first len entries in time", None),
     # Losses.
     "NegativeLogLikelihoodLoss": ("Negative log-likelihood loss of class log-probabilities", None),
     "SoftmaxCrossEntropyLoss": ("Cross-entropy loss of softmax scores against class labels", None),

@@ -125,7 +125,8 @@ private:
                               SmallVectorImpl<Value> &inputs);
   LogicalResult importControlFlow(const onnx::NodeProto &node, int index);
   LogicalResult importSubgraph(const onnx::GraphProto &graph, Block &block,
-                               Location loc, const std::string &where);
+                               Location loc, const std::string &where,
+                               const std::string &path);
   FailureOr<Attribute> convertAttribute(const onnx::AttributeProto &attr,
                                         const std::string &where);
   LogicalResult upgradeNode(StringRef opType, int version, Location loc,
@@ -159,13 +160,18 @@ private:
   OpBuilder builder;
   int opset = 0;
   llvm::StringMap<Value> values;
+  /// Inside a subgraph: what messages say before a node ("node 'L' (Loop)
+  /// subgraph 'body': "), and what its location's name starts with
+  /// ("L/body/"), so that a node of a subgraph is told from the graph's.
+  std::string subgraphScope, subgraphPath;
 };
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) {
   std::string name = node.name().empty()
                          ? (node.op_type() + "_" + std::to_string(index))
                          : node.name();
-  return NameLoc::get(StringAttr::get(&context, name), fileLoc());
+  return NameLoc::get(StringAttr::get(&context, subgraphPath + name),
+                      fileLoc());
 }
 
 LogicalResult GraphImporter::readOpsets() {
@@ -628,7 +634,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   StringRef opType = node.op_type();
   if (isControlFlow(opType))
     return importControlFlow(node, index);
-  std::string where = describeNode(node, index);
+  std::string where = subgraphScope + describeNode(node, index);
   Location loc = nodeLoc(node, index);
   std::optional<std::pair<StringRef, int>> alias = getDeprecatedAlias(opType);
   if (alias)
@@ -826,10 +832,13 @@ static Type getLoopCounterType(const onnx::GraphProto &body, int index,
 
 /// Imports `graph` into `block`, whose arguments are its inputs in order,
 /// and ends the block with an onnx.Yield (at `loc`, the node's) of its
-/// outputs. The subgraph sees the enclosing graphs' values by name.
+/// outputs. The subgraph sees the enclosing graphs' values by name. `where`
+/// names the subgraph in messages; `path` is the node's location name and
+/// the attribute's ("L/body/"), which its nodes' location names start with.
 LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
                                             Block &block, Location loc,
-                                            const std::string &where) {
+                                            const std::string &where,
+                                            const std::string &path) {
   if (graph.input_size() != static_cast<int>(block.getNumArguments()))
     return error() << where << " has " << graph.input_size() << " inputs; "
                    << block.getNumArguments() << " expected",
@@ -838,7 +847,14 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
   builder.setInsertionPointToEnd(&block);
   // Names the subgraph defines shadow the enclosing graph's only inside it.
   llvm::StringMap<Value> enclosing = values;
-  auto restore = llvm::make_scope_exit([&] { values = std::move(enclosing); });
+  std::string enclosingScope = subgraphScope, enclosingPath = subgraphPath;
+  auto restore = llvm::make_scope_exit([&] {
+    values = std::move(enclosing);
+    subgraphScope = std::move(enclosingScope);
+    subgraphPath = std::move(enclosingPath);
+  });
+  subgraphScope = where + ": ";
+  subgraphPath = path;
   for (auto [i, input] : llvm::enumerate(graph.input())) {
     BlockArgument arg = block.getArgument(i);
     const onnx::TypeProto &declared = input.type();
@@ -883,7 +899,7 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
 
 LogicalResult GraphImporter::importControlFlow(const onnx::NodeProto &node,
                                                int index) {
-  std::string where = describeNode(node, index);
+  std::string where = subgraphScope + describeNode(node, index);
   Location loc = nodeLoc(node, index);
   StringRef opType = node.op_type();
   SmallVector<Value> inputs;
@@ -980,8 +996,10 @@ LogicalResult GraphImporter::importControlFlow(const onnx::NodeProto &node,
     return failure();
   for (auto [region, graph, name] :
        llvm::zip(op->getRegions(), graphs, graphNames))
-    if (failed(importSubgraph(*graph, region.front(), loc,
-                              where + " subgraph '" + name.str() + "'")))
+    if (failed(importSubgraph(
+            *graph, region.front(), loc,
+            where + " subgraph '" + name.str() + "'",
+            cast<NameLoc>(loc).getName().str() + "/" + name.str() + "/")))
       return failure();
   if (failed(inferAndVerify(op, where)))
     return failure();

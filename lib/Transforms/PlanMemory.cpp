@@ -80,8 +80,11 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
                                    "function; results must be out-params");
         if (user->hasTrait<OpTrait::IsTerminator>()) {
           // Yielded out of a region: the parent's results alias it.
+          // Yielded by the loop's own terminator: to its next iteration.
+          // Out of an op nested in the body (an scf.if), it only aliases
+          // that op's results.
           Operation *parent = user->getParentOp();
-          if (allocLoop && (parent == allocLoop || allocLoop->isAncestor(parent))) {
+          if (allocLoop && parent == allocLoop) {
             if (escapes) {
               *escapes = true;
               return failure();

@@ -103,7 +103,7 @@ func.func @data() -> (tensor<*xi64>, tensor<*xi64>, tensor<*xf32>, tensor<*xui32
 
 // What cannot be evaluated runs at run time, silently: an integer division
 // by zero (the folder of arith.divsi declines), an op without a lowering for
-// its attributes (cubic Resize), a result above 4096 elements, an operand
+// its attributes (tf_crop_and_resize), a result above 4096 elements, an operand
 // that is not a constant.
 // CHECK-LABEL: func.func @left_alone
 // CHECK: "onnx.Div"
@@ -117,7 +117,7 @@ func.func @left_alone(%x: tensor<2xi64>) -> (tensor<*xi64>, tensor<*xf32>, tenso
   %img = "onnx.Constant"() {value = dense<1.0> : tensor<1x1x2x2xf32>} : () -> tensor<1x1x2x2xf32>
   %none = "onnx.NoValue"() : () -> none
   %scales = "onnx.Constant"() {value = dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>} : () -> tensor<4xf32>
-  %resized = "onnx.Resize"(%img, %none, %scales, %none) {mode = "cubic"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
+  %resized = "onnx.Resize"(%img, %none, %scales, %none) {coordinate_transformation_mode = "tf_crop_and_resize"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<*xf32>
   %reps = "onnx.Constant"() {value = dense<[4096]> : tensor<1xi64>} : () -> tensor<1xi64>
   %big = "onnx.Tile"(%a, %reps) : (tensor<2xi64>, tensor<1xi64>) -> tensor<*xi64>
   %sum = "onnx.Add"(%a, %x) : (tensor<2xi64>, tensor<2xi64>) -> tensor<*xi64>

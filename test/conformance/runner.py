@@ -230,6 +230,17 @@ assert "set aside, not applicable: 5" in summary, summary
 assert "crashes (2: bugs, each one):" in summary, summary
 assert open(os.path.join(WORK, "passing.txt")).read().split() == passing
 
+# --markdown from the report: a row per category (the op a test is about)
+# and a row per failing applicable test with its reason.
+markdown_path = os.path.join(WORK, "results.md")
+conformance("--markdown", markdown_path, "--from-report", report_path)
+markdown = open(markdown_path).read()
+assert f"**{len(passing)} of {applicable} applicable pass" in markdown, markdown
+assert "| Add |" in markdown and "| Sqrt |" in markdown, markdown
+for name, result in results.items():
+    listed_row = f"| {name} | {result['status']} |" in markdown
+    assert listed_row == (result["status"] not in ("pass", "skipped")), (name, markdown)
+
 # --check: a listed test that fails, and a listed name that is no test.
 listed = os.path.join(WORK, "list.txt")
 with open(listed, "w") as f:

@@ -142,3 +142,30 @@ func.func @affine_grid_theta(%theta: tensor<1x2x4xf32>) -> tensor<*xf32> {
   %g = "onnx.AffineGrid"(%theta, %size) : (tensor<1x2x4xf32>, tensor<4xi64>) -> tensor<*xf32>
   return %g : tensor<*xf32>
 }
+
+// -----
+
+func.func @reverse_sequence_axes(%x: tensor<4x3xf32>, %lens: tensor<3xi64>) -> tensor<*xf32> {
+  // expected-error @+1 {{batch_axis and time_axis must be 0 and 1 (either way round), got 1 and 1}}
+  %y = "onnx.ReverseSequence"(%x, %lens) {time_axis = 1 : i64} : (tensor<4x3xf32>, tensor<3xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @col2im_channels(%x: tensor<2x17x15xf32>) -> tensor<*xf32> {
+  %image = "onnx.Constant"() {value = dense<[7, 6]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %block = "onnx.Constant"() {value = dense<[2, 3]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // expected-error @+1 {{the input's dim 1 (17) is not a multiple of prod(block_shape) (6)}}
+  %y = "onnx.Col2Im"(%x, %image, %block) : (tensor<2x17x15xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+func.func @center_crop_pad_count(%x: tensor<5x6x3xf32>) -> tensor<*xf32> {
+  %s = "onnx.Constant"() {value = dense<[9, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // expected-error @+1 {{shape has 2 values for 1 axes}}
+  %y = "onnx.CenterCropPad"(%x, %s) {axes = array<i64: 1>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

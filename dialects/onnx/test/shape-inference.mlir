@@ -125,3 +125,26 @@ func.func @affine_grid_shape(%theta: tensor<1x3x4xf32>) -> tensor<*xf32> {
   %g = "onnx.AffineGrid"(%theta, %size) : (tensor<1x3x4xf32>, tensor<5xi64>) -> tensor<*xf32>
   return %g : tensor<*xf32>
 }
+
+// -----
+
+// CenterCropPad: the listed axes take shape's values.
+// CHECK-LABEL: func.func @center_crop_pad_shape
+// CHECK: "onnx.CenterCropPad"{{.*}} -> tensor<5x2x9xf32>
+func.func @center_crop_pad_shape(%x: tensor<5x6x3xf32>) -> tensor<*xf32> {
+  %s = "onnx.Constant"() {value = dense<[9, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %y = "onnx.CenterCropPad"(%x, %s) {axes = array<i64: 2, 1>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// Col2Im: (N, C * prod(block), L) to (N, C, image...).
+// CHECK-LABEL: func.func @col2im_shape
+// CHECK: "onnx.Col2Im"{{.*}} -> tensor<2x3x7x6xf32>
+func.func @col2im_shape(%x: tensor<2x18x15xf32>) -> tensor<*xf32> {
+  %image = "onnx.Constant"() {value = dense<[7, 6]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %block = "onnx.Constant"() {value = dense<[2, 3]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %y = "onnx.Col2Im"(%x, %image, %block) : (tensor<2x18x15xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

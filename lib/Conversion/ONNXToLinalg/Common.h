@@ -65,6 +65,9 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// MatMulInteger and QLinearMatMul.
 void populateONNXQuantizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns lowering CenterCropPad, ReverseSequence and Col2Im.
+void populateONNXGatheringToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns lowering GridSample and AffineGrid.
 void populateONNXSamplingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -44,9 +44,22 @@ namespace {
 /// this large; larger ones grow as rows arrive.
 constexpr int64_t kMaxPreallocatedBytes = int64_t(1) << 28;
 
-/// The only element of a one-element tensor.
-Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
+/// The only element of `tensor` (ranked); when its shape is known only at
+/// run time, a check first that it holds exactly one, naming `op` and
+/// `what`.
+Value extractScalar(OpBuilder &b, Location loc, Operation *op, Value tensor,
+                    StringRef what) {
   auto type = cast<RankedTensorType>(tensor.getType());
+  if (!type.hasStaticShape()) {
+    Value count = arith::ConstantIndexOp::create(b, loc, 1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      count = arith::MulIOp::create(b, loc, count,
+                                    tensor::DimOp::create(b, loc, tensor, d));
+    emitCheck(b, loc, op,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, count,
+                                    arith::ConstantIndexOp::create(b, loc, 1)),
+              what + " must hold exactly one element");
+  }
   SmallVector<Value> zeros(type.getRank(),
                            arith::ConstantIndexOp::create(b, loc, 0));
   return tensor::ExtractOp::create(b, loc, tensor, zeros);
@@ -159,12 +172,14 @@ struct IfLowering : OpConversionPattern<IfOp> {
   LogicalResult
   matchAndRewrite(IfOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!allRanked(op->getResultTypes()) ||
-        !isa<RankedTensorType>(adaptor.getCond().getType()))
+    if (!isa<RankedTensorType>(adaptor.getCond().getType()))
+      return rewriter.notifyMatchFailure(op, "the condition's rank is unknown");
+    if (!allRanked(op->getResultTypes()))
       return rewriter.notifyMatchFailure(
           op, "an output's rank differs between the branches");
     Location loc = op.getLoc();
-    Value cond = extractScalar(rewriter, loc, adaptor.getCond());
+    Value cond =
+        extractScalar(rewriter, loc, op, adaptor.getCond(), "the condition");
     auto ifOp = scf::IfOp::create(rewriter, loc, op->getResultTypes(), cond,
                                   /*addThenBlock=*/false,
                                   /*addElseBlock=*/false);
@@ -196,6 +211,9 @@ struct LoopLowering : OpConversionPattern<LoopOp> {
         !allRanked(yield.getOperandTypes()))
       return rewriter.notifyMatchFailure(
           op, "a loop-carried value or scan output changes its rank");
+    for (Value v : {adaptor.getM(), adaptor.getCond()})
+      if (!isNone(v) && !isa<RankedTensorType>(v.getType()))
+        return rewriter.notifyMatchFailure(op, "M or cond has an unknown rank");
     Location loc = op.getLoc();
     Type i64 = rewriter.getI64Type();
     Value maxTrip =
@@ -203,11 +221,12 @@ struct LoopLowering : OpConversionPattern<LoopOp> {
             ? arith::ConstantIntOp::create(rewriter, loc, i64,
                                            std::numeric_limits<int64_t>::max())
                   .getResult()
-            : extractScalar(rewriter, loc, adaptor.getM());
+            : extractScalar(rewriter, loc, op, adaptor.getM(), "M");
     Value cond0 = isNone(adaptor.getCond())
                       ? arith::ConstantIntOp::create(rewriter, loc, 1, 1)
                             .getResult()
-                      : extractScalar(rewriter, loc, adaptor.getCond());
+                      : extractScalar(rewriter, loc, op, adaptor.getCond(),
+                                      "cond");
     std::optional<int64_t> rows;
     if (k)
       if (auto shape = dyn_cast<RankedTensorType>(op->getResult(n).getType());
@@ -256,7 +275,8 @@ struct LoopLowering : OpConversionPattern<LoopOp> {
         arith::AddIOp::create(rewriter, loc, iteration,
                               arith::ConstantIntOp::create(rewriter, loc, i64,
                                                            1)),
-        extractScalar(rewriter, loc, yielded[0])};
+        extractScalar(rewriter, loc, op, yielded[0],
+                      "the body's condition output")};
     for (unsigned i = 0; i < n; ++i)
       next.push_back(nextCarried(rewriter, loc, yielded[1 + i],
                                  after->getArgument(2 + i)));

@@ -238,6 +238,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   linalg_lowering::populateONNXQuantizationToLinalgPatterns(patterns);
   linalg_lowering::populateONNXControlFlowToSCFPatterns(patterns);
   linalg_lowering::populateONNXSamplingToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXGatheringToLinalgPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

@@ -6,7 +6,10 @@
 // onnxruntime computes it (coordinate_transformation_mode); nearest rounds
 // that coordinate (nearest_mode) and clamps it into the input, linear clamps
 // it, reads the two neighbours and weights them by their distances, over
-// every resized dimension at once (bilinear for NCHW images). A dimension
+// every resized dimension at once (bilinear for NCHW images); cubic reads
+// the 4 around the unclamped coordinate with the cubic convolution weights
+// of cubic_coeff_a (exclude_outside: taps outside weigh 0, the rest
+// renormalized), 4^n taps in all. A dimension
 // whose scale is 1 reads the same index, as in onnxruntime. Integers
 // interpolate in f32 and truncate toward zero, as onnxruntime does. With
 // static shapes and constant scales or sizes everything above is folded at
@@ -276,6 +279,65 @@ LinearTaps getLinearTaps(CoordinateBuilder &c, Value coordinate,
   return taps;
 }
 
+/// The taps of a sample along one dimension: input indices (index type)
+/// and their weights (f32).
+struct Taps {
+  SmallVector<Value, 4> indices, weights;
+};
+
+/// Cubic convolution along one dimension of `inSize` (i64), as onnxruntime
+/// computes it: the 4 taps at floor(x) - 1 .. floor(x) + 2 (indices clamped
+/// into the input)
+/// with the weights of coefficient `a` at t = x - floor(x); with
+/// `excludeOutside`, taps outside the input weigh 0 and the rest are
+/// renormalized to sum to 1.
+Taps getCubicTaps(CoordinateBuilder &c, Value coordinate, Value inSize,
+                  float a, bool excludeOutside) {
+  OpBuilder &b = c.b;
+  Location loc = c.loc;
+  Value base = math::FloorOp::create(b, loc, coordinate);
+  Value t = c.sub(coordinate, base);
+  Value first = arith::SubIOp::create(
+      b, loc, arith::FPToSIOp::create(b, loc, b.getI64Type(), base), c.i64(1));
+  auto outer = [&](Value d) { // 1 <= |d| <= 2
+    Value v = c.sub(c.mul(c.f32(a), d), c.f32(5 * a));
+    v = c.add(c.mul(v, d), c.f32(8 * a));
+    return c.sub(c.mul(v, d), c.f32(4 * a));
+  };
+  auto inner = [&](Value d) { // |d| <= 1
+    Value v = c.sub(c.mul(c.f32(a + 2), d), c.f32(a + 3));
+    return c.add(c.mul(c.mul(v, d), d), c.f32(1));
+  };
+  Value one = c.f32(1);
+  SmallVector<Value, 4> weights{outer(c.add(t, one)), inner(t),
+                                inner(c.sub(one, t)),
+                                outer(c.sub(c.f32(2), t))};
+  Taps taps;
+  Value total;
+  for (int64_t k = 0; k < 4; ++k) {
+    Value index = arith::AddIOp::create(b, loc, first, c.i64(k));
+    if (excludeOutside) {
+      Value inside = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, index,
+                                c.i64(0)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index,
+                                inSize));
+      weights[k] = arith::SelectOp::create(b, loc, inside, weights[k],
+                                           c.f32(0));
+      total = total ? c.add(total, weights[k]) : weights[k];
+    }
+    Value last = arith::SubIOp::create(b, loc, inSize, c.i64(1));
+    taps.indices.push_back(c.toIndex(arith::MinSIOp::create(
+        b, loc, arith::MaxSIOp::create(b, loc, index, c.i64(0)), last)));
+  }
+  if (excludeOutside)
+    for (Value &w : weights)
+      w = c.div(w, total);
+  taps.weights = weights;
+  return taps;
+}
+
 /// How one dimension is resized when its sizes or scale are known only at
 /// run time: index values for the sizes, an f32 value for the scale.
 /// `identity` when the scale is the constant 1 (the output index reads the
@@ -485,7 +547,8 @@ LogicalResult lowerDynamicResize(ResizeOp op, Value x, Value scalesTensor,
                    "output dim " + Twine(d) +
                        " differs from the one known at compile time");
   }
-  bool linear = op.getMode() == "linear";
+  bool cubic = op.getMode() == "cubic";
+  bool linear = op.getMode() == "linear" || cubic;
   Type element = type.getElementType();
   bool isInteger = isa<IntegerType>(element);
   bool isUnsigned = element.isUnsignedInteger();
@@ -510,7 +573,7 @@ LogicalResult lowerDynamicResize(ResizeOp op, Value x, Value scalesTensor,
                   c.i64(1));
             };
             SmallVector<Value> nearest(rank);
-            SmallVector<std::optional<LinearTaps>> taps(rank);
+            SmallVector<std::optional<Taps>> taps(rank);
             SmallVector<int64_t> interpolated;
             for (int64_t d = 0; d < rank; ++d) {
               const RunTimeResizedDim &dim = dims[d];
@@ -531,6 +594,17 @@ LogicalResult lowerDynamicResize(ResizeOp op, Value x, Value scalesTensor,
                     b, l, arith::MaxSIOp::create(b, l, index, c.i64(0)), last);
                 nearest[d] = arith::SelectOp::create(b, l, isIdentity, same,
                                                      c.toIndex(index));
+                continue;
+              }
+              if (cubic) {
+                // An identity scale samples at integers: weights 0, 1, 0, 0.
+                taps[d] = getCubicTaps(
+                    c, coordinate,
+                    arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               dim.inSize),
+                    op.getCubicCoeffA().convertToFloat(),
+                    op.getExcludeOutside() != 0);
+                interpolated.push_back(d);
                 continue;
               }
               // Linear: the two neighbours clamped into the input.
@@ -563,7 +637,7 @@ LogicalResult lowerDynamicResize(ResizeOp op, Value x, Value scalesTensor,
                   arith::SelectOp::create(b, l, merge, half, distance(upper));
               t.upperWeight =
                   arith::SelectOp::create(b, l, merge, half, distance(lower));
-              taps[d] = t;
+              taps[d] = Taps{{t.lower, t.upper}, {t.lowerWeight, t.upperWeight}};
               interpolated.push_back(d);
             }
             auto toInterpolation = [&](Value v) -> Value {
@@ -579,15 +653,19 @@ LogicalResult lowerDynamicResize(ResizeOp op, Value x, Value scalesTensor,
                   b, l, tensor::ExtractOp::create(b, l, x, nearest).getResult());
               return;
             }
+            int64_t perDim = cubic ? 4 : 2, count = 1;
+            for (size_t i = 0; i < interpolated.size(); ++i)
+              count *= perDim;
             Value sum;
-            for (int64_t corner = 0; corner < (1 << interpolated.size());
-                 ++corner) {
+            for (int64_t corner = 0; corner < count; ++corner) {
               SmallVector<Value> coords(nearest);
               Value weight;
-              for (auto [bit, d] : llvm::enumerate(interpolated)) {
-                bool upper = (corner >> bit) & 1;
-                coords[d] = upper ? taps[d]->upper : taps[d]->lower;
-                Value w = upper ? taps[d]->upperWeight : taps[d]->lowerWeight;
+              int64_t rest = corner;
+              for (int64_t d : interpolated) {
+                int64_t k = rest % perDim;
+                rest /= perDim;
+                coords[d] = taps[d]->indices[k];
+                Value w = taps[d]->weights[k];
                 weight = weight ? c.mul(weight, w) : w;
               }
               Value v = toInterpolation(tensor::ExtractOp::create(b, l, x, coords));
@@ -619,10 +697,11 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
       return rewriter.notifyMatchFailure(op, "static shapes only");
     bool dynamic = !type.hasStaticShape() || !resultType.hasStaticShape();
     StringRef mode = op.getMode();
-    bool linear = mode == "linear";
+    bool cubic = mode == "cubic";
+    bool linear = mode == "linear" || cubic;
     if (!linear && mode != "nearest")
       return rewriter.notifyMatchFailure(
-          op, "mode '" + mode + "' is not supported (nearest and linear are)");
+          op, "mode '" + mode + "' is not supported");
     Type element = type.getElementType();
     if (linear && element.isInteger(1))
       return rewriter.notifyMatchFailure(op, "linear mode on bool");
@@ -635,8 +714,10 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
         parseNearestMode(op.getNearestMode());
     if (!nearestMode)
       return rewriter.notifyMatchFailure(op, "unknown nearest_mode");
-    if (dynamic || failed(getResizedDims(op, type.getShape(),
-                                         resultType.getShape())))
+    bool dynamicDims =
+        dynamic ||
+        failed(getResizedDims(op, type.getShape(), resultType.getShape()));
+    if (dynamicDims)
       return lowerDynamicResize(op, x, adaptor.getScales(), adaptor.getSizes(),
                                 *coordinateMode, *nearestMode, rewriter);
     FailureOr<SmallVector<ResizedDim>> dims =
@@ -684,7 +765,7 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
             [&](OpBuilder &b, Location l, ValueRange) {
               CoordinateBuilder c(b, l);
               SmallVector<Value> nearest;
-              SmallVector<std::optional<LinearTaps>> taps;
+              SmallVector<std::optional<Taps>> taps;
               for (auto [d, dim] : llvm::enumerate(*dims)) {
                 if (dim.isIdentity()) {
                   nearest.push_back(linalg::IndexOp::create(b, l, d));
@@ -693,9 +774,17 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
                 }
                 Value coordinate =
                     c.inputCoordinate(c.outputIndex(d), dim, *coordinateMode);
-                if (linear) {
+                if (cubic) {
                   nearest.push_back(Value());
-                  taps.push_back(getLinearTaps(c, coordinate, dim.inSize));
+                  taps.push_back(getCubicTaps(
+                      c, coordinate, c.i64(dim.inSize),
+                      op.getCubicCoeffA().convertToFloat(),
+                      op.getExcludeOutside() != 0));
+                } else if (linear) {
+                  nearest.push_back(Value());
+                  LinearTaps t = getLinearTaps(c, coordinate, dim.inSize);
+                  taps.push_back(Taps{{t.lower, t.upper},
+                                      {t.lowerWeight, t.upperWeight}});
                 } else {
                   nearest.push_back(
                       c.nearestIndex(coordinate, *nearestMode, dim.inSize));
@@ -712,16 +801,21 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
                     tensor::ExtractOp::create(b, l, x, nearest).getResult());
                 return;
               }
-              // Sum over the 2^n corners around the sample.
+              // Sum over the taps around the sample: 2^n corners (linear),
+              // 4^n (cubic).
+              int64_t perDim = cubic ? 4 : 2, count = 1;
+              for (size_t i = 0; i < interpolated.size(); ++i)
+                count *= perDim;
               Value sum;
-              for (int64_t corner = 0; corner < (1 << interpolated.size());
-                   ++corner) {
+              for (int64_t corner = 0; corner < count; ++corner) {
                 SmallVector<Value> coords(nearest);
                 Value weight;
-                for (auto [bit, d] : llvm::enumerate(interpolated)) {
-                  bool upper = (corner >> bit) & 1;
-                  coords[d] = upper ? taps[d]->upper : taps[d]->lower;
-                  Value w = upper ? taps[d]->upperWeight : taps[d]->lowerWeight;
+                int64_t rest = corner;
+                for (int64_t d : interpolated) {
+                  int64_t k = rest % perDim;
+                  rest /= perDim;
+                  coords[d] = taps[d]->indices[k];
+                  Value w = taps[d]->weights[k];
                   weight = weight ? c.mul(weight, w) : w;
                 }
                 Value v = toInterpolation(

@@ -168,6 +168,9 @@ LogicalResult IfOp::inferShapes() {
 LogicalResult LoopOp::verifyStructure() {
   Block &body = getBody().front();
   unsigned n = getNumCarried();
+  if (getNumResults() < n)
+    return emitOpError() << "has " << n << " loop-carried values but only "
+                         << getNumResults() << " outputs";
   if (body.getNumArguments() != 2 + n)
     return emitOpError() << "the body takes " << body.getNumArguments()
                          << " inputs; 2 + " << n
@@ -240,12 +243,12 @@ LogicalResult LoopOp::inferShapes() {
   // cannot stop early, else a number known only at run time.
   int64_t rows = kDynamic;
   auto yield = cast<YieldOp>(body.back());
-  std::optional<double> tripCount = getConstantScalar(getM());
+  std::optional<SmallVector<int64_t>> tripCount = getConstantInts(getM());
   bool neverStops = (isNone(getCond()) || isConstantTrue(getCond())) &&
                     (yield.getOperand(0) == body.getArgument(1) ||
                      isConstantTrue(yield.getOperand(0)));
-  if (tripCount && neverStops)
-    rows = std::max<int64_t>(0, static_cast<int64_t>(*tripCount));
+  if (tripCount && tripCount->size() == 1 && neverStops)
+    rows = std::max<int64_t>(0, tripCount->front());
   for (unsigned k = 0; k < getNumScanOutputs(); ++k) {
     Value slice = yield.getOperand(1 + n + k);
     auto type = getRankedType(slice);

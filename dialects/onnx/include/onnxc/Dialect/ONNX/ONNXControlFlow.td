@@ -56,7 +56,9 @@ def ONNX_LoopOp : ONNX_Op<"Loop", [RecursiveMemoryEffects,
     ONNX operator `Loop` (ai.onnx, since-versions 1, 11, 13, 16, 19, 21;
     the tensor forms). Iteration `i` (from 0) runs while `i < M` (when `M`
     is given) and the condition holds (`cond`, then the body's first
-    output; true when `cond` is absent).
+    output; true when `cond` is absent). The body's condition is honored
+    even when `cond` is absent, as onnxruntime does (the spec's table reads
+    it as ignored then).
 
     The body's block arguments are the iteration number (an int64 tensor
     of one element), the condition (a bool tensor of one element) and the

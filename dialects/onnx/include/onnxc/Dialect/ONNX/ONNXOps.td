@@ -630,6 +630,30 @@ def ONNX_CeluOp : ONNX_Op<"Celu", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
 }
 
 //===----------------------------------------------------------------------===//
+// CenterCropPad
+//===----------------------------------------------------------------------===//
+
+def ONNX_CenterCropPadOp : ONNX_Op<"CenterCropPad", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Crops or zero-pads dims around their centers";
+  let description = [{
+    ONNX operator `CenterCropPad` (ai.onnx). The importer accepts since-versions
+    18; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.CenterCropPad"(%input_data, %shape) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input_data,
+                       TensorOf<[I32, I64]>:$shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$axes);
+  let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output_data);
+}
+
+//===----------------------------------------------------------------------===//
 // Clip
 //===----------------------------------------------------------------------===//
 
@@ -654,6 +678,33 @@ def ONNX_ClipOp : ONNX_Op<"Clip", [Pure, DeclareOpInterfaceMethods<ONNXShapeInfe
   let extraClassDefinition = [{
     ::mlir::LogicalResult ClipOp::inferShapes() { return inferSameAsFirstOperand(*this); }
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Col2Im
+//===----------------------------------------------------------------------===//
+
+def ONNX_Col2ImOp : ONNX_Op<"Col2Im", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Sums sliding blocks back into an image (the adjoint of im2col)";
+  let description = [{
+    ONNX operator `Col2Im` (ai.onnx). The importer accepts since-versions
+    18; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.Col2Im"(%input, %image_shape, %block_shape) : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
+                       TensorOf<[I64]>:$image_shape,
+                       TensorOf<[I64]>:$block_shape,
+                       OptionalAttr<DenseI64ArrayAttr>:$dilations,
+                       OptionalAttr<DenseI64ArrayAttr>:$pads,
+                       OptionalAttr<DenseI64ArrayAttr>:$strides);
+  let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$output);
 }
 
 //===----------------------------------------------------------------------===//
@@ -3038,6 +3089,31 @@ def ONNX_ResizeOp : ONNX_Op<"Resize", [Pure, DeclareOpInterfaceMethods<ONNXShape
                        DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
                        DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$Y);
+}
+
+//===----------------------------------------------------------------------===//
+// ReverseSequence
+//===----------------------------------------------------------------------===//
+
+def ONNX_ReverseSequenceOp : ONNX_Op<"ReverseSequence", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Reverses each batch entry's first len entries in time";
+  let description = [{
+    ONNX operator `ReverseSequence` (ai.onnx). The importer accepts since-versions
+    10; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.ReverseSequence"(%input, %sequence_lens) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$input,
+                       TensorOf<[I64]>:$sequence_lens,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$batch_axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$time_axis);
+  let results = (outs TensorOf<[F32, F64, F16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$Y);
 }
 
 //===----------------------------------------------------------------------===//
