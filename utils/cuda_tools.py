@@ -21,7 +21,8 @@ PTXAS_ARCHS = ("sm_80", "sm_90")
 E2E_SCRIPTS = ["op-numerics", "compute-ops", "element-types", "indexing-ops", "pooling", "pad",
                "recurrent", "normalization-precision", "layernorm-outputs", "large-initializers",
                "constant-folding", "zero-sized", "dynamic-shapes", "dynamic-ops",
-               "data-dependent", "dynamic-encoder", "quantization"]
+               "data-dependent", "dynamic-encoder", "quantization", "sampling",
+               "spectral-ops", "rearrange-ops"]
 
 
 def _toolkit_roots():

@@ -119,6 +119,7 @@ OPS = {
     # Normalization.
     "BatchNormalization": ("Batch normalization (inference or training mode)", None),
     "InstanceNormalization": ("Instance normalization", "unary"),
+    "GroupNormalization": ("Group normalization", "unary"),
     "LayerNormalization": ("Layer normalization over the trailing axes", None),
     "LpNormalization": ("Lp normalization along one axis", "unary"),
     "LRN": ("Local response normalization across channels", "unary"),
@@ -139,6 +140,9 @@ OPS = {
     "Col2Im": ("Sums sliding blocks back into an image (the adjoint of im2col)", None),
     "CenterCropPad": ("Crops or zero-pads dims around their centers", None),
     "ReverseSequence": ("Reverses each batch entry's first len entries in time", None),
+    # Spectral.
+    "DFT": ("Discrete Fourier transform along one axis", None),
+    "STFT": ("Short-time Fourier transform of framed, windowed signals", None),
     # Losses.
     "NegativeLogLikelihoodLoss": ("Negative log-likelihood loss of class log-probabilities", None),
     "SoftmaxCrossEntropyLoss": ("Cross-entropy loss of softmax scores against class labels", None),

@@ -518,6 +518,21 @@ LogicalResult GraphImporter::upgradeNode(StringRef opType, int version,
     if (inputs.size() == 2)
       inputs.insert(inputs.begin() + 1, noValue(loc));
   }
+  if (opType == "DFT" && version < 20) {
+    // DFT-17's axis attribute (default 1) is DFT-20's axis input.
+    int64_t axis = 1;
+    if (auto it = attrs.find("axis"); it != attrs.end()) {
+      auto axisAttr = dyn_cast<IntegerAttr>(it->second);
+      if (!axisAttr)
+        return error(loc) << where << ": attribute 'axis' must be INT",
+               failure();
+      axis = axisAttr.getInt();
+      attrs.erase(it);
+    }
+    while (inputs.size() < 2)
+      inputs.push_back(noValue(loc));
+    inputs.push_back(makeI64Constant(loc, {axis}, /*scalar=*/true));
+  }
   if (opType == "GridSample" && version < 20) {
     // GridSample-16 names the 2-D modes; 20 generalized them to N-D.
     if (auto it = attrs.find("mode"); it != attrs.end())
@@ -848,7 +863,7 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
   // Names the subgraph defines shadow the enclosing graph's only inside it.
   llvm::StringMap<Value> enclosing = values;
   std::string enclosingScope = subgraphScope, enclosingPath = subgraphPath;
-  auto restore = llvm::make_scope_exit([&] {
+  llvm::scope_exit restore([&] {
     values = std::move(enclosing);
     subgraphScope = std::move(enclosingScope);
     subgraphPath = std::move(enclosingPath);

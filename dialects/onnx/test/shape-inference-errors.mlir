@@ -169,3 +169,12 @@ func.func @center_crop_pad_count(%x: tensor<5x6x3xf32>) -> tensor<*xf32> {
   %y = "onnx.CenterCropPad"(%x, %s) {axes = array<i64: 1>} : (tensor<5x6x3xf32>, tensor<2xi64>) -> tensor<*xf32>
   return %y : tensor<*xf32>
 }
+
+// -----
+
+func.func @dft_onesided_complex(%x: tensor<2x6x2xf32>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  // expected-error @+1 {{onesided needs a real input (last dim 1)}}
+  %y = "onnx.DFT"(%x, %none, %none) {onesided = 1 : i64} : (tensor<2x6x2xf32>, none, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

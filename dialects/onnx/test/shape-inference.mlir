@@ -148,3 +148,27 @@ func.func @col2im_shape(%x: tensor<2x18x15xf32>) -> tensor<*xf32> {
   %y = "onnx.Col2Im"(%x, %image, %block) : (tensor<2x18x15xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<*xf32>
   return %y : tensor<*xf32>
 }
+
+// -----
+
+// DFT: the last dim holds the parts; onesided halves the signal axis.
+// CHECK-LABEL: func.func @dft_onesided_shape
+// CHECK: "onnx.DFT"{{.*}} -> tensor<2x4x5x2xf32>
+func.func @dft_onesided_shape(%x: tensor<2x6x5x1xf32>) -> tensor<*xf32> {
+  %none = "onnx.NoValue"() : () -> none
+  %axis = "onnx.Constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  %y = "onnx.DFT"(%x, %none, %axis) {onesided = 1 : i64} : (tensor<2x6x5x1xf32>, none, tensor<i64>) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}
+
+// -----
+
+// STFT: (batch, frames, bins, 2).
+// CHECK-LABEL: func.func @stft_shape
+// CHECK: "onnx.STFT"{{.*}} -> tensor<1x15x9x2xf32>
+func.func @stft_shape(%s: tensor<1x128x1xf32>, %w: tensor<16xf32>) -> tensor<*xf32> {
+  %step = "onnx.Constant"() {value = dense<8> : tensor<i64>} : () -> tensor<i64>
+  %none = "onnx.NoValue"() : () -> none
+  %y = "onnx.STFT"(%s, %step, %w, %none) : (tensor<1x128x1xf32>, tensor<i64>, tensor<16xf32>, none) -> tensor<*xf32>
+  return %y : tensor<*xf32>
+}

@@ -138,6 +138,27 @@ Value castTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType type) {
   return fromComputeTensor(b, loc, acc, type);
 }
 
+SmallVector<Value, 4> cubicConvolutionWeights(OpBuilder &b, Location loc,
+                                              Value t, double a) {
+  Type type = t.getType();
+  auto c = [&](double v) { return scalarConstant(b, loc, type, v); };
+  auto add = [&](Value x, Value y) { return arith::AddFOp::create(b, loc, x, y).getResult(); };
+  auto sub = [&](Value x, Value y) { return arith::SubFOp::create(b, loc, x, y).getResult(); };
+  auto mul = [&](Value x, Value y) { return arith::MulFOp::create(b, loc, x, y).getResult(); };
+  // Distance d of the tap: ((a d - 5a) d + 8a) d - 4a for 1 <= d <= 2,
+  // ((a + 2) d - (a + 3)) d d + 1 for d <= 1.
+  auto outer = [&](Value d) {
+    return sub(mul(add(mul(sub(mul(c(a), d), c(5 * a)), d), c(8 * a)), d),
+               c(4 * a));
+  };
+  auto inner = [&](Value d) {
+    return add(mul(mul(sub(mul(c(a + 2), d), c(a + 3)), d), d), c(1));
+  };
+  Value one = c(1);
+  return {outer(add(t, one)), inner(t), inner(sub(one, t)),
+          outer(sub(c(2), t))};
+}
+
 Value zeroAccumulator(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                       Type type, ValueRange sizes) {
   Value init = tensor::EmptyOp::create(b, loc, shape, type, sizes);

@@ -65,6 +65,17 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// MatMulInteger and QLinearMatMul.
 void populateONNXQuantizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// The cubic convolution weights (Keys; coefficient `a`, -0.75 in
+/// onnxruntime's GridSample, cubic_coeff_a in Resize) of the 4 taps at
+/// floor(x) - 1 .. floor(x) + 2 for `t` = x - floor(x), a float scalar; in
+/// t's type. Defined in Common.cpp.
+llvm::SmallVector<mlir::Value, 4>
+cubicConvolutionWeights(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
+                        double a);
+
+/// Patterns lowering DFT and STFT.
+void populateONNXSpectralToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns lowering CenterCropPad, ReverseSequence and Col2Im.
 void populateONNXGatheringToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -7,6 +7,9 @@
 //                          variance by the corrected two-pass algorithm
 //                          (computeCenteredMoments); y = (x - mean) /
 //                          sqrt(var + epsilon) * scale[c] + B[c].
+//   GroupNormalization     the same per (n, group) over the group's
+//                          channels and the spatial dims, then scale and
+//                          bias per channel.
 //   MeanVarianceNormalization  the same over `axes`, y = (x - mean) /
 //                          (sqrt(var) + 1e-9) as in ONNX's function body.
 //   LpNormalization        x / ||x||_p along one axis (0 where the norm is 0,
@@ -169,6 +172,24 @@ Value rootP(OpBuilder &b, Location loc, Value s, int64_t p) {
                               constant(b, loc, s.getType(), 1.0 / p));
 }
 
+/// The body of an instance/group normalization's elementwise generic over
+/// (centered x, sum, sum of squares, scale, bias): (x - mean) /
+/// sqrt(variance + epsilon) * scale + bias in `accType`, rounded to
+/// `element`.
+Value normalizeScaleShift(OpBuilder &b, Location l, ValueRange args,
+                          const CenteredMoments &moments, Type accType,
+                          double epsilon, Type element) {
+  auto [offset, variance] = normalizationStats(b, l, args[1], args[2], moments);
+  Value std = math::SqrtOp::create(
+      b, l,
+      arith::AddFOp::create(b, l, variance, constant(b, l, accType, epsilon)));
+  Value y = arith::DivFOp::create(
+      b, l, arith::SubFOp::create(b, l, args[0], offset), std);
+  y = arith::MulFOp::create(b, l, y, toComputeType(b, l, args[3], accType));
+  y = arith::AddFOp::create(b, l, y, toComputeType(b, l, args[4], accType));
+  return fromComputeType(b, l, y, element);
+}
+
 struct InstanceNormalizationLowering
     : OpConversionPattern<InstanceNormalizationOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -199,22 +220,86 @@ struct InstanceNormalizationLowering
         {rewriter.getMultiDimIdentityMap(rank), kept, kept,
          channelMap(rank, ctx), channelMap(rank, ctx)},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          auto [offset, variance] =
-              normalizationStats(b, l, args[1], args[2], moments);
-          Value std = math::SqrtOp::create(
-              b, l,
-              arith::AddFOp::create(b, l, variance,
-                                    constant(b, l, accType, epsilon)));
-          Value normalized = arith::DivFOp::create(
-              b, l, arith::SubFOp::create(b, l, args[0], offset), std);
-          Value scaled = arith::MulFOp::create(
-              b, l, normalized, toComputeType(b, l, args[3], accType));
-          Value y = arith::AddFOp::create(
-              b, l, scaled, toComputeType(b, l, args[4], accType));
-          return fromComputeType(b, l, y, element);
+          return normalizeScaleShift(b, l, args, moments, accType, epsilon,
+                                     element);
         },
         x);
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// GroupNormalization: X (N, C, D...) viewed as (N, G, C / G, D...), the
+/// moments per (n, g) as InstanceNormalization's, then scale and bias per
+/// channel (c = g * C / G + i; opset 18's per-group ones read at g).
+struct GroupNormalizationLowering
+    : OpConversionPattern<GroupNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GroupNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    RankedTensorType type = getFloatType(x);
+    if (!type || type.getRank() < 3 || type.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "float N x C x D... with static C");
+    auto scaleType = dyn_cast<RankedTensorType>(adaptor.getScale().getType());
+    auto biasType = dyn_cast<RankedTensorType>(adaptor.getBias().getType());
+    int64_t channels = type.getDimSize(1), groups = op.getNumGroups();
+    if (groups < 1 || channels % groups)
+      return rewriter.notifyMatchFailure(
+          op, "num_groups must divide the channels");
+    int64_t perGroup = channels / groups;
+    auto length = [](RankedTensorType t) {
+      return t && t.getRank() == 1 ? t.getDimSize(0) : ShapedType::kDynamic;
+    };
+    int64_t scaleLength = length(scaleType), biasLength = length(biasType);
+    if ((scaleLength != channels && scaleLength != groups) ||
+        biasLength != scaleLength)
+      return rewriter.notifyMatchFailure(
+          op, "scale and bias must both have C (or, opset 18, num_groups) "
+              "static elements");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    Type accType = accumulatorType(rewriter, element);
+
+    // (N, C, D...) -> (N, G, C / G, D...).
+    SmallVector<int64_t> grouped{type.getDimSize(0), groups, perGroup};
+    llvm::append_range(grouped, type.getShape().drop_front(2));
+    SmallVector<ReassociationIndices> reassociation{{0}, {1, 2}};
+    for (int64_t d = 3; d <= rank; ++d)
+      reassociation.push_back({d});
+    auto groupedType = RankedTensorType::get(grouped, element);
+    SmallVector<OpFoldResult> groupedSizes{
+        tensor::getMixedSize(rewriter, loc, x, 0), rewriter.getIndexAttr(groups),
+        rewriter.getIndexAttr(perGroup)};
+    for (int64_t d = 2; d < rank; ++d)
+      groupedSizes.push_back(tensor::getMixedSize(rewriter, loc, x, d));
+    Value view = tensor::ExpandShapeOp::create(rewriter, loc, groupedType, x,
+                                               reassociation, groupedSizes);
+    SmallVector<bool> reduced(rank + 1, true);
+    reduced[0] = reduced[1] = false;
+    CenteredMoments moments =
+        computeCenteredMoments(rewriter, loc, view, reduced, accType);
+    AffineMap kept = broadcastMap(moments.sum, grouped, ctx);
+    AffineExpr d1 = getAffineDimExpr(1, ctx), d2 = getAffineDimExpr(2, ctx);
+    AffineMap affine = AffineMap::get(
+        rank + 1, 0, {scaleLength == channels ? d1 * perGroup + d2 : d1}, ctx);
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value normalized = elementwise(
+        rewriter, loc, groupedType,
+        ValueRange{moments.centered, moments.sum, moments.sumSquares,
+                   adaptor.getScale(), adaptor.getBias()},
+        {rewriter.getMultiDimIdentityMap(rank + 1), kept, kept, affine, affine},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return normalizeScaleShift(b, l, args, moments, accType, epsilon,
+                                     element);
+        },
+        view);
+    rewriter.replaceOp(op, tensor::CollapseShapeOp::create(
+                               rewriter, loc, type, normalized, reassociation)
+                               .getResult());
     return success();
   }
 };
@@ -568,7 +653,8 @@ struct LpPoolLowering : OpConversionPattern<LpPoolOp> {
 } // namespace
 
 void populateONNXNormsToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<InstanceNormalizationLowering, MeanVarianceNormalizationLowering,
+  patterns.add<InstanceNormalizationLowering, GroupNormalizationLowering,
+               MeanVarianceNormalizationLowering,
                LpNormalizationLowering, LRNLowering, GlobalLpPoolLowering,
                LpPoolLowering>(patterns.getContext());
 }

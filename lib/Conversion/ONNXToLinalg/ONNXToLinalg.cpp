@@ -239,6 +239,7 @@ void populateONNXToLinalgConversionPatterns(RewritePatternSet &patterns) {
   linalg_lowering::populateONNXControlFlowToSCFPatterns(patterns);
   linalg_lowering::populateONNXSamplingToLinalgPatterns(patterns);
   linalg_lowering::populateONNXGatheringToLinalgPatterns(patterns);
+  linalg_lowering::populateONNXSpectralToLinalgPatterns(patterns);
 }
 
 SmallVector<StringRef> getONNXOpsWithLinalgLowering(MLIRContext *context) {

@@ -299,19 +299,7 @@ Taps getCubicTaps(CoordinateBuilder &c, Value coordinate, Value inSize,
   Value t = c.sub(coordinate, base);
   Value first = arith::SubIOp::create(
       b, loc, arith::FPToSIOp::create(b, loc, b.getI64Type(), base), c.i64(1));
-  auto outer = [&](Value d) { // 1 <= |d| <= 2
-    Value v = c.sub(c.mul(c.f32(a), d), c.f32(5 * a));
-    v = c.add(c.mul(v, d), c.f32(8 * a));
-    return c.sub(c.mul(v, d), c.f32(4 * a));
-  };
-  auto inner = [&](Value d) { // |d| <= 1
-    Value v = c.sub(c.mul(c.f32(a + 2), d), c.f32(a + 3));
-    return c.add(c.mul(c.mul(v, d), d), c.f32(1));
-  };
-  Value one = c.f32(1);
-  SmallVector<Value, 4> weights{outer(c.add(t, one)), inner(t),
-                                inner(c.sub(one, t)),
-                                outer(c.sub(c.f32(2), t))};
+  SmallVector<Value, 4> weights = cubicConvolutionWeights(b, loc, t, a);
   Taps taps;
   Value total;
   for (int64_t k = 0; k < 4; ++k) {

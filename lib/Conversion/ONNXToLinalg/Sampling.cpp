@@ -104,24 +104,6 @@ Value reflect(const FloatBuilder &f, Value x, Value lo, Value hi) {
   return f.select(positive, result, lo);
 }
 
-/// The cubic convolution weights (A = -0.75) of the 4 taps at
-/// floor(x) - 1 .. floor(x) + 2 for `t` = x - floor(x).
-SmallVector<Value, 4> cubicWeights(const FloatBuilder &f, Value t) {
-  double a = -0.75;
-  auto outer = [&](Value d) { // 1 < |d| < 2
-    Value v = f.sub(f.mul(f.c(a), d), f.c(5 * a));
-    v = f.add(f.mul(v, d), f.c(8 * a));
-    return f.sub(f.mul(v, d), f.c(4 * a));
-  };
-  auto inner = [&](Value d) { // |d| <= 1
-    Value v = f.sub(f.mul(f.c(a + 2), d), f.c(a + 3));
-    return f.add(f.mul(f.mul(v, d), d), f.c(1));
-  };
-  Value one = f.c(1);
-  return {outer(f.add(t, one)), inner(t), inner(f.sub(one, t)),
-          outer(f.sub(f.c(2), t))};
-}
-
 struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -264,7 +246,7 @@ struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
             for (Value xj : coordinates) {
               Value base = f.floor(xj);
               Value t = f.sub(xj, base);
-              weights.push_back(cubic ? cubicWeights(f, t)
+              weights.push_back(cubic ? cubicConvolutionWeights(b, l, t, -0.75)
                                       : SmallVector<Value, 4>{
                                             f.sub(f.c(1), t), t});
               firsts.push_back(f.toI64(cubic ? f.sub(base, f.c(1)) : base));

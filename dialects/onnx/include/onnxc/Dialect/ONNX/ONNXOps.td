@@ -954,6 +954,32 @@ def ONNX_CumSumOp : ONNX_Op<"CumSum", [Pure, DeclareOpInterfaceMethods<ONNXShape
 }
 
 //===----------------------------------------------------------------------===//
+// DFT
+//===----------------------------------------------------------------------===//
+
+def ONNX_DFTOp : ONNX_Op<"DFT", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Discrete Fourier transform along one axis";
+  let description = [{
+    ONNX operator `DFT` (ai.onnx). The importer accepts since-versions
+    17, 20; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.DFT"(%input) : (tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$input,
+                       ONNX_Optional<TensorOf<[I32, I64]>>:$dft_length,
+                       ONNX_Optional<TensorOf<[I64]>>:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$inverse,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$onesided);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output);
+}
+
+//===----------------------------------------------------------------------===//
 // DepthToSpace
 //===----------------------------------------------------------------------===//
 
@@ -1611,6 +1637,36 @@ def ONNX_GridSampleOp : ONNX_Op<"GridSample", [Pure, DeclareOpInterfaceMethods<O
                        DefaultValuedAttr<StrAttr, "\"linear\"">:$mode,
                        DefaultValuedAttr<StrAttr, "\"zeros\"">:$padding_mode);
   let results = (outs TensorOf<[F32, F64, F16, BF16, I8, I16, I32, I64, UI8, UI16, UI32, UI64, I1]>:$Y);
+}
+
+//===----------------------------------------------------------------------===//
+// GroupNormalization
+//===----------------------------------------------------------------------===//
+
+def ONNX_GroupNormalizationOp : ONNX_Op<"GroupNormalization", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Group normalization";
+  let description = [{
+    ONNX operator `GroupNormalization` (ai.onnx). The importer accepts since-versions
+    18, 21; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.GroupNormalization"(%x, %scale, %bias) : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$X,
+                       TensorOf<[F32, F64, F16, BF16]>:$scale,
+                       TensorOf<[F32, F64, F16, BF16]>:$bias,
+                       DefaultValuedAttr<F32Attr, "9.999999747378752e-06">:$epsilon,
+                       ONNX_I64Attr:$num_groups,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$stash_type);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$Y);
+  let extraClassDefinition = [{
+    ::mlir::LogicalResult GroupNormalizationOp::inferShapes() { return inferSameAsFirstOperand(*this); }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -3139,6 +3195,32 @@ def ONNX_RoundOp : ONNX_Op<"Round", [Pure, DeclareOpInterfaceMethods<ONNXShapeIn
   let extraClassDefinition = [{
     ::mlir::LogicalResult RoundOp::inferShapes() { return inferSameAsFirstOperand(*this); }
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// STFT
+//===----------------------------------------------------------------------===//
+
+def ONNX_STFTOp : ONNX_Op<"STFT", [Pure, DeclareOpInterfaceMethods<ONNXShapeInferenceOpInterface>]> {
+  let summary = "Short-time Fourier transform of framed, windowed signals";
+  let description = [{
+    ONNX operator `STFT` (ai.onnx). The importer accepts since-versions
+    17; it rewrites older forms (attributes that later
+    opsets moved to inputs) into this, the newest form. Missing optional
+    operands and results are values of type `none` (see `onnx.NoValue`).
+
+    Example (element types and shapes are illustrative):
+
+    ```mlir
+    %r = "onnx.STFT"(%signal, %frame_step) : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<2x3xf32>)
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32, F64, F16, BF16]>:$signal,
+                       TensorOf<[I32, I64]>:$frame_step,
+                       ONNX_Optional<TensorOf<[F32, F64, F16, BF16]>>:$window,
+                       ONNX_Optional<TensorOf<[I32, I64]>>:$frame_length,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$onesided);
+  let results = (outs TensorOf<[F32, F64, F16, BF16]>:$output);
 }
 
 //===----------------------------------------------------------------------===//
