@@ -99,6 +99,12 @@ struct CenterCropPadLowering : OpConversionPattern<CenterCropPadOp> {
     for (auto [i, axis] : llvm::enumerate(axes)) {
       Value in = inSizes[axis];
       Value out = extractIndex(rewriter, loc, shape, i);
+      // Padding reads clamp into the input: it needs an element there.
+      emitCheck(rewriter, loc, op,
+                arith::OrIOp::create(
+                    rewriter, loc, ib.cmp(arith::CmpIPredicate::sgt, in, ib.c(0)),
+                    ib.cmp(arith::CmpIPredicate::eq, out, ib.c(0))),
+                "padding an empty dim (axis " + Twine(axis) + ")");
       emitCheck(rewriter, loc, op,
                 ib.cmp(arith::CmpIPredicate::sge, out, ib.c(0)),
                 "shape has a negative value");
@@ -160,7 +166,8 @@ struct ReverseSequenceLowering : OpConversionPattern<ReverseSequenceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value input = adaptor.getInput(), lens = adaptor.getSequenceLens();
     auto type = dyn_cast<RankedTensorType>(input.getType());
-    if (!type || !isa<RankedTensorType>(op.getType()))
+    if (!type || !isa<RankedTensorType>(op.getType()) ||
+        !isa<RankedTensorType>(lens.getType()))
       return rewriter.notifyMatchFailure(op, "unranked operands");
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
@@ -210,10 +217,12 @@ struct Col2ImLowering : OpConversionPattern<Col2ImOp> {
     auto inputType = dyn_cast<RankedTensorType>(input.getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     auto imageType = dyn_cast<RankedTensorType>(imageShape.getType());
+    auto blockType = dyn_cast<RankedTensorType>(blockShape.getType());
     if (!inputType || !resultType || !imageType || imageType.getRank() != 1 ||
-        imageType.isDynamicDim(0))
+        imageType.isDynamicDim(0) || !blockType || blockType.getRank() != 1)
       return rewriter.notifyMatchFailure(
-          op, "the input, the result and image_shape's length must be known");
+          op, "the input, the result and image_shape's length must be known "
+              "(block_shape 1-D)");
     Type element = resultType.getElementType();
     if (!isa<FloatType>(element))
       return rewriter.notifyMatchFailure(op, "only float inputs are lowered");
@@ -232,6 +241,10 @@ struct Col2ImLowering : OpConversionPattern<Col2ImOp> {
                                              "positive");
     Location loc = op.getLoc();
     IndexBuilder ib{rewriter, loc};
+    emitDimCheck(rewriter, loc, op,
+                 tensor::DimOp::create(rewriter, loc, blockShape, 0).getResult(),
+                 rewriter.getIndexAttr(r),
+                 "block_shape's length differs from image_shape's");
     // Sizes, block extents and block positions per dim (values: image_shape
     // and block_shape may be graph inputs), as im2col counts them.
     std::optional<SmallVector<int64_t>> staticBlock =

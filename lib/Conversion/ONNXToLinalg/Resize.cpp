@@ -693,6 +693,10 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     Type element = type.getElementType();
     if (linear && element.isInteger(1))
       return rewriter.notifyMatchFailure(op, "linear mode on bool");
+    // Cubic overshoots the range of an integer type (onnxruntime has no
+    // integer cubic kernel either).
+    if (cubic && !isa<FloatType>(element))
+      return rewriter.notifyMatchFailure(op, "cubic mode on integers");
     std::optional<CoordinateMode> coordinateMode =
         parseCoordinateMode(op.getCoordinateTransformationMode());
     if (!coordinateMode)

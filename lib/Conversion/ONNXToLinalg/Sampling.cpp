@@ -14,7 +14,10 @@
 // ("reflection"). Then nearest reads one pixel, linear the 2^r around x
 // weighted by their distances, cubic the 4^r around it with the cubic
 // convolution weights of A = -0.75; a pixel outside X reads 0 ("zeros"),
-// its clamped index ("border") or its reflected one ("reflection").
+// its clamped index ("border") or its reflected one ("reflection"). Cubic
+// with border padding clamps only the taps' indices, as onnxruntime does
+// (onnx.reference clamps the coordinate first: 9.0 where onnxruntime and
+// onnx-compile give 9.36 for X = [0, 1, 4, 9] at x = 1.05).
 // Floats compute in f32 (f64 for f64).
 //
 // AffineGrid is one linalg.generic over the grid (N, D1..Dr, r): component
@@ -135,9 +138,20 @@ struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
     emitDimCheck(rewriter, loc, op,
                  tensor::DimOp::create(rewriter, loc, grid, 0).getResult(), n,
                  "grid's batch dim differs from X's");
+    emitDimCheck(rewriter, loc, op,
+                 tensor::DimOp::create(rewriter, loc, grid, r + 1).getResult(),
+                 rewriter.getIndexAttr(r),
+                 "grid's last dim differs from the number of spatial dims");
     SmallVector<Value> sizes;
-    for (int64_t j = 0; j < r; ++j)
+    for (int64_t j = 0; j < r; ++j) {
       sizes.push_back(tensor::DimOp::create(rewriter, loc, x, 2 + j));
+      // The reads clamp into X: it must have a pixel to read.
+      emitCheck(rewriter, loc, op,
+                arith::CmpIOp::create(
+                    rewriter, loc, arith::CmpIPredicate::sgt, sizes.back(),
+                    arith::ConstantIndexOp::create(rewriter, loc, 0)),
+                "X has an empty spatial dim");
+    }
     SmallVector<Value> outSizes;
     for (int64_t d = 0; d < resultType.getRank(); ++d)
       if (resultType.isDynamicDim(d))
@@ -165,6 +179,12 @@ struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
             at.push_back(arith::ConstantIndexOp::create(b, l, r - 1 - j));
             Value g = tensor::ExtractOp::create(b, l, grid, at);
             g = toComputeType(b, l, g, compute);
+            // Far outside [-1, 1] every mode reads padding: bound the
+            // coordinate so that it converts to an integer exactly; NaN
+            // reads the padding too.
+            g = f.select(arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO,
+                                               g, g),
+                         f.c(1e6), f.clamp(g, f.c(-1e6), f.c(1e6)));
             Value size = f.fromIndex(sizes[j]);
             last.push_back(f.sub(size, f.c(1)));
             Value xj =
@@ -312,9 +332,23 @@ struct AffineGridLowering : OpConversionPattern<AffineGridOp> {
       dims.push_back(arith::IndexCastOp::create(rewriter, loc,
                                                 rewriter.getIndexType(), v));
     }
+    for (Value dim : dims)
+      emitCheck(rewriter, loc, op,
+                arith::CmpIOp::create(
+                    rewriter, loc, arith::CmpIPredicate::sge, dim,
+                    arith::ConstantIndexOp::create(rewriter, loc, 0)),
+                "size has a negative value");
     emitDimCheck(rewriter, loc, op,
                  tensor::DimOp::create(rewriter, loc, theta, 0).getResult(),
                  dims[0], "size's N differs from theta's batch dim");
+    emitDimCheck(rewriter, loc, op,
+                 tensor::DimOp::create(rewriter, loc, theta, 1).getResult(),
+                 rewriter.getIndexAttr(r), "theta's dim 1 differs from " +
+                                               Twine(r) + " (size's rank - 2)");
+    emitDimCheck(rewriter, loc, op,
+                 tensor::DimOp::create(rewriter, loc, theta, 2).getResult(),
+                 rewriter.getIndexAttr(r + 1),
+                 "theta's dim 2 differs from " + Twine(r + 1));
     SmallVector<Value> outSizes;
     for (int64_t d = 0; d <= r; ++d)
       if (resultType.isDynamicDim(d))

@@ -42,6 +42,13 @@ Value extractIndexScalar(OpBuilder &b, Location loc, Value t) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
 }
 
+/// Whether every present value of `values` is a ranked tensor.
+bool allScalarsRanked(ArrayRef<Value> values) {
+  return llvm::all_of(values, [](Value v) {
+    return isNone(v) || isa<RankedTensorType>(v.getType());
+  });
+}
+
 /// The term of input sample (re, im) at index j for output bin k and part
 /// `part` (0 real, 1 imaginary) of a length-`n` transform, in `acc`:
 /// (re + i im) * exp(-+ 2 pi i (j k mod n) / n), divided by n if inverse.
@@ -181,6 +188,9 @@ struct DFTLowering : OpConversionPattern<DFTOp> {
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!type || !resultType || !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(op, "a float input of known rank");
+    if (!allScalarsRanked({adaptor.getAxis(), adaptor.getDftLength()}))
+      return rewriter.notifyMatchFailure(
+          op, "axis and dft_length must have a known rank");
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     Value complex = isComplexInput(rewriter, loc, op, x);
@@ -298,6 +308,11 @@ struct STFTLowering : OpConversionPattern<STFTOp> {
         !isa<FloatType>(type.getElementType()))
       return rewriter.notifyMatchFailure(
           op, "a float signal (batch, length, 1 or 2)");
+    if (!allScalarsRanked({adaptor.getFrameStep(), adaptor.getFrameLength(),
+                           window}))
+      return rewriter.notifyMatchFailure(
+          op, "frame_step, frame_length and the window must have a known "
+              "rank");
     Location loc = op.getLoc();
     Value complex = isComplexInput(rewriter, loc, op, signal);
     auto c = [&](int64_t v) {

@@ -91,6 +91,8 @@ LogicalResult AffineGridOp::inferShapes() {
                              << (*values)[2 + d];
       shape[1 + d] = (*values)[2 + d];
     }
+    if ((*values)[0] < 0)
+      return emitOpError() << "size has a negative N, " << (*values)[0];
     shape[0] = (*values)[0];
   }
   if (theta && !theta.isDynamicDim(0)) {
