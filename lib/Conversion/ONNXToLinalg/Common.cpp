@@ -138,6 +138,24 @@ Value castTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType type) {
   return fromComputeTensor(b, loc, acc, type);
 }
 
+Value buildIndexedGeneric(
+    OpBuilder &b, Location loc, Value init,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> element) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{}, init, b.getMultiDimIdentityMap(rank),
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> indices;
+               for (int64_t d = 0; d < rank; ++d)
+                 indices.push_back(linalg::IndexOp::create(nb, l, d));
+               linalg::YieldOp::create(nb, l, element(nb, l, indices));
+             })
+      .getResult(0);
+}
+
 SmallVector<Value, 4> cubicConvolutionWeights(OpBuilder &b, Location loc,
                                               Value t, double a) {
   Type type = t.getType();

@@ -65,6 +65,16 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// MatMulInteger and QLinearMatMul.
 void populateONNXQuantizationToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// A linalg.generic over `init`'s dims, all parallel and with no inputs,
+/// whose element at the loop indices is `element(b, loc, indices)`: the
+/// form of the lowerings that gather from their operands with
+/// tensor.extract. Returns the result tensor.
+mlir::Value buildIndexedGeneric(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value init,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>)>
+        element);
+
 /// The cubic convolution weights (Keys; coefficient `a`, -0.75 in
 /// onnxruntime's GridSample, cubic_coeff_a in Resize) of the 4 taps at
 /// floor(x) - 1 .. floor(x) + 2 for `t` = x - floor(x), a float scalar; in

@@ -129,16 +129,14 @@ struct CenterCropPadLowering : OpConversionPattern<CenterCropPadOp> {
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType, dynamic);
     Type element = resultType.getElementType();
     Type compute = getComputeType(element);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{}, init,
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
+    Value result = buildIndexedGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> indices) {
           IndexBuilder ib{b, l};
           SmallVector<Value> at;
           Value inside;
           for (int64_t d = 0; d < rank; ++d) {
-            Value i = linalg::IndexOp::create(b, l, d);
+            Value i = indices[d];
             if (!offsets[d]) {
               at.push_back(i);
               continue;
@@ -152,9 +150,9 @@ struct CenterCropPadLowering : OpConversionPattern<CenterCropPadOp> {
           if (inside)
             v = arith::SelectOp::create(b, l, inside, v,
                                         scalarConstant(b, l, compute, 0));
-          linalg::YieldOp::create(b, l, fromComputeType(b, l, v, element));
+          return fromComputeType(b, l, v, element);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -170,7 +168,6 @@ struct ReverseSequenceLowering : OpConversionPattern<ReverseSequenceOp> {
         !isa<RankedTensorType>(lens.getType()))
       return rewriter.notifyMatchFailure(op, "unranked operands");
     Location loc = op.getLoc();
-    int64_t rank = type.getRank();
     int64_t batchAxis = op.getBatchAxis(), timeAxis = op.getTimeAxis();
     emitDimCheck(rewriter, loc, op,
                  tensor::DimOp::create(rewriter, loc, lens, 0).getResult(),
@@ -179,15 +176,11 @@ struct ReverseSequenceLowering : OpConversionPattern<ReverseSequenceOp> {
                  "sequence_lens's length differs from the batch");
     Value time = tensor::DimOp::create(rewriter, loc, input, timeAxis);
     Value init = emptyLike(rewriter, loc, type, input);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, init,
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
+    Value result = buildIndexedGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> indices) {
           IndexBuilder ib{b, l};
-          SmallVector<Value> at;
-          for (int64_t d = 0; d < rank; ++d)
-            at.push_back(linalg::IndexOp::create(b, l, d));
+          SmallVector<Value> at(indices);
           Value len = tensor::ExtractOp::create(b, l, lens, at[batchAxis]);
           // A length outside [0, T] reads as its nearest end.
           len = ib.clampInto(
@@ -197,11 +190,9 @@ struct ReverseSequenceLowering : OpConversionPattern<ReverseSequenceOp> {
           Value reversed = ib.sub(ib.sub(len, ib.c(1)), t);
           at[timeAxis] = arith::SelectOp::create(
               b, l, ib.cmp(arith::CmpIPredicate::slt, t, len), reversed, t);
-          linalg::YieldOp::create(b, l,
-                                  tensor::ExtractOp::create(b, l, input, at)
-                                      .getResult());
+          return tensor::ExtractOp::create(b, l, input, at).getResult();
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

@@ -160,16 +160,10 @@ struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
                   : tensor::DimOp::create(rewriter, loc, grid, d - 1)
                         .getResult());
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType, outSizes);
-    int64_t rank = resultType.getRank();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{}, init,
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
+    Value result = buildIndexedGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> index) {
           FloatBuilder f{b, l, compute};
-          SmallVector<Value> index;
-          for (int64_t d = 0; d < rank; ++d)
-            index.push_back(linalg::IndexOp::create(b, l, d));
           // The point's coordinate along each spatial dim.
           SmallVector<Value> coordinates, lo, hi, last;
           for (int64_t j = 0; j < r; ++j) {
@@ -293,9 +287,9 @@ struct GridSampleLowering : OpConversionPattern<GridSampleOp> {
               result = f.add(result, f.mul(weight, pixel(at)));
             }
           }
-          linalg::YieldOp::create(b, l, fromComputeType(b, l, result, element));
+          return fromComputeType(b, l, result, element);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -354,20 +348,16 @@ struct AffineGridLowering : OpConversionPattern<AffineGridOp> {
       if (resultType.isDynamicDim(d))
         outSizes.push_back(dims[d]);
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType, outSizes);
-    int64_t rank = resultType.getRank();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, ValueRange{}, init,
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
+    Value grid = buildIndexedGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> index) {
           FloatBuilder f{b, l, compute};
-          Value n = linalg::IndexOp::create(b, l, 0);
-          Value k = linalg::IndexOp::create(b, l, r + 1);
+          Value n = index[0], k = index[r + 1];
           // base[m]: the coordinate of spatial dim r - 1 - m, then 1.
           SmallVector<Value> base;
           for (int64_t m = 0; m < r; ++m) {
             int64_t j = r - 1 - m;
-            Value i = f.fromIndex(linalg::IndexOp::create(b, l, 1 + j));
+            Value i = f.fromIndex(index[1 + j]);
             Value s = f.fromIndex(dims[1 + j]);
             Value coordinate;
             if (alignCorners) {
@@ -388,9 +378,9 @@ struct AffineGridLowering : OpConversionPattern<AffineGridOp> {
                 ValueRange{n, k, arith::ConstantIndexOp::create(b, l, m)});
             sum = f.add(sum, f.mul(toComputeType(b, l, t, compute), base[m]));
           }
-          linalg::YieldOp::create(b, l, fromComputeType(b, l, sum, element));
+          return fromComputeType(b, l, sum, element);
         });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, grid);
     return success();
   }
 };
